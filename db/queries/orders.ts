@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { and, asc, desc, eq, gte, inArray, like, lt, lte, type SQL } from 'drizzle-orm';
+import type { Database, Sql } from '../client.ts';
+import { orderEvents, orders, units } from '../schema.ts';
+import { AppError, notFound } from '../../server/errors.ts';
+import { decide, type ActionInput, type OrderState, type OrderStatus } from '../../server/core/lifecycle.ts';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type EventRow = typeof orderEvents.$inferSelect;
+
+export interface NewOrder {
+  channel: string;
+  channelMessageId?: string | null;
+  citizenName?: string | null;
+  citizenPhone?: string | null;
+  content: string;
+  locationText?: string | null;
+  categoryCode?: string | null;
+  urgency?: 'urgent' | 'normal';
+  areaCode?: string | null;
+}
+
+export interface Actor {
+  /** `user:42`, `system:sweeper`, `channel:wechat`, … */
+  id: string;
+}
+
+/** A stable digest of what was asked, so a reused idempotency key with other content is caught. */
+export function requestHash(input: NewOrder): string {
+  const canonical = JSON.stringify([
+    input.channel,
+    input.channelMessageId ?? null,
+    input.citizenName ?? null,
+    input.citizenPhone ?? null,
+    input.content,
+    input.locationText ?? null,
+    input.categoryCode ?? null,
+    input.urgency ?? 'normal',
+    input.areaCode ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Rows read with plain `postgres` queries, shaped like drizzle's. */
+function fromRaw(raw: Record<string, unknown>): OrderRow {
+  const row: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) row[camel(k)] = v;
+  row.id = Number(row.id);
+  if (row.mergedIntoId != null) row.mergedIntoId = Number(row.mergedIntoId);
+  return row as OrderRow;
+}
+
+/**
+ * 登记: one statement writes the order and its first event (one implicit
+ * transaction, one round trip). A repeat of the same idempotency key or channel
+ * message id inserts nothing and returns the order that is already there.
+ */
+export async function createOrder(
+  sql: Sql,
+  input: NewOrder,
+  opts: { idempotencyKey?: string | null; actor: Actor; at: Date },
+): Promise<{ order: OrderRow; created: boolean }> {
+  const hash = requestHash(input);
+  const rows = await sql`
+    with o as (
+      insert into orders (number, channel, channel_message_id, idempotency_key, request_hash,
+        citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code,
+        current_unit_id, unit_path, status, created_at, updated_at)
+      values (next_order_number(${opts.at}), ${input.channel}, ${input.channelMessageId ?? null},
+        ${opts.idempotencyKey ?? null}, ${hash}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
+        ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null},
+        ${input.urgency ?? 'normal'}, ${input.areaCode ?? null}, 'hotline', '{hotline}', 'received',
+        ${opts.at}, ${opts.at})
+      on conflict do nothing
+      returning *
+    ), e as (
+      insert into order_events (order_id, at, actor, action, from_status, to_status, unit_id, payload)
+      select id, ${opts.at}, ${opts.actor.id}, 'create', null, 'received', 'hotline',
+        ${sql.json({ channel: input.channel, channelMessageId: input.channelMessageId ?? null })}
+      from o
+      returning id
+    )
+    select o.* from o`;
+  if (rows[0]) return { order: fromRaw(rows[0]), created: true };
+
+  const [existing] = await sql`
+    select * from orders
+    where (${opts.idempotencyKey ?? null}::text is not null and idempotency_key = ${opts.idempotencyKey ?? null})
+       or (${input.channelMessageId ?? null}::text is not null and channel = ${input.channel}
+           and channel_message_id = ${input.channelMessageId ?? null})
+    limit 1`;
+  if (!existing) throw new AppError(409, 'CONFLICT_RETRY', '工单登记冲突，请重试');
+  const order = fromRaw(existing);
+  if (opts.idempotencyKey && order.idempotencyKey === opts.idempotencyKey && order.requestHash !== hash) {
+    throw new AppError(
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+      `Idempotency-Key 已用于另一份不同内容的工单 ${order.number}`,
+      { field: 'Idempotency-Key', number: order.number },
+    );
+  }
+  return { order, created: false };
+}
+
+/** Look an order up by its numeric id or its human-readable number. */
+export async function findOrder(db: Database, ref: string): Promise<OrderRow | undefined> {
+  const where = /^\d+$/.test(ref) ? eq(orders.id, Number(ref)) : eq(orders.number, ref);
+  const [row] = await db.select().from(orders).where(where).limit(1);
+  return row;
+}
+
+export async function getOrder(db: Database, ref: string): Promise<OrderRow> {
+  const row = await findOrder(db, ref);
+  if (!row) throw notFound('order', ref);
+  return row;
+}
+
+export interface OrderFilter {
+  status?: OrderStatus[];
+  unitId?: string;
+  /** A district, street or community code: matches it and everything under it. */
+  areaCode?: string;
+  channel?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Keyset: return orders with id below this one (newest first). */
+  beforeId?: number;
+  limit: number;
+}
+
+export async function listOrders(db: Database, f: OrderFilter): Promise<{ items: OrderRow[]; nextCursor: number | null }> {
+  const where: SQL[] = [];
+  if (f.status?.length) where.push(inArray(orders.status, f.status));
+  if (f.unitId) where.push(eq(orders.currentUnitId, f.unitId));
+  if (f.areaCode) where.push(like(orders.areaCode, `${f.areaCode}%`));
+  if (f.channel) where.push(eq(orders.channel, f.channel));
+  if (f.createdFrom) where.push(gte(orders.createdAt, f.createdFrom));
+  if (f.createdTo) where.push(lte(orders.createdAt, f.createdTo));
+  if (f.beforeId !== undefined) where.push(lt(orders.id, f.beforeId));
+  const rows = await db
+    .select()
+    .from(orders)
+    .where(and(...where))
+    .orderBy(desc(orders.id))
+    .limit(f.limit + 1);
+  const items = rows.slice(0, f.limit);
+  return { items, nextCursor: rows.length > f.limit ? items[items.length - 1]!.id : null };
+}
+
+export async function timeline(db: Database, orderId: number): Promise<EventRow[]> {
+  return db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.id));
+}
+
+const toState = (row: OrderRow): OrderState => ({
+  id: row.id,
+  status: row.status,
+  unitPath: row.unitPath,
+  dispatchCount: row.dispatchCount,
+  returnCount: row.returnCount,
+  reopenCount: row.reopenCount,
+});
+
+/**
+ * Apply one lifecycle action: lock the order, let the state machine decide, write
+ * the change and its event in the same transaction. Concurrent actions on one
+ * order queue on the row lock, so of two claims exactly one wins.
+ */
+export async function applyAction(
+  db: Database,
+  ref: string,
+  input: ActionInput,
+  opts: { actor: Actor; at: Date },
+): Promise<{ order: OrderRow; event: EventRow }> {
+  return db.transaction(async (tx) => {
+    const target = await findOrder(tx as unknown as Database, ref);
+    if (!target) throw notFound('order', ref);
+    const lockIds = input.action === 'merge' ? [target.id, input.masterId].sort((a, b) => a - b) : [target.id];
+    // Lock in id order so that two merges in opposite directions cannot deadlock.
+    const locked = await tx.select().from(orders).where(inArray(orders.id, lockIds)).orderBy(asc(orders.id)).for('update');
+    const current = locked.find((r) => r.id === target.id)!;
+    const { patch, event } = decide(toState(current), input, opts.at);
+
+    if (input.action === 'dispatch') {
+      const [unit] = await tx.select({ id: units.id, kind: units.kind }).from(units).where(eq(units.id, input.unitId));
+      if (!unit || unit.kind === 'hotline') {
+        throw new AppError(422, 'UNIT_NOT_FOUND', `承办单位 ${input.unitId} 不存在`, { field: 'unitId' });
+      }
+    }
+    let master: OrderRow | undefined;
+    if (input.action === 'merge') {
+      master = locked.find((r) => r.id === input.masterId);
+      if (!master) throw new AppError(422, 'MASTER_NOT_FOUND', `主工单 ${input.masterId} 不存在`, { field: 'masterId' });
+      if (master.status === 'merged' || master.status === 'transferred_out') {
+        throw new AppError(422, 'MASTER_NOT_OPEN', `主工单 ${master.number} 状态为 ${master.status}，不能作为合并目标`, {
+          field: 'masterId',
+        });
+      }
+      event.payload.masterNumber = master.number;
+    }
+
+    const { unitPath, ...rest } = patch;
+    const [updated] = await tx
+      .update(orders)
+      .set({ ...rest, ...(unitPath ? { unitPath, currentUnitId: unitPath[unitPath.length - 1]! } : {}), updatedAt: opts.at })
+      .where(eq(orders.id, current.id))
+      .returning();
+    const [written] = await tx
+      .insert(orderEvents)
+      .values({ orderId: current.id, at: opts.at, actor: opts.actor.id, ...event })
+      .returning();
+    if (master) {
+      await tx.insert(orderEvents).values({
+        orderId: master.id,
+        at: opts.at,
+        actor: opts.actor.id,
+        action: 'merged_in',
+        fromStatus: master.status,
+        toStatus: master.status,
+        unitId: master.currentUnitId,
+        reason: event.reason,
+        payload: { duplicateId: current.id, duplicateNumber: current.number },
+      });
+    }
+    return { order: updated!, event: written! };
+  });
+}
+

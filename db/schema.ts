@@ -1,0 +1,141 @@
+import { sql } from 'drizzle-orm';
+import { SATISFACTION, STATUSES, TRANSFER_TARGETS, type OrderStatus } from '../server/core/lifecycle.ts';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** Values the database checks; the TypeScript unions in server/core mirror them. */
+export const CHANNELS = ['phone', 'web', 'wechat', 'app', 'email', 'other'] as const;
+export const UNIT_LEVELS = ['city', 'district', 'street', 'community'] as const;
+export const UNIT_KINDS = ['hotline', 'government', 'department'] as const;
+
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+/** An official administrative division code: 6 (district), 9 (street) or 12 (community) digits. */
+const AREA_CODE = `'^[0-9]{6}([0-9]{3}([0-9]{3})?)?$'`;
+
+/** 承办单位: the hotline centre, a government at an area of the tree, or a department. */
+export const units = pgTable(
+  'units',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    level: text('level').notNull(),
+    kind: text('kind').notNull(),
+    areaCode: text('area_code'),
+    parentId: text('parent_id').references((): any => units.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('units_level_check', inList('level', UNIT_LEVELS)),
+    check('units_kind_check', inList('kind', UNIT_KINDS)),
+    check('units_area_code_check', sql.raw(`area_code ~ ${AREA_CODE}`)),
+    check('units_id_check', sql`length(${t.id}) between 1 and 64`),
+    index('units_parent_idx').on(t.parentId),
+  ],
+);
+
+/** Feeds the serial part of order numbers without a hot counter row. */
+export const orderNumberSeq = pgSequence('order_number_seq', { startWith: 1, cache: 20 });
+
+/** 工单 */
+export const orders = pgTable(
+  'orders',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    number: text('number').notNull(),
+    channel: text('channel').notNull(),
+    channelMessageId: text('channel_message_id'),
+    idempotencyKey: text('idempotency_key'),
+    /** SHA-256 of the creating request, so a reused key with another body is refused. */
+    requestHash: text('request_hash'),
+    citizenName: text('citizen_name'),
+    citizenPhone: text('citizen_phone'),
+    content: text('content').notNull(),
+    locationText: text('location_text'),
+    categoryCode: text('category_code'),
+    urgency: text('urgency').notNull().default('normal'),
+    areaCode: text('area_code'),
+    /** 首问负责: an order always has a unit that owns it, the hotline centre at first. */
+    currentUnitId: text('current_unit_id')
+      .notNull()
+      .references(() => units.id),
+    /** Units from the hotline centre down to the current one; a return goes one step back. */
+    unitPath: text('unit_path').array().notNull(),
+    status: text('status').$type<OrderStatus>().notNull(),
+    mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): any => orders.id),
+    transferTarget: text('transfer_target'),
+    dispatchCount: integer('dispatch_count').notNull().default(0),
+    returnCount: integer('return_count').notNull().default(0),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    replyText: text('reply_text'),
+    satisfaction: text('satisfaction'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('orders_number_key').on(t.number),
+    uniqueIndex('orders_idempotency_key').on(t.idempotencyKey),
+    uniqueIndex('orders_channel_message_key').on(t.channel, t.channelMessageId),
+    index('orders_status_idx').on(t.status, t.id),
+    index('orders_unit_idx').on(t.currentUnitId, t.id),
+    index('orders_area_idx').on(sql`${t.areaCode} text_pattern_ops`),
+    index('orders_created_idx').on(t.createdAt),
+    check('orders_channel_check', inList('channel', CHANNELS)),
+    check('orders_status_check', inList('status', STATUSES)),
+    check('orders_urgency_check', sql`${t.urgency} in ('urgent', 'normal')`),
+    check('orders_area_code_check', sql.raw(`area_code ~ ${AREA_CODE}`)),
+    check('orders_number_check', sql`${t.number} ~ '^12345-[0-9]{8}-[0-9]{6}$'`),
+    check('orders_content_check', sql`length(${t.content}) between 1 and 10000`),
+    check('orders_counts_check', sql`${t.dispatchCount} >= 0 and ${t.returnCount} >= 0 and ${t.reopenCount} >= 0`),
+    check('orders_merged_check', sql`(${t.status} = 'merged') = (${t.mergedIntoId} is not null)`),
+    check('orders_transfer_check', sql`(${t.status} = 'transferred_out') = (${t.transferTarget} is not null)`),
+    check('orders_satisfaction_check', inList('satisfaction', SATISFACTION)),
+    check('orders_transfer_target_check', inList('transfer_target', TRANSFER_TARGETS)),
+    check(
+      'orders_unit_path_check',
+      sql`cardinality(${t.unitPath}) >= 1 and ${t.unitPath}[1] = 'hotline' and ${t.unitPath}[cardinality(${t.unitPath})] = ${t.currentUnitId}`,
+    ),
+  ],
+);
+
+/**
+ * 痕迹管理: one row per change of an order, written in the same transaction.
+ * A trigger (migration 0001) refuses UPDATE, DELETE and TRUNCATE.
+ */
+export const orderEvents = pgTable(
+  'order_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    fromStatus: text('from_status').$type<OrderStatus>(),
+    toStatus: text('to_status').$type<OrderStatus>().notNull(),
+    unitId: text('unit_id').references(() => units.id),
+    reason: text('reason'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('order_events_order_idx').on(t.orderId, t.id),
+    check('order_events_to_status_check', inList('to_status', STATUSES)),
+  ],
+);

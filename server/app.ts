@@ -1,0 +1,48 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { DbHandle } from '../db/client.ts';
+import clockPlugin, { type Clock } from './plugins/clock.ts';
+import dbPlugin from './plugins/db.ts';
+import docsPlugin from './plugins/docs.ts';
+import errorsPlugin from './plugins/errors.ts';
+import healthRoutes from './routes/health.ts';
+import orderRoutes from './routes/orders.ts';
+import { validatorCompiler } from './validation.ts';
+
+export interface AppOptions {
+  /** A pool owned by the caller (tests, main) or a URL for the app to open and close. */
+  db?: DbHandle;
+  databaseUrl?: string;
+  dbPoolSize?: number;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  /** Largest request body accepted, in bytes; a complaint is text, so this is small. */
+  bodyLimit?: number;
+}
+
+/** Build the whole service without listening: main.ts listens, tests use inject(). */
+export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 128 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    // Path ids are short; anything longer is refused before routing.
+    maxParamLength: 200,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(clockPlugin, { clock: opts.clock });
+  await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
+  await app.register(docsPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(orderRoutes, { prefix: '/api/orders' });
+  return app;
+}

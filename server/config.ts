@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { AppError } from './errors.ts';
+
+/** Everything the service reads from the environment, parsed once. */
+export interface Config {
+  port: number;
+  host: string;
+  /** When absent, an embedded PostgreSQL is started under `embeddedDataDir`. */
+  databaseUrl: string | undefined;
+  embeddedDataDir: string;
+  embeddedPort: number;
+  logLevel: string;
+  /** Connections in the pool; the intake path benefits from a few more than cores. */
+  dbPoolSize: number;
+  /** Milliseconds a request may wait for the database before answering 503. */
+  dbTimeoutMs: number;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AppError(500, 'BAD_CONFIG', `${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!levels.includes(logLevel)) {
+    throw new AppError(500, 'BAD_CONFIG', `LOG_LEVEL must be one of ${levels.join(', ')}, got "${logLevel}"`);
+  }
+  return {
+    port: intFrom(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    embeddedDataDir: path.resolve(cwd, env.EMBEDDED_PG_DIR || '.data/pg'),
+    embeddedPort: intFrom(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
+    logLevel,
+    dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 20, 1, 500),
+    dbTimeoutMs: intFrom(env, 'DB_TIMEOUT_MS', 5000, 100, 600000),
+  };
+}

@@ -1,0 +1,142 @@
+import { Type, type Static } from 'typebox';
+import { CHANNELS } from '../../db/schema.ts';
+import { RETURN_REASONS, SATISFACTION, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+/** A closed set of strings, shown as an enum in the OpenAPI document. */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+/** 12 digits for a community, 9 for a street, 6 for a district (GB/T 2260 and NBS codes). */
+export const AreaCode = Type.String({ pattern: '^[0-9]{6}([0-9]{3}([0-9]{3})?)?$', description: '行政区划代码' });
+/** Mainland mobile, landline with area code, or an extension; digits, spaces, + and - only. */
+const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,19}$', maxLength: 20, description: '诉求人电话' });
+export const OrderRef = Type.String({
+  pattern: '^([0-9]{1,15}|12345-[0-9]{8}-[0-9]{6})$',
+  description: '工单 id 或编号（如 12345-20261124-000123）',
+});
+
+export const CreateOrderBody = Type.Object(
+  {
+    channel: StringEnum(CHANNELS, { description: '来源渠道' }),
+    channelMessageId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: '渠道自身的消息 id' })),
+    citizenName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    citizenPhone: Type.Optional(Phone),
+    content: Type.String({ minLength: 1, maxLength: 10000, description: '诉求内容' }),
+    locationText: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: '地址描述' })),
+    categoryCode: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$' })),
+    urgency: Type.Optional(StringEnum(['urgent', 'normal'] as const)),
+    areaCode: Type.Optional(AreaCode),
+  },
+  { additionalProperties: false },
+);
+export type CreateOrderBody = Static<typeof CreateOrderBody>;
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' })),
+});
+
+/** Dates leave as ISO 8601 strings; handlers may hand over Date objects. */
+const Time = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
+
+export const Order = Type.Object({
+  id: Type.Integer(),
+  number: Type.String(),
+  channel: Type.String(),
+  channelMessageId: Nullable(Type.String()),
+  citizenName: Nullable(Type.String()),
+  citizenPhone: Nullable(Type.String()),
+  content: Type.String(),
+  locationText: Nullable(Type.String()),
+  categoryCode: Nullable(Type.String()),
+  urgency: Type.String(),
+  areaCode: Nullable(Type.String()),
+  currentUnitId: Type.String(),
+  unitPath: Type.Array(Type.String()),
+  status: StringEnum(STATUSES),
+  statusLabel: Type.String(),
+  mergedIntoId: Nullable(Type.Integer()),
+  transferTarget: Nullable(Type.String()),
+  dispatchCount: Type.Integer(),
+  returnCount: Type.Integer(),
+  reopenCount: Type.Integer(),
+  replyText: Nullable(Type.String()),
+  satisfaction: Nullable(Type.String()),
+  createdAt: Time,
+  updatedAt: Time,
+  acceptedAt: Nullable(Time),
+  dispatchedAt: Nullable(Time),
+  claimedAt: Nullable(Time),
+  repliedAt: Nullable(Time),
+  closedAt: Nullable(Time),
+});
+
+export const OrderEvent = Type.Object({
+  id: Type.Integer(),
+  at: Time,
+  actor: Type.String(),
+  action: Type.String(),
+  fromStatus: Nullable(Type.String()),
+  toStatus: Type.String(),
+  unitId: Nullable(Type.String()),
+  reason: Nullable(Type.String()),
+  payload: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const ErrorReply = Type.Object({
+  statusCode: Type.Integer(),
+  code: Type.String(),
+  message: Type.String(),
+  field: Type.Optional(Type.String()),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  requestId: Type.String(),
+});
+
+export const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Array(StringEnum(STATUSES), { maxItems: 10 })),
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    area: Type.Optional(AreaCode),
+    channel: Type.Optional(StringEnum(CHANNELS)),
+    createdFrom: Type.Optional(Time),
+    createdTo: Type.Optional(Time),
+    cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: '上一页返回的 nextCursor' })),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+const Note = Type.Optional(Type.String({ minLength: 1, maxLength: 1000 }));
+const Empty = Type.Object({ note: Note }, { additionalProperties: false });
+
+/** One body schema per lifecycle action; the route table is built from this. */
+export const ActionBodies = {
+  accept: Empty,
+  dispatch: Type.Object(
+    { unitId: Type.String({ minLength: 1, maxLength: 64, description: '承办单位 id' }), note: Note },
+    { additionalProperties: false },
+  ),
+  claim: Empty,
+  return: Type.Object(
+    {
+      reasonCode: StringEnum(RETURN_REASONS, { description: '退单原因' }),
+      reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    },
+    { additionalProperties: false },
+  ),
+  reply: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000, description: '答复内容' }) }, { additionalProperties: false }),
+  close: Type.Object(
+    {
+      satisfaction: Type.Optional(StringEnum(['satisfied', 'basically_satisfied'] as const)),
+      note: Note,
+    },
+    { additionalProperties: false },
+  ),
+  reopen: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  merge: Type.Object({ masterId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), note: Note }, { additionalProperties: false }),
+  transfer: Type.Object(
+    { target: StringEnum(TRANSFER_TARGETS), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) },
+    { additionalProperties: false },
+  ),
+} as const;
