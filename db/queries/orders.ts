@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, like, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, like, lt, lte, type SQL } from 'drizzle-orm';
 import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders, units } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
@@ -41,14 +41,18 @@ export function requestHash(input: NewOrder): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const orderColumns = Object.entries(getTableColumns(orders));
 
-/** Rows read with plain `postgres` queries, shaped like drizzle's. */
+/**
+ * Rows read with plain `postgres` queries, decoded the way drizzle decodes its own
+ * (drizzle turns off the driver's date parsing on the shared client).
+ */
 function fromRaw(raw: Record<string, unknown>): OrderRow {
   const row: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) row[camel(k)] = v;
-  row.id = Number(row.id);
-  if (row.mergedIntoId != null) row.mergedIntoId = Number(row.mergedIntoId);
+  for (const [key, column] of orderColumns) {
+    const value = raw[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
   return row as OrderRow;
 }
 
@@ -63,22 +67,23 @@ export async function createOrder(
   opts: { idempotencyKey?: string | null; actor: Actor; at: Date },
 ): Promise<{ order: OrderRow; created: boolean }> {
   const hash = requestHash(input);
+  const at = opts.at.toISOString();
   const rows = await sql`
     with o as (
       insert into orders (number, channel, channel_message_id, idempotency_key, request_hash,
         citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code,
         current_unit_id, unit_path, status, created_at, updated_at)
-      values (next_order_number(${opts.at}), ${input.channel}, ${input.channelMessageId ?? null},
+      values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null},
         ${opts.idempotencyKey ?? null}, ${hash}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
         ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null},
         ${input.urgency ?? 'normal'}, ${input.areaCode ?? null}, 'hotline', '{hotline}', 'received',
-        ${opts.at}, ${opts.at})
+        ${at}, ${at})
       on conflict do nothing
       returning *
     ), e as (
       insert into order_events (order_id, at, actor, action, from_status, to_status, unit_id, payload)
-      select id, ${opts.at}, ${opts.actor.id}, 'create', null, 'received', 'hotline',
-        ${sql.json({ channel: input.channel, channelMessageId: input.channelMessageId ?? null })}
+      select id, ${at}, ${opts.actor.id}, 'create', null, 'received', 'hotline',
+        ${JSON.stringify({ channel: input.channel, channelMessageId: input.channelMessageId ?? null })}::jsonb
       from o
       returning id
     )
