@@ -50,7 +50,7 @@ async function initialise(dataDir: string, ids: { uid?: number; gid?: number }):
   const { initdb } = await binaries();
   await fs.rm(dataDir, { recursive: true, force: true });
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const pwFile = path.join(path.dirname(dataDir), `.pgpass-${process.pid}`);
+  const pwFile = path.join(os.tmpdir(), `hotline-pgpass-${process.pid}-${Date.now()}`);
   await fs.writeFile(pwFile, PASSWORD + '\n', { mode: 0o600 });
   try {
     if (ids.uid !== undefined) {

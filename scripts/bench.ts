@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: every benchmark of the project in one run, one report.
+ * Results go to bench/results.json and are printed as the README's table.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { benchDatabase, machine } from './bench/env.ts';
+import { benchIntake } from './bench/intake.ts';
+import { root } from '../test/support/cluster.ts';
+
+const orders = Number(process.env.BENCH_ORDERS ?? 5000);
+const db = await benchDatabase();
+try {
+  const intake = await benchIntake(db.url, orders);
+  const report = { at: new Date().toISOString(), machine: machine(), intake };
+  fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
+
+  const f = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  console.log(`\nMachine: ${report.machine}\n`);
+  console.log('| benchmark | rate | p50 | p99 | note |');
+  console.log('| --- | --- | --- | --- | --- |');
+  console.log(
+    `| intake: POST /api/orders, ${intake.concurrency} clients | ${f(intake.api.perSecond)} orders/s | ${f(intake.api.p50Ms, 1)} ms | ${f(intake.api.p99Ms, 1)} ms | ${intake.orders} orders, ${intake.api.non2xx} non-2xx |`,
+  );
+  console.log(
+    `| raw postgres, 1 transaction per order (order + event), ${intake.concurrency} clients | ${f(intake.raw.perSecond)} orders/s | ${f(intake.raw.p50Ms, 1)} ms | ${f(intake.raw.p99Ms, 1)} ms | same database, same run |`,
+  );
+  console.log(`| **intake ÷ raw** | **${f(intake.ratio, 2)}** | | | target ≥ 0.5, goal > 1.0 |`);
+} finally {
+  await db.stop();
+}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { applyMigrations } from '../../db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../db/embedded.ts';
+import { freePort, root, withDatabase } from '../../test/support/cluster.ts';
+
+export interface BenchDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh, migrated database on the embedded server (or on BENCH_DATABASE_URL's server). */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  let server: EmbeddedServer | undefined;
+  let adminUrl = process.env.BENCH_DATABASE_URL;
+  if (!adminUrl) {
+    server = await startEmbeddedPostgres({ dataDir: path.join(root, '.tmp', 'bench-pg'), port: await freePort() });
+    adminUrl = server.url;
+  }
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe('drop database if exists hotline_bench with (force)');
+  await admin.unsafe('create database hotline_bench');
+  await admin.end();
+  const url = withDatabase(adminUrl, 'hotline_bench');
+  await applyMigrations(url);
+  return { url, stop: async () => server?.stop() };
+}
+
+export interface RunningService {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/** The service as `npm start` runs it, in its own process, against `databaseUrl`. */
+export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningService> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error('service exited during start-up');
+    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) {
+      return {
+        base,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            child.on('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('service did not become ready');
+}
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${os.cpus().length} × ${cpu.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

@@ -1,0 +1,101 @@
+/**
+ * Order intake through the HTTP API against the same rows inserted with raw
+ * `postgres`, one transaction per order (order row + event row), same database,
+ * same concurrency.
+ */
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { percentile, startService } from './env.ts';
+
+export interface IntakeResult {
+  orders: number;
+  concurrency: number;
+  api: { perSecond: number; p50Ms: number; p99Ms: number; non2xx: number };
+  raw: { perSecond: number; p50Ms: number; p99Ms: number };
+  ratio: number;
+}
+
+const body = (i: number, tag: string) =>
+  JSON.stringify({
+    channel: 'web',
+    citizenName: '测试',
+    citizenPhone: '13800000000',
+    content: `${tag} 第${i}号诉求：小区门口道路破损，雨天积水严重，请尽快维修。`,
+    locationText: '河东区大王庄街道',
+    areaCode: '120102',
+  });
+
+async function apiRun(base: string, amount: number, connections: number, tag: string) {
+  let i = 0;
+  const result = await autocannon({
+    url: `${base}/api/orders`,
+    connections,
+    amount,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => {
+          i++;
+          return {
+            ...req,
+            headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${tag}-${i}` },
+            body: body(i, tag),
+          };
+        },
+      },
+    ],
+  });
+  return result;
+}
+
+async function rawRun(url: string, amount: number, connections: number, tag: string) {
+  const sql = postgres(url, { max: connections, onnotice: () => {} });
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < amount) {
+        const i = next++;
+        const t0 = performance.now();
+        await sql.begin(async (tx) => {
+          const at = new Date().toISOString();
+          const [o] = await tx`
+            insert into orders (number, channel, idempotency_key, citizen_name, citizen_phone, content, location_text,
+              area_code, current_unit_id, unit_path, status, created_at, updated_at)
+            values (next_order_number(${at}), 'web', ${`raw-${tag}-${i}`}, '测试', '13800000000', ${body(i, tag)},
+              '河东区大王庄街道', '120102', 'hotline', '{hotline}', 'received', ${at}, ${at})
+            returning id`;
+          await tx`insert into order_events (order_id, at, actor, action, to_status, unit_id, payload)
+            values (${o!.id}, ${at}, 'bench', 'create', 'received', 'hotline', '{}')`;
+        });
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await sql.end();
+  latencies.sort((a, b) => a - b);
+  return { perSecond: amount / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+}
+
+export async function benchIntake(url: string, orders: number, concurrency = 32): Promise<IntakeResult> {
+  const service = await startService(url);
+  try {
+    await apiRun(service.base, Math.min(1000, orders), concurrency, 'warm'); // JIT, pool and plan caches
+    await rawRun(url, Math.min(1000, orders), concurrency, 'warm');
+    const api = await apiRun(service.base, orders, concurrency, 'api');
+    const raw = await rawRun(url, orders, concurrency, 'raw');
+    const perSecond = (api.requests.total / api.duration) || 0;
+    const result: IntakeResult = {
+      orders,
+      concurrency,
+      api: { perSecond, p50Ms: api.latency.p50, p99Ms: api.latency.p99, non2xx: api.non2xx + api.errors },
+      raw,
+      ratio: perSecond / raw.perSecond,
+    };
+    return result;
+  } finally {
+    await service.stop();
+  }
+}
