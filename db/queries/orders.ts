@@ -3,7 +3,7 @@ import { and, asc, desc, eq, getTableColumns, gte, inArray, like, lt, lte, type 
 import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders, units } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
-import { decide, type ActionInput, type OrderState, type OrderStatus } from '../../server/core/lifecycle.ts';
+import { decide, planIntake, type ActionInput, type IntakePlan, type OrderState, type OrderStatus } from '../../server/core/lifecycle.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type EventRow = typeof orderEvents.$inferSelect;
@@ -57,34 +57,47 @@ function fromRaw(raw: Record<string, unknown>): OrderRow {
 }
 
 /**
- * 登记: one statement writes the order and its first event (one implicit
- * transaction, one round trip). A repeat of the same idempotency key or channel
- * message id inserts nothing and returns the order that is already there.
+ * 登记: one statement writes the order and all its first events (one implicit
+ * transaction, one round trip). `plan` carries the steps a confident
+ * classification took by itself (智能派单). A repeat of the same idempotency key
+ * or channel message id inserts nothing and returns the order already there.
  */
 export async function createOrder(
   sql: Sql,
-  input: NewOrder,
-  opts: { idempotencyKey?: string | null; actor: Actor; at: Date },
+  input: NewOrder & { classification?: Record<string, unknown> | null },
+  opts: { idempotencyKey?: string | null; actor: Actor; at: Date; plan?: IntakePlan; planActor?: Actor; requestHash?: string },
 ): Promise<{ order: OrderRow; created: boolean }> {
-  const hash = requestHash(input);
+  // The digest of what the client sent, not of what the rules derived from it.
+  const hash = opts.requestHash ?? requestHash(input);
   const at = opts.at.toISOString();
+  const plan = opts.plan ?? planIntake(null, opts.at);
+  const { state, patch } = plan;
+  const created = { action: 'create', fromStatus: null, toStatus: 'received', unitId: 'hotline', reason: null, payload: { channel: input.channel, channelMessageId: input.channelMessageId ?? null } };
+  const events = [created, ...plan.events];
+  const actors = events.map((_, i) => (i === 0 ? opts.actor.id : (opts.planActor ?? opts.actor).id));
+  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   const rows = await sql`
     with o as (
       insert into orders (number, channel, channel_message_id, idempotency_key, request_hash,
-        citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code,
-        current_unit_id, unit_path, status, created_at, updated_at)
+        citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code, classification,
+        current_unit_id, unit_path, status, dispatch_count, accepted_at, dispatched_at, created_at, updated_at)
       values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null},
         ${opts.idempotencyKey ?? null}, ${hash}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
         ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null},
-        ${input.urgency ?? 'normal'}, ${input.areaCode ?? null}, 'hotline', '{hotline}', 'received',
-        ${at}, ${at})
+        ${input.urgency ?? 'normal'}, ${input.areaCode ?? null},
+        ${input.classification ? JSON.stringify(input.classification) : null}::jsonb,
+        ${state.unitPath[state.unitPath.length - 1]!}, ${state.unitPath}::text[], ${state.status}, ${state.dispatchCount},
+        ${iso(patch.acceptedAt)}::timestamptz, ${iso(patch.dispatchedAt)}::timestamptz, ${at}, ${at})
       on conflict do nothing
       returning *
     ), e as (
-      insert into order_events (order_id, at, actor, action, from_status, to_status, unit_id, payload)
-      select id, ${at}, ${opts.actor.id}, 'create', null, 'received', 'hotline',
-        ${JSON.stringify({ channel: input.channel, channelMessageId: input.channelMessageId ?? null })}::jsonb
-      from o
+      insert into order_events (order_id, at, actor, action, from_status, to_status, unit_id, reason, payload)
+      select o.id, ${at}, ev.actor, ev.action, ev.from_status, ev.to_status, ev.unit_id, ev.reason, ev.payload::jsonb
+      from o, unnest(${actors}::text[], ${events.map((e) => e.action)}::text[], ${events.map((e) => e.fromStatus)}::text[],
+        ${events.map((e) => e.toStatus)}::text[], ${events.map((e) => e.unitId)}::text[], ${events.map((e) => e.reason)}::text[],
+        ${events.map((e) => JSON.stringify(e.payload))}::text[])
+        with ordinality as ev(actor, action, from_status, to_status, unit_id, reason, payload, ord)
+      order by ev.ord
       returning id
     )
     select o.* from o`;
@@ -172,11 +185,16 @@ const toState = (row: OrderRow): OrderState => ({
  * the change and its event in the same transaction. Concurrent actions on one
  * order queue on the row lock, so of two claims exactly one wins.
  */
+export interface DispatchPolicy {
+  /** The 社区事项准入负面清单 rule that keeps this category away from communities, if any. */
+  negativeRuleFor(categoryCode: string | null): { id: string; name: string } | undefined;
+}
+
 export async function applyAction(
   db: Database,
   ref: string,
   input: ActionInput,
-  opts: { actor: Actor; at: Date },
+  opts: { actor: Actor; at: Date; policy?: DispatchPolicy },
 ): Promise<{ order: OrderRow; event: EventRow }> {
   return db.transaction(async (tx) => {
     const target = await findOrder(tx as unknown as Database, ref);
@@ -188,9 +206,21 @@ export async function applyAction(
     const { patch, event } = decide(toState(current), input, opts.at);
 
     if (input.action === 'dispatch') {
-      const [unit] = await tx.select({ id: units.id, kind: units.kind }).from(units).where(eq(units.id, input.unitId));
+      const [unit] = await tx
+        .select({ id: units.id, kind: units.kind, level: units.level, name: units.name })
+        .from(units)
+        .where(eq(units.id, input.unitId));
       if (!unit || unit.kind === 'hotline') {
         throw new AppError(422, 'UNIT_NOT_FOUND', `承办单位 ${input.unitId} 不存在`, { field: 'unitId' });
+      }
+      const rule = unit.level === 'community' ? opts.policy?.negativeRuleFor(current.categoryCode) : undefined;
+      if (rule) {
+        throw new AppError(
+          422,
+          'NEGATIVE_LIST',
+          `违反社区事项准入负面清单 ${rule.id}「${rule.name}」：${current.categoryCode} 类事项不得派给社区（${unit.name}）`,
+          { field: 'unitId', rule: rule.id },
+        );
       }
     }
     let master: OrderRow | undefined;

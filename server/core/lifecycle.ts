@@ -220,3 +220,33 @@ export function decide(order: OrderState, input: ActionInput, at: Date): Decisio
 export const TERMINAL: readonly OrderStatus[] = STATUSES.filter((s) =>
   ACTIONS.every((a) => !TRANSITIONS[a].from.includes(s)),
 );
+
+export interface IntakePlan {
+  state: OrderState;
+  patch: OrderPatch;
+  /** Steps after creation, in order. */
+  events: EventDraft[];
+}
+
+/**
+ * 智能派单: a confident classification accepts and dispatches the order by itself
+ * at intake. The steps go through `decide` like any other, so the machine stays one.
+ */
+export function planIntake(autoDispatchTo: string | null, at: Date): IntakePlan {
+  let state: OrderState = { id: 0, status: 'received', unitPath: ['hotline'], dispatchCount: 0, returnCount: 0, reopenCount: 0 };
+  let patch: OrderPatch = { status: 'received' };
+  const events: EventDraft[] = [];
+  const steps: ActionInput[] = autoDispatchTo
+    ? [
+        { action: 'accept', note: '智能派单：规则分类可信，自动受理' },
+        { action: 'dispatch', unitId: autoDispatchTo, note: '智能派单' },
+      ]
+    : [];
+  for (const step of steps) {
+    const decision = decide(state, step, at);
+    patch = { ...patch, ...decision.patch };
+    state = { ...state, status: decision.patch.status, unitPath: decision.patch.unitPath ?? state.unitPath, dispatchCount: decision.patch.dispatchCount ?? state.dispatchCount };
+    events.push(decision.event);
+  }
+  return { state, patch, events };
+}

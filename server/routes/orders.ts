@@ -5,11 +5,12 @@ import {
   createOrder,
   getOrder,
   listOrders,
+  requestHash,
   timeline,
   type Actor,
   type OrderRow,
 } from '../../db/queries/orders.ts';
-import { ACTIONS, STATUS_LABELS, type ActionInput } from '../core/lifecycle.ts';
+import { ACTIONS, planIntake, STATUS_LABELS, type ActionInput } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
 import {
   ActionBodies,
@@ -44,11 +45,35 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { order, created } = await createOrder(app.sql, request.body, {
-        idempotencyKey: request.headers['idempotency-key'],
-        actor: apiActor,
-        at: app.clock.now(),
-      });
+      const body = request.body;
+      if (body.categoryCode && !app.classifier.rules.routes.has(body.categoryCode)) {
+        throw new AppError(422, 'UNKNOWN_CATEGORY', `事项分类 ${body.categoryCode} 不在 rules/categories.yaml 中`, { field: 'categoryCode' });
+      }
+      if (body.areaCode && !app.classifier.places.get(body.areaCode)) {
+        throw new AppError(422, 'UNKNOWN_AREA', `行政区划代码 ${body.areaCode} 不在已加载的区划中`, { field: 'areaCode' });
+      }
+      // The rules fill in what the operator did not; a confident result dispatches itself.
+      const at = app.clock.now();
+      const c = app.classifier.classify(body.content, body.locationText);
+      const overridden = Boolean(body.categoryCode || body.areaCode);
+      const { order, created } = await createOrder(
+        app.sql,
+        {
+          ...body,
+          categoryCode: body.categoryCode ?? c.category.code,
+          urgency: body.urgency ?? c.urgency,
+          areaCode: body.areaCode ?? c.area?.code ?? null,
+          classification: c as unknown as Record<string, unknown>,
+        },
+        {
+          idempotencyKey: request.headers['idempotency-key'],
+          requestHash: requestHash(body),
+          actor: apiActor,
+          at,
+          plan: planIntake(c.autoDispatch && !overridden ? c.unit!.id : null, at),
+          planActor: { id: 'system:classifier' },
+        },
+      );
       return reply.status(created ? 201 : 200).header('location', `/api/orders/${order.id}`).send(present(order));
     },
   );
@@ -131,6 +156,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const { order, event } = await applyAction(app.db, request.params.id, input, {
           actor: apiActor,
           at: app.clock.now(),
+          policy: app.classifier,
         });
         return { order: present(order), event };
       },

@@ -5,7 +5,10 @@
  */
 import fs from 'node:fs';
 import postgres from 'postgres';
-import { applyMigrations } from '../../db/client.ts';
+import { applyMigrations, connect } from '../../db/client.ts';
+import { loadDivisions } from '../../db/divisions.ts';
+import { syncDepartmentUnits } from '../../db/queries/units.ts';
+import { loadRules } from '../../server/rules/load.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { clusterDir, freePort, stateFile, TEMPLATE, withDatabase, type ClusterState } from './cluster.ts';
 
@@ -23,6 +26,11 @@ await admin.unsafe(`create database ${TEMPLATE}`);
 await admin.end();
 
 await applyMigrations(withDatabase(adminUrl, TEMPLATE));
+// The real Tianjin tree and the departments of rules/, as the service loads them at start.
+const template = connect(withDatabase(adminUrl, TEMPLATE), { max: 2 });
+await loadDivisions(template.sql, '12');
+await syncDepartmentUnits(template.sql, loadRules().departments);
+await template.close();
 
 fs.writeFileSync(stateFile, JSON.stringify({ adminUrl, embedded } satisfies ClusterState));
 console.log(`# test database ready (${embedded ? 'embedded PostgreSQL' : 'TEST_DATABASE_URL'})`);

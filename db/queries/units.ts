@@ -1,0 +1,38 @@
+import type { Sql } from '../client.ts';
+import { departmentUnitId } from '../../server/core/classify.ts';
+import type { Departments } from '../../server/rules/schema.ts';
+
+/**
+ * Departments come from rules/departments.yaml: one unit per city department
+ * under each city government, one per district department under each district
+ * government. Upserted at every start so that renamed departments follow the rules.
+ */
+export async function syncDepartmentUnits(sql: Sql, departments: Departments): Promise<void> {
+  const ids: string[] = [];
+  const names: string[] = [];
+  const levels: string[] = [];
+  const areaCodes: string[] = [];
+  const keys: string[] = [];
+  const push = (id: string, name: string, level: string, area: string, key: string) => {
+    ids.push(id);
+    names.push(name);
+    levels.push(level);
+    areaCodes.push(area);
+    keys.push(key);
+  };
+  const areas = await sql<{ code: string; name: string; level: string }[]>`
+    select code, name, level from areas where level in ('city', 'district')`;
+  for (const area of areas) {
+    const list = area.level === 'city' ? departments.city : departments.district;
+    for (const d of list) {
+      const name = area.level === 'city' ? d.name : `${area.name}${d.name}`;
+      push(departmentUnitId(area.code, d.key), name, area.level, area.code, d.key);
+    }
+  }
+  await sql`
+    insert into units (id, name, level, kind, area_code, department_key, parent_id)
+    select id, name, level, 'department', area_code, key, area_code
+    from unnest(${ids}::text[], ${names}::text[], ${levels}::text[], ${areaCodes}::text[], ${keys}::text[])
+      as u(id, name, level, area_code, key)
+    on conflict (id) do update set name = excluded.name`;
+}

@@ -1,0 +1,35 @@
+/** Assembles the classifier from the rules files and the area tree in the database. */
+import type { Sql } from '../db/client.ts';
+import { Classifier } from './core/classify.ts';
+import { PlaceIndex, type Level } from './core/places.ts';
+import { loadRules } from './rules/load.ts';
+import { regionNames } from './rules/regions.ts';
+import type { RuleSet } from './rules/schema.ts';
+
+/** Stream the tree out of the database, parents first, straight into the index. */
+export async function loadPlaceIndex(sql: Sql): Promise<PlaceIndex> {
+  const index = new PlaceIndex();
+  const query = sql<{ code: string; name: string; level: Level; parent_code: string | null }[]>`
+    select code, name, level, parent_code from areas
+    order by case level when 'city' then 0 when 'district' then 1 when 'street' then 2 else 3 end, code`;
+  for await (const rows of query.cursor(5000)) {
+    for (const r of rows) index.add(r.code, r.name, r.level, r.parent_code);
+  }
+  return index.build();
+}
+
+export interface ClassifierOptions {
+  rules?: RuleSet;
+  rulesDir?: string;
+  /** The city whose departments take complaints with no place in them. */
+  homeCity?: string;
+}
+
+export async function createClassifier(sql: Sql, opts: ClassifierOptions = {}): Promise<Classifier> {
+  const rules = opts.rules ?? loadRules(opts.rulesDir);
+  const places = await loadPlaceIndex(sql);
+  const homeCode = opts.homeCity ?? '120000';
+  const home = places.get(homeCode);
+  if (!home) throw new Error(`home city ${homeCode} is not in the area tree: load it with npm run areas:load`);
+  return new Classifier(rules, places, regionNames(rules.regions), home);
+}

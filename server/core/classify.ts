@@ -1,0 +1,204 @@
+/**
+ * Classification of a complaint by the rules: category, urgency, area, the unit
+ * responsible, and whether the result is sure enough to dispatch itself. Pure:
+ * built once from the rules and the place index, each call is one pass of a few
+ * automata over the text, so its cost does not grow with the number of rules.
+ */
+import { AutomatonBuilder, type Automaton } from './automaton.ts';
+import { governmentName, normalize, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
+import type { Category, NegativeRule, Owner, RuleSet, UrgencyRule } from '../rules/schema.ts';
+
+export interface UnitRef {
+  id: string;
+  name: string;
+  level: AreaRef['level'];
+}
+
+export interface Explanation {
+  rule: string;
+  matched: string[];
+}
+
+export interface Classification {
+  category: { code: string; name: string };
+  urgency: 'urgent' | 'normal';
+  urgencyClass: 'danger' | 'outage' | null;
+  area: PlaceResolution['area'];
+  candidates: PlaceResolution['candidates'];
+  unit: UnitRef | null;
+  confidence: number;
+  autoDispatch: boolean;
+  transfer: null | '110' | 'beijing' | 'hebei';
+  explanation: Explanation[];
+}
+
+export interface RegionNames {
+  target: 'beijing' | 'hebei';
+  names: string[];
+}
+
+/** Units are named by rule, so the classifier can name them without a database. */
+export const departmentUnitId = (areaCode: string, key: string) => `${areaCode}:${key}`;
+export const governmentUnitId = (areaCode: string) => areaCode;
+
+/** Evidence needed before an order dispatches itself, per owner, given how deep the area is known. */
+const AREA_CONFIDENCE: Record<Owner, (level: number) => number> = {
+  city_department: () => 1,
+  district_department: (l) => (l >= 1 ? 1 : 0),
+  district: (l) => (l >= 1 ? 1 : 0),
+  street: (l) => (l >= 2 ? 1 : l === 1 ? 0.5 : 0),
+  community: (l) => (l >= 3 ? 1 : l === 2 ? 0.8 : l === 1 ? 0.5 : 0),
+};
+const DEPTH = { city: 0, district: 1, street: 2, community: 3 } as const;
+
+function collect<T>(automaton: Automaton, text: string, items: T[]): Map<T, Set<string>> {
+  const found = new Map<T, Set<string>>();
+  automaton.scan(text, (id, start, end) => {
+    const item = items[id]!;
+    if (!found.has(item)) found.set(item, new Set());
+    found.get(item)!.add(text.slice(start, end));
+  });
+  return found;
+}
+
+/** One automaton over many rules' words: word → rule index (and whether it is an exclusion). */
+function automatonOf<T>(rules: T[], words: (rule: T) => string[]): Automaton {
+  const builder = new AutomatonBuilder();
+  rules.forEach((rule, i) => words(rule).forEach((w) => builder.add(normalize(w), i)));
+  return builder.build();
+}
+
+export class Classifier {
+  private readonly keywordAutomaton: Automaton;
+  private readonly exclusionAutomaton: Automaton;
+  private readonly urgencyAutomaton: Automaton;
+  private readonly urgencyExclusions: Automaton;
+  private readonly regionAutomaton: Automaton;
+  private readonly fallback: Category;
+  private readonly negativeByCategory = new Map<string, NegativeRule>();
+
+  constructor(
+    readonly rules: RuleSet,
+    readonly places: PlaceIndex,
+    private readonly regions: RegionNames[],
+    /** The city whose departments take matters with no area (the hotline's own city). */
+    private readonly homeCity: AreaRef,
+  ) {
+    this.keywordAutomaton = automatonOf(rules.categories, (c) => c.keywords);
+    this.exclusionAutomaton = automatonOf(rules.categories, (c) => c.exclusions ?? []);
+    this.urgencyAutomaton = automatonOf(rules.urgency, (r) => r.keywords);
+    this.urgencyExclusions = automatonOf(rules.urgency, (r) => r.exclusions ?? []);
+    this.regionAutomaton = automatonOf(regions, (r) => r.names);
+    this.fallback = rules.categories.find((c) => c.fallback)!;
+    for (const rule of rules.negativeList) for (const code of rule.categories) this.negativeByCategory.set(code, rule);
+  }
+
+  /** The negative-list rule that keeps a category away from communities, if any. */
+  negativeRuleFor(categoryCode: string | null | undefined): NegativeRule | undefined {
+    return categoryCode ? this.negativeByCategory.get(categoryCode) : undefined;
+  }
+
+  classify(rawText: string, location?: string | null): Classification {
+    const text = normalize(rawText);
+    const explanation: Explanation[] = [];
+
+    // 事项分类: longest total evidence wins; an exclusion rules a category out.
+    const hits = collect(this.keywordAutomaton, text, this.rules.categories);
+    const excluded = collect(this.exclusionAutomaton, text, this.rules.categories);
+    const scored = [...hits]
+      .filter(([c, words]) => {
+        const no = excluded.get(c);
+        if (no) explanation.push({ rule: `exclusion:${c.code}`, matched: [...no] });
+        return !no && words.size > 0;
+      })
+      .map(([c, words]) => ({ c, words, score: [...words].reduce((s, w) => s + w.length, 0) }))
+      .sort((a, b) => b.score - a.score || b.c.priority - a.c.priority);
+    const top = scored[0];
+    const category = top?.c ?? this.fallback;
+    const second = scored[1]?.score ?? 0;
+    const categoryConfidence = top ? Math.min(1, top.score / 3) * (top.score / (top.score + second)) : 0;
+    explanation.unshift({ rule: `category:${category.code}`, matched: top ? [...top.words] : [] });
+
+    // 紧急: any urgent rule not excluded; a police matter goes to 110.
+    const urgentHits = collect(this.urgencyAutomaton, text, this.rules.urgency);
+    const urgentNo = collect(this.urgencyExclusions, text, this.rules.urgency);
+    const urgent: UrgencyRule[] = [];
+    for (const [rule, words] of urgentHits) {
+      if (urgentNo.has(rule)) continue;
+      urgent.push(rule);
+      explanation.push({ rule: `urgency:${rule.id}`, matched: [...words] });
+    }
+    const urgencyClass = urgent.some((r) => r.class === 'danger') ? 'danger' : urgent.length ? 'outage' : null;
+    const police = urgent.some((r) => r.police);
+
+    // 地点: the structured location wins over the text when it names a place.
+    let place = location ? this.places.resolve(location) : null;
+    if (!place?.area && !place?.ambiguous) place = this.places.resolve(rawText);
+    else if (place.area && !place.ambiguous) {
+      // The text may still narrow the location down (location: 河东区; text: …天星河畔社区…).
+      const narrower = this.places.resolve(`${location} ${rawText}`);
+      if (narrower.area && !narrower.ambiguous && this.places.isWithin(narrower.area.code, place.area.code)) place = narrower;
+    }
+    if (place.matched.length) explanation.push({ rule: place.ambiguous ? 'area:ambiguous' : 'area', matched: place.matched });
+
+    let transfer: Classification['transfer'] = null;
+    if (police) transfer = '110';
+    else if (!place.area || place.area.level === 'city') {
+      const regionHits = collect(this.regionAutomaton, text, this.regions);
+      const [region] = regionHits;
+      if (region) {
+        transfer = region[0].target;
+        explanation.push({ rule: `region:${region[0].target}`, matched: [...region[1]] });
+      }
+    }
+
+    // 派单: the owner from the routing rules, kept off communities by the negative list.
+    const route = this.rules.routes.get(category.code)!;
+    let owner = route.owner;
+    const negative = owner === 'community' ? this.negativeRuleFor(category.code) : undefined;
+    if (negative) {
+      owner = 'street';
+      explanation.push({ rule: `negative-list:${negative.id}`, matched: [negative.name] });
+    }
+    const unit = this.unitFor(owner, route.department, place.area);
+    explanation.push({ rule: `routing:${category.code}`, matched: [route.department ? `${owner}/${route.department}` : owner] });
+
+    const depth = place.area ? DEPTH[place.area.level] : 0;
+    const areaConfidence = place.ambiguous && owner !== 'city_department' ? 0 : AREA_CONFIDENCE[owner](depth);
+    const confidence = Math.round(categoryConfidence * areaConfidence * 100) / 100;
+    const autoDispatch =
+      unit !== null && transfer === null && category !== this.fallback && confidence >= this.rules.autoDispatchThreshold;
+
+    return {
+      category: { code: category.code, name: category.name },
+      urgency: urgent.length ? 'urgent' : 'normal',
+      urgencyClass,
+      area: place.area,
+      candidates: place.candidates,
+      unit,
+      confidence,
+      autoDispatch,
+      transfer,
+      explanation,
+    };
+  }
+
+  /** The unit an owner means at an area: the deepest government the area allows, or a department. */
+  unitFor(owner: Owner, department: string | undefined, area: PlaceResolution['area']): UnitRef | null {
+    const at = (level: AreaRef['level']) => area?.path.find((p) => p.level === level);
+    const district = at('district');
+    if (owner === 'city_department') {
+      const city = at('city') ?? this.homeCity;
+      const dept = this.rules.departments.city.find((d) => d.key === department)!;
+      return { id: departmentUnitId(city.code, dept.key), name: dept.name, level: 'city' };
+    }
+    if (!district) return null;
+    if (owner === 'district_department') {
+      const dept = this.rules.departments.district.find((d) => d.key === department)!;
+      return { id: departmentUnitId(district.code, dept.key), name: `${district.name}${dept.name}`, level: 'district' };
+    }
+    const wanted = DEPTH[owner];
+    const target = [...area!.path].reverse().find((p) => DEPTH[p.level] <= wanted)!;
+    return { id: governmentUnitId(target.code), name: governmentName(target.level, target.name), level: target.level };
+  }
+}

@@ -1,0 +1,27 @@
+import { Type } from 'typebox';
+import { StringEnum } from './orders.schema.ts';
+
+const Level = StringEnum(['city', 'district', 'street', 'community'] as const);
+const AreaRef = Type.Object({ code: Type.String(), name: Type.String(), level: Level });
+const Area = Type.Object({ code: Type.String(), name: Type.String(), level: Level, path: Type.Array(AreaRef) });
+
+export const ClassifyBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, maxLength: 10000, description: '诉求内容' }),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: '渠道给出的地址（优先于正文）' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Classification = Type.Object({
+  category: Type.Object({ code: Type.String(), name: Type.String() }),
+  urgency: StringEnum(['urgent', 'normal'] as const),
+  urgencyClass: Type.Union([StringEnum(['danger', 'outage'] as const), Type.Null()]),
+  area: Type.Union([Area, Type.Null()]),
+  candidates: Type.Array(Area),
+  unit: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), level: Level }), Type.Null()]),
+  confidence: Type.Number({ minimum: 0, maximum: 1 }),
+  autoDispatch: Type.Boolean(),
+  transfer: Type.Union([StringEnum(['110', 'beijing', 'hebei'] as const), Type.Null()]),
+  explanation: Type.Array(Type.Object({ rule: Type.String(), matched: Type.Array(Type.String()) })),
+});
