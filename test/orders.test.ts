@@ -1,5 +1,5 @@
 import t from 'tap';
-import { addUnit, testApp, type TestApp } from './support/app.ts';
+import { testApp, type TestApp } from './support/app.ts';
 
 const complaint = {
   channel: 'phone',
@@ -75,8 +75,6 @@ t.test('a key reused for different content is refused, not silently answered', a
 
 t.test('the whole life: accept, dispatch, claim, hand back, re-dispatch, reply, close, reopen', async (t) => {
   const h = await testApp(t);
-  await addUnit(h.db, '120102', '河东区人民政府', 'district', '120102');
-  await addUnit(h.db, '120103', '河西区人民政府', 'district', '120103');
   const id = (await post(h, '/api/orders', complaint)).json().id;
   const act = async (action: string, body?: object) => {
     h.clock.advance(60_000);
@@ -132,7 +130,6 @@ t.test('an illegal action answers 409 naming the state and the action, and write
 
 t.test('of many handlers claiming at once, exactly one wins', async (t) => {
   const h = await testApp(t);
-  await addUnit(h.db, '120102', '河东区人民政府', 'district', '120102');
   const id = (await post(h, '/api/orders', complaint)).json().id;
   await post(h, `/api/orders/${id}/actions/accept`);
   await post(h, `/api/orders/${id}/actions/dispatch`, { unitId: '120102' });
@@ -171,7 +168,6 @@ t.test('merge into a master records the link on both orders; transfer-out is fin
 
 t.test('list filters and keyset pagination', async (t) => {
   const h = await testApp(t);
-  await addUnit(h.db, '120102', '河东区人民政府', 'district', '120102');
   const made: number[] = [];
   for (let i = 0; i < 7; i++) {
     h.clock.advance(3_600_000);

@@ -107,8 +107,8 @@ export class AutomatonBuilder {
         ch[i] = pats[i]!.charCodeAt(d);
       }
       if (activeCount < SMALL_LEVEL) {
-        // Tie-break on pattern index keeps duplicates in add order, as the counting sorts do.
-        active.subarray(0, activeCount).sort((a, b) => node[a]! - node[b]! || ch[a]! - ch[b]! || a - b);
+        // Order among equal prefixes does not matter: ids are regrouped in add order below.
+        active.subarray(0, activeCount).sort((a, b) => node[a]! - node[b]! || ch[a]! - ch[b]!);
       } else {
         // LSD radix: by character, then stably by parent, giving (parent, character) order.
         charCount.fill(0);
@@ -209,7 +209,7 @@ export class AutomatonBuilder {
 
     // fail[s] < s, so the nearest pattern-ending suffix is already known for it.
     const out = new Int32Array(n);
-    for (let s = 1; s < n; s++) out[s] = idStart[s + 1]! > idStart[s]! ? s : 0;
+    for (let s = 1; s < n; s++) out[s] = idStart[s + 1]! > idStart[s]! ? s : out[fail[s]!]!;
 
     return new Automaton({ patternCount: w, label, childStart, fail, out, rootNext, idStart, idList, lenList });
   }

@@ -78,7 +78,7 @@ export function loadRules(dir: string = defaultRulesDir): RuleSet {
     parsed[name] = p;
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
+        const pos = lines.linePos(e.pos[0]);
         problems.push({ file, line: pos.line, column: pos.col, reason: e.message.split('\n')[0]! });
       }
       continue;

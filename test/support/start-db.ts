@@ -10,7 +10,18 @@ import { loadDivisions } from '../../db/divisions.ts';
 import { syncDepartmentUnits } from '../../db/queries/units.ts';
 import { loadRules } from '../../server/rules/load.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
-import { clusterDir, freePort, stateFile, TEMPLATE, withDatabase, type ClusterState } from './cluster.ts';
+import path from 'node:path';
+import { clusterDir, freePort, isRunning, runsDir, stateFile, stopCluster, TEMPLATE, withDatabase, type ClusterState } from './cluster.ts';
+
+// Clusters of earlier runs that died without their after-script.
+for (const run of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {
+  if (run !== String(process.ppid) && !isRunning(Number(run))) {
+    await stopCluster(path.join(runsDir, run, 'pg')).catch(() => {});
+    fs.rmSync(path.join(runsDir, run), { recursive: true, force: true });
+  }
+}
+fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+fs.chmodSync(runsDir, 0o755);
 
 let adminUrl = process.env.TEST_DATABASE_URL;
 const embedded = !adminUrl;

@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { defaultRulesDir, loadRules, RulesError } from '../server/rules/load.ts';
+import { root } from './support/cluster.ts';
+
+/** A copy of rules/ with one file changed by `edit`. */
+function brokenCopy(t: { teardown(fn: () => void): void }, file: string, edit: (text: string) => string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const f of fs.readdirSync(defaultRulesDir)) fs.copyFileSync(path.join(defaultRulesDir, f), path.join(dir, f));
+  const target = path.join(dir, file);
+  fs.writeFileSync(target, edit(fs.readFileSync(target, 'utf8')));
+  return dir;
+}
+
+function problemsOf(dir: string) {
+  try {
+    loadRules(dir);
+  } catch (err) {
+    if (err instanceof RulesError) return err.problems;
+    throw err;
+  }
+  throw new Error('rules loaded although broken');
+}
+
+const lineOf = (dir: string, file: string, needle: string) =>
+  fs.readFileSync(path.join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+t.test('the shipped rules load and cover what the hotline needs', async (t) => {
+  const rules = loadRules();
+  t.ok(rules.categories.length >= 40, `${rules.categories.length} categories`);
+  for (const c of rules.categories) t.ok(rules.routes.has(c.code), `${c.code} is routed`);
+  t.ok(rules.negativeList.length > 0);
+  t.ok(rules.urgency.some((u) => u.police), 'some urgent matters are police matters');
+  t.same(rules.regions.map((r) => r.target).sort(), ['beijing', 'hebei']);
+});
+
+t.test('a YAML syntax error is reported with file, line and column', async (t) => {
+  const dir = brokenCopy(t, 'urgency.yaml', (s) => s.replace('class: danger', 'class: [danger'));
+  const [p] = problemsOf(dir);
+  t.equal(p!.file, 'urgency.yaml');
+  t.ok(p!.line > 1);
+  t.ok(p!.column >= 1);
+  t.ok(p!.reason.length > 0);
+});
+
+t.test('a wrong value points at its line', async (t) => {
+  const dir = brokenCopy(t, 'routing.yaml', (s) => s.replace('owner: community', 'owner: village_head'));
+  const problems = problemsOf(dir);
+  t.equal(problems[0]!.file, 'routing.yaml');
+  t.equal(problems[0]!.line, lineOf(dir, 'routing.yaml', 'owner: village_head'));
+  t.match(problems[0]!.reason, /allowed values/);
+});
+
+t.test('an unknown field and a missing one are named', async (t) => {
+  const dir = brokenCopy(t, 'categories.yaml', (s) => s.replace('    priority: 60\n', '    priorty: 60\n'));
+  const reasons = problemsOf(dir).map((p) => p.reason);
+  t.ok(reasons.includes('unknown field "priorty"'), reasons.join('; '));
+  t.ok(reasons.includes('missing field "priority"'));
+});
+
+t.test('a route to a department that does not exist is refused', async (t) => {
+  const dir = brokenCopy(t, 'routing.yaml', (s) => s.replace('department: ecology', 'department: ministry_of_magic'));
+  const [p] = problemsOf(dir);
+  t.equal(p!.file, 'routing.yaml');
+  t.equal(p!.line, lineOf(dir, 'routing.yaml', 'ministry_of_magic'));
+  t.match(p!.reason, /no district department with key "ministry_of_magic"/);
+});
+
+t.test('a negative list naming an unknown category is refused', async (t) => {
+  const dir = brokenCopy(t, 'negative-list.yaml', (s) => s.replace('urban.illegal_construction', 'urban.unicorns'));
+  const [p] = problemsOf(dir);
+  t.equal(p!.file, 'negative-list.yaml');
+  t.match(p!.reason, /unknown category "urban.unicorns"/);
+});
+
+t.test('a missing file is refused', async (t) => {
+  const dir = brokenCopy(t, 'dispatch.yaml', (s) => s);
+  fs.rmSync(path.join(dir, 'dispatch.yaml'));
+  t.same(problemsOf(dir), [{ file: 'dispatch.yaml', line: 1, column: 1, reason: 'file is missing' }]);
+});
+
+t.test('npm run rules:check reports file:line:column and fails', async (t) => {
+  const dir = brokenCopy(t, 'routing.yaml', (s) => s.replace('owner: community', 'owner: village_head'));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/rules-check.ts', dir], { cwd: root, encoding: 'utf8' });
+  t.equal(run.status, 1);
+  t.match(run.stderr, new RegExp(`routing\\.yaml:${lineOf(dir, 'routing.yaml', 'village_head')}:\\d+: .*allowed values`));
+  const ok = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/rules-check.ts'], { cwd: root, encoding: 'utf8' });
+  t.equal(ok.status, 0);
+  t.match(ok.stdout, /rules OK/);
+});
