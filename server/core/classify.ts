@@ -164,7 +164,9 @@ export class Classifier {
     explanation.push({ rule: `routing:${category.code}`, matched: [route.department ? `${owner}/${route.department}` : owner] });
 
     const depth = place.area ? DEPTH[place.area.level] : 0;
-    const areaConfidence = place.ambiguous && owner !== 'city_department' ? 0 : AREA_CONFIDENCE[owner](depth);
+    // An ambiguous place always goes to a person, even for city-wide departments:
+    // the handler must know where to go, and a wrong route is worse than none.
+    const areaConfidence = place.ambiguous ? 0 : AREA_CONFIDENCE[owner](depth);
     const confidence = Math.round(categoryConfidence * areaConfidence * 100) / 100;
     const autoDispatch =
       unit !== null && transfer === null && category !== this.fallback && confidence >= this.rules.autoDispatchThreshold;
