@@ -81,7 +81,9 @@ export async function* divisions(scope: DivisionScope): AsyncGenerator<AreaRow> 
       seenCities.add(city.code);
       yield { code: city.code, name: city.name, level: 'city', parentCode: null };
     }
-    districtRows.push({ code: code!, name: name!, level: 'district', parentCode: city.code });
+    // Cities without districts (东莞市 441900, 中山市 442000, …) list themselves as their
+    // only county; their towns then hang directly under the city.
+    if (code !== city.code) districtRows.push({ code: code!, name: name!, level: 'district', parentCode: city.code });
   }
   yield* districtRows;
   for await (const [code, name, areaCode] of rows('streets.csv')) {

@@ -5,14 +5,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchDatabase, machine } from './bench/env.ts';
+import { benchClassifyTree } from './bench/classify.ts';
 import { benchIntake } from './bench/intake.ts';
 import { root } from '../test/support/cluster.ts';
 
 const orders = Number(process.env.BENCH_ORDERS ?? 5000);
+// BENCH_COUNTRY=0 skips the whole-country tree (it takes a minute or two to load).
+const country = process.env.BENCH_COUNTRY !== '0';
 const db = await benchDatabase();
 try {
   const intake = await benchIntake(db.url, orders);
-  const report = { at: new Date().toISOString(), machine: machine(), intake };
+  const trees = [await benchClassifyTree(db.url, '12')];
+  if (country) trees.push(await benchClassifyTree(db.url, 'all'));
+  const report = { at: new Date().toISOString(), machine: machine(), intake, classification: trees };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
 
@@ -27,6 +32,13 @@ try {
     `| raw postgres, 1 transaction per order (order + event), ${intake.concurrency} clients | ${f(intake.raw.perSecond)} orders/s | ${f(intake.raw.p50Ms, 1)} ms | ${f(intake.raw.p99Ms, 1)} ms | same database, same run |`,
   );
   console.log(`| **intake ÷ raw** | **${f(intake.ratio, 2)}** | | | target ≥ 0.5, goal > 1.0 |`);
+  console.log('\n| tree | areas | load into PostgreSQL | build in memory | heap | classification | rate |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const t of trees) {
+    console.log(
+      `| ${t.scope === 'all' ? 'whole country' : `province ${t.scope}`} | ${f(t.areas)} | ${f(t.dbLoadSeconds, 1)} s | ${f(t.indexBuildSeconds, 1)} s | ${f(t.heapMiB)} MiB | ${f(t.microsPerComplaint, 1)} µs/complaint | ${f(t.complaintsPerSecond)} /s |`,
+    );
+  }
 } finally {
   await db.stop();
 }

@@ -18,6 +18,8 @@ export interface Config {
   areaScope: string;
   /** The hotline's own city (GB/T 2260, NN0000 for a municipality). */
   homeCity: string;
+  /** Folder of the rules files; unset means the project's rules/. */
+  rulesDir: string | undefined;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -47,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dbTimeoutMs: intFrom(env, 'DB_TIMEOUT_MS', 5000, 100, 600000),
     areaScope: env.AREA_SCOPE || '12',
     homeCity: env.HOTLINE_CITY || '120000',
+    rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,
   };
 }

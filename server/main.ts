@@ -1,54 +1,22 @@
-import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.ts';
-import { applyMigrations, connect } from '../db/client.ts';
+import pino from 'pino';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import pino from 'pino';
-import { loadDivisions } from '../db/divisions.ts';
-import { syncDepartmentUnits } from '../db/queries/units.ts';
-import { createClassifier } from './classifier.ts';
-import { loadRules, RulesError } from './rules/load.ts';
+import { RulesError } from './rules/load.ts';
+import { prepare } from './startup.ts';
 
-/** Start the service: database (embedded when DATABASE_URL is unset), migrations, HTTP. */
+/** Start the service: prepare the database and rules, listen, and stop cleanly on a signal. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
-  let embedded: EmbeddedServer | undefined;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: config.embeddedDataDir,
-      port: config.embeddedPort,
-      log: (message) => logger.info(message),
-    });
-  }
-  const url = config.databaseUrl ?? embedded!.url;
+  let prepared;
   try {
-    await applyMigrations(url);
+    prepared = await prepare(config, logger);
   } catch (err) {
-    logger.fatal({ err }, 'migrations failed');
-    await embedded?.stop();
+    logger.fatal(err instanceof RulesError ? { problems: err.problems } : { err }, 'cannot start');
     process.exit(1);
   }
-  const handle = connect(url, { max: config.dbPoolSize, connectTimeout: Math.ceil(config.dbTimeoutMs / 1000) });
-  let classifier;
-  try {
-    // Rules first: the service never runs on half-loaded rules.
-    const rules = loadRules();
-    const [row] = await handle.sql<{ n: number }[]>`select count(*)::int as n from areas`;
-    if (row!.n === 0) {
-      logger.info({ scope: config.areaScope }, 'loading the official division tree (first start)');
-      await loadDivisions(handle.sql, config.areaScope);
-    }
-    await syncDepartmentUnits(handle.sql, rules.departments);
-    classifier = await createClassifier(handle.sql, { rules, homeCity: config.homeCity });
-    logger.info({ areas: classifier.places.size, categories: rules.categories.length }, 'rules and area tree loaded');
-  } catch (err) {
-    logger.fatal({ err: err instanceof RulesError ? err.message : err }, 'cannot start');
-    await handle.close();
-    await embedded?.stop();
-    process.exit(1);
-  }
-
-  const app = await buildApp({ db: handle, classifier, logger: { level: config.logLevel } });
+  const { db, classifier, embedded } = prepared;
+  const app = await buildApp({ db, classifier, homeCity: config.homeCity, logger: { level: config.logLevel } });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -59,7 +27,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.close(); // stops accepting, lets requests in flight finish
-      await handle.close();
+      await db.close();
       await embedded?.stop();
     } finally {
       process.exit(0);

@@ -83,3 +83,23 @@ t.test('orders survive stop, restart and a killed process', async (t) => {
   svc.child.kill('SIGTERM');
   t.equal(await svc.exited, 0);
 });
+
+t.test('the service refuses to start on a broken rules file, saying where', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-rules-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const f of fs.readdirSync(path.join(root, 'rules'))) fs.copyFileSync(path.join(root, 'rules', f), path.join(dir, f));
+  fs.appendFileSync(path.join(dir, 'dispatch.yaml'), 'autoDispatchThreshold: 7\n');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, RULES_DIR: dir, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: String(await freePort()) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  t.equal(code, 1);
+  t.match(out, /cannot start/);
+  t.match(out, /dispatch\.yaml/);
+  t.match(out, /"line":\d+/);
+});

@@ -1,0 +1,69 @@
+/**
+ * Classification throughput with the Tianjin tree and with the whole country's,
+ * and what it costs to get each tree into the database and into memory.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { connect } from '../../db/client.ts';
+import { loadDivisions } from '../../db/divisions.ts';
+import { syncDepartmentUnits } from '../../db/queries/units.ts';
+import { loadPlaceIndex } from '../../server/classifier.ts';
+import { Classifier } from '../../server/core/classify.ts';
+import { loadRules } from '../../server/rules/load.ts';
+import { regionNames } from '../../server/rules/regions.ts';
+import { root } from '../../test/support/cluster.ts';
+
+export interface TreeResult {
+  scope: string;
+  areas: number;
+  dbLoadSeconds: number;
+  indexBuildSeconds: number;
+  heapMiB: number;
+  microsPerComplaint: number;
+  complaintsPerSecond: number;
+}
+
+const texts = (parse(fs.readFileSync(path.join(root, 'test/fixtures/classification.yaml'), 'utf8')) as { examples: { text: string }[] }).examples.map(
+  (e) => e.text,
+);
+
+function measure(classifier: Classifier, rounds: number): number {
+  for (let i = 0; i < 2000; i++) classifier.classify(texts[i % texts.length]!); // warm-up
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) classifier.classify(texts[i % texts.length]!);
+  return Number(process.hrtime.bigint() - started) / 1000 / rounds;
+}
+
+export async function benchClassifyTree(url: string, scope: string, rounds = 50_000): Promise<TreeResult> {
+  const db = connect(url, { max: 2 });
+  try {
+    const rules = loadRules();
+    let started = performance.now();
+    await loadDivisions(db.sql, scope);
+    await syncDepartmentUnits(db.sql, rules.departments);
+    const dbLoadSeconds = (performance.now() - started) / 1000;
+
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    started = performance.now();
+    const places = await loadPlaceIndex(db.sql);
+    const indexBuildSeconds = (performance.now() - started) / 1000;
+    global.gc?.();
+    const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+
+    const classifier = new Classifier(rules, places, regionNames(rules.regions), places.get('120000')!);
+    const micros = measure(classifier, rounds);
+    return {
+      scope,
+      areas: places.size,
+      dbLoadSeconds,
+      indexBuildSeconds,
+      heapMiB,
+      microsPerComplaint: micros,
+      complaintsPerSecond: 1e6 / micros,
+    };
+  } finally {
+    await db.close();
+  }
+}
