@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { SATISFACTION, STATUSES, TRANSFER_TARGETS, type OrderStatus } from '../server/core/lifecycle.ts';
 import {
   bigint,
+  boolean,
+  primaryKey,
   check,
   index,
   integer,
@@ -53,6 +55,8 @@ export const units = pgTable(
     /** For departments: the key in rules/departments.yaml. */
     departmentKey: text('department_key'),
     parentId: text('parent_id').references((): any => units.id),
+    /** Unit ids from the top of the tree down to this one: a subtree is `ancestors @> {id}`. */
+    ancestors: text('ancestors').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -62,6 +66,7 @@ export const units = pgTable(
     check('units_id_check', sql`length(${t.id}) between 1 and 64`),
     index('units_parent_idx').on(t.parentId),
     index('units_area_idx').on(t.areaCode),
+    index('units_ancestors_idx').using('gin', t.ancestors),
     check('units_department_check', sql`(${t.kind} = 'department') = (${t.departmentKey} is not null)`),
   ],
 );
@@ -98,6 +103,12 @@ export const orders = pgTable(
     status: text('status').$type<OrderStatus>().notNull(),
     mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): any => orders.id),
     transferTarget: text('transfer_target'),
+    /** 指定承办: the dispatcher designated the unit after too many returns; it may not return again. */
+    designated: boolean('designated').notNull().default(false),
+    /** The unit whose claim lets its handlers see the citizen's phone number. */
+    claimedByUnitId: text('claimed_by_unit_id').references(() => units.id),
+    urgeCount: integer('urge_count').notNull().default(0),
+    supervisedAt: timestamp('supervised_at', { withTimezone: true }),
     dispatchCount: integer('dispatch_count').notNull().default(0),
     returnCount: integer('return_count').notNull().default(0),
     reopenCount: integer('reopen_count').notNull().default(0),
@@ -160,5 +171,68 @@ export const orderEvents = pgTable(
   (t) => [
     index('order_events_order_idx').on(t.orderId, t.id),
     check('order_events_to_status_check', inList('to_status', STATUSES)),
+  ],
+);
+
+export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin'] as const;
+
+/** People who sign in: each belongs to one unit and has one or more roles. */
+export const users = pgTable(
+  'users',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    roles: text('roles').array().$type<(typeof ROLES)[number][]>().notNull(),
+    /** scrypt, with its parameters and salt: `scrypt$N$r$p$salt$hash`. */
+    passwordHash: text('password_hash').notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('users_username_key').on(t.username),
+    check('users_roles_check', sql.raw(`cardinality(roles) >= 1 and roles <@ array[${ROLES.map((r) => `'${r}'`).join(', ')}]::text[]`)),
+    check('users_username_check', sql`${t.username} ~ '^[a-z0-9_.-]{3,40}$'`),
+  ],
+);
+
+/** Bearer tokens, stored only as their SHA-256; revocable, and they expire. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** 协办: units assisting the lead unit on an order; each claims and replies to the lead. */
+export const orderAssists = pgTable(
+  'order_assists',
+  {
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    status: text('status').$type<'assigned' | 'claimed' | 'replied'>().notNull(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    replyText: text('reply_text'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.unitId] }),
+    index('order_assists_unit_idx').on(t.unitId),
+    check('order_assists_status_check', sql`${t.status} in ('assigned', 'claimed', 'replied')`),
   ],
 );

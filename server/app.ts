@@ -2,11 +2,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DbHandle } from '../db/client.ts';
 import type { Classifier } from './core/classify.ts';
+import authPlugin from './plugins/auth.ts';
 import classifierPlugin from './plugins/classifier.ts';
 import clockPlugin, { type Clock } from './plugins/clock.ts';
 import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin from './plugins/errors.ts';
+import actionRoutes from './routes/actions.ts';
+import authRoutes from './routes/auth.ts';
 import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
 import orderRoutes from './routes/orders.ts';
@@ -21,6 +24,8 @@ export interface AppOptions {
   /** Built from rules/ and the area tree when not given. */
   classifier?: Classifier;
   homeCity?: string;
+  /** How long a sign-in lasts. */
+  sessionTtlMs?: number;
   logger?: FastifyServerOptions['logger'];
   /** Largest request body accepted, in bytes; a complaint is text, so this is small. */
   bodyLimit?: number;
@@ -48,10 +53,13 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(clockPlugin, { clock: opts.clock });
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
   await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
+  await app.register(authPlugin);
   await app.register(docsPlugin);
 
   await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/api/auth', sessionTtlMs: opts.sessionTtlMs });
   await app.register(orderRoutes, { prefix: '/api/orders' });
+  await app.register(actionRoutes, { prefix: '/api/orders' });
   await app.register(classifyRoutes, { prefix: '/api/classify' });
   return app;
 }

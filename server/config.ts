@@ -18,6 +18,10 @@ export interface Config {
   areaScope: string;
   /** The hotline's own city (GB/T 2260, NN0000 for a municipality). */
   homeCity: string;
+  /** Password of the `admin` user created on first start; random (and logged once) when unset. */
+  adminPassword: string | undefined;
+  /** How long a sign-in lasts, in hours. */
+  sessionTtlHours: number;
   /** Folder of the rules files; unset means the project's rules/. */
   rulesDir: string | undefined;
 }
@@ -49,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dbTimeoutMs: intFrom(env, 'DB_TIMEOUT_MS', 5000, 100, 600000),
     areaScope: env.AREA_SCOPE || '12',
     homeCity: env.HOTLINE_CITY || '120000',
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,
   };
 }

@@ -16,7 +16,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { db, classifier, embedded } = prepared;
-  const app = await buildApp({ db, classifier, homeCity: config.homeCity, logger: { level: config.logLevel } });
+  const app = await buildApp({
+    db,
+    classifier,
+    homeCity: config.homeCity,
+    sessionTtlMs: config.sessionTtlHours * 3600_000,
+    logger: { level: config.logLevel },
+  });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

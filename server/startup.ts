@@ -7,6 +7,8 @@ import { createClassifier } from './classifier.ts';
 import type { Config } from './config.ts';
 import type { Classifier } from './core/classify.ts';
 import { loadRules } from './rules/load.ts';
+import { randomBytes } from 'node:crypto';
+import { createUser } from '../db/queries/users.ts';
 
 export interface Prepared {
   db: DbHandle;
@@ -36,6 +38,7 @@ export async function prepare(config: Config, logger: Logger): Promise<Prepared>
       await loadDivisions(db.sql, config.areaScope);
     }
     await syncDepartmentUnits(db.sql, rules.departments);
+    await ensureAdmin(db, config, logger);
     const classifier = await createClassifier(db.sql, { rules, homeCity: config.homeCity });
     logger.info({ areas: classifier.places.size, categories: rules.categories.length }, 'rules and area tree loaded');
     return { db, classifier, embedded };
@@ -44,4 +47,17 @@ export async function prepare(config: Config, logger: Logger): Promise<Prepared>
     await embedded?.stop();
     throw err;
   }
+}
+
+/**
+ * A new installation has nobody who could sign in: create `admin` at the hotline
+ * centre with ADMIN_PASSWORD, or with a random password written once to the log.
+ */
+async function ensureAdmin(db: DbHandle, config: Config, logger: Logger): Promise<void> {
+  const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from users`;
+  if (row!.n > 0) return;
+  const password = config.adminPassword ?? randomBytes(12).toString('base64url');
+  await createUser(db.db, { username: 'admin', displayName: '系统管理员', unitId: 'hotline', roles: ['admin'], password });
+  if (config.adminPassword) logger.warn('created user admin with ADMIN_PASSWORD');
+  else logger.warn({ username: 'admin', password }, 'created user admin; this password is shown only once');
 }

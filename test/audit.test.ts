@@ -1,9 +1,11 @@
 import t from 'tap';
-import { testApp } from './support/app.ts';
+import { signIn, testApp } from './support/app.ts';
 
 t.test('the database refuses to rewrite or erase the audit trail', async (t) => {
-  const { app, db } = await testApp(t);
-  const res = await app.inject({ method: 'POST', url: '/api/orders', payload: { channel: 'phone', content: '楼上装修噪音' } });
+  const h = await testApp(t);
+  const { app, db } = h;
+  const d = await signIn(h, ['operator', 'dispatcher']);
+  const res = await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: { channel: 'phone', content: '楼上装修噪音' } });
   t.equal(res.statusCode, 201);
   const orderId = res.json().id as number;
   const [event] = await db.sql`select id from order_events where order_id = ${orderId}`;
@@ -16,12 +18,14 @@ t.test('the database refuses to rewrite or erase the audit trail', async (t) => 
   await t.rejects(db.sql`truncate order_events cascade`, { message: /append-only: TRUNCATE refused/ });
 
   const [after] = await db.sql`select actor, count(*) over () as n from order_events where order_id = ${orderId}`;
-  t.equal(after!.actor, 'api', 'the event is unchanged');
+  t.equal(after!.actor, `user:${d.viewer.userId}`, 'the event is unchanged');
   t.equal(Number(after!.n), 1);
 });
 
 t.test('an order and its event commit together or not at all', async (t) => {
-  const { app, db } = await testApp(t);
+  const h = await testApp(t);
+  const { app, db } = h;
+  const d = await signIn(h, ['operator', 'dispatcher']);
   // An area code the database rejects makes the whole statement fail: no order, no event.
   await t.rejects(
     db.sql`with o as (insert into orders (number, channel, content, current_unit_id, unit_path, status, created_at, updated_at, area_code)
@@ -38,11 +42,13 @@ t.test('an order and its event commit together or not at all', async (t) => {
 });
 
 t.test('an action that fails part-way leaves neither change nor event', async (t) => {
-  const { app, db } = await testApp(t);
-  const created = (await app.inject({ method: 'POST', url: '/api/orders', payload: { channel: 'web', content: '路灯不亮' } })).json();
-  await app.inject({ method: 'POST', url: `/api/orders/${created.id}/actions/accept` });
+  const h = await testApp(t);
+  const { app, db } = h;
+  const d = await signIn(h, ['operator', 'dispatcher']);
+  const created = (await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: { channel: 'web', content: '路灯不亮' } })).json();
+  await app.inject({ headers: d.headers, method: 'POST', url: `/api/orders/${created.id}/actions/accept` });
   // Dispatch to a unit that does not exist: refused inside the transaction.
-  const res = await app.inject({ method: 'POST', url: `/api/orders/${created.id}/actions/dispatch`, payload: { unitId: 'nope' } });
+  const res = await app.inject({ headers: d.headers, method: 'POST', url: `/api/orders/${created.id}/actions/dispatch`, payload: { unitId: 'nope' } });
   t.equal(res.statusCode, 422);
   t.equal(res.json().field, 'unitId');
   const [row] = await db.sql`select status, dispatch_count from orders where id = ${created.id}`;

@@ -104,6 +104,12 @@ t.test('scan reports the same as findAll and works on a shared automaton', async
   t.same(got, ['0:1-3', '1:2-3', '2:1-4', '0:4-6', '1:5-6']);
 });
 
+t.test('long patterns sharing a long prefix', async (t) => {
+  const long = '路'.repeat(3000);
+  const a = build([[long, 1], [`${long.slice(1)}灯`, 2], ['路灯', 3]]);
+  t.same(triples(a.findAll(`${long}灯`)), ['1:0-3000', '2:1-3001', '3:2999-3001']);
+});
+
 t.test('randomized differential test against an indexOf matcher', async (t) => {
   const rand = prng(12345);
   const pick = (alphabet: string, min: number, max: number) => {

@@ -16,7 +16,14 @@ const at = new Date('2026-11-24T08:00:00Z');
 const inputs: Record<OrderAction, ActionInput> = {
   accept: { action: 'accept' },
   dispatch: { action: 'dispatch', unitId: '120103' },
+  redispatch: { action: 'redispatch', unitId: '120103' },
   claim: { action: 'claim' },
+  hand_down: { action: 'hand_down', unitId: '120102001' },
+  assign_assist: { action: 'assign_assist', unitIds: ['120102:urban'] },
+  assist_claim: { action: 'assist_claim', unitId: 'A' },
+  assist_reply: { action: 'assist_reply', unitId: 'B', text: '已核实' },
+  urge: { action: 'urge', note: '请加快办理' },
+  supervise: { action: 'supervise' },
   return: { action: 'return', reasonCode: 'wrong_area', reason: '不属本区' },
   reply: { action: 'reply', text: '已联系物业处理' },
   close: { action: 'close', satisfaction: 'satisfied' },
@@ -36,14 +43,14 @@ const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderStat
 
 // The expected table, written out by hand so that a change to TRANSITIONS has to be deliberate.
 const legal: Record<OrderStatus, OrderAction[]> = {
-  received: ['accept', 'merge', 'transfer'],
-  accepted: ['dispatch', 'merge', 'transfer'],
-  dispatched: ['claim', 'return', 'merge'],
-  claimed: ['return', 'reply', 'merge'],
+  received: ['accept', 'urge', 'supervise', 'merge', 'transfer'],
+  accepted: ['dispatch', 'urge', 'supervise', 'merge', 'transfer'],
+  dispatched: ['redispatch', 'claim', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'urge', 'supervise', 'merge'],
+  claimed: ['hand_down', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'reply', 'urge', 'supervise', 'merge'],
   replied: ['close', 'reopen'],
   closed: ['reopen'],
-  returned: ['dispatch', 'merge', 'transfer'],
-  reopened: ['claim', 'merge'],
+  returned: ['dispatch', 'urge', 'supervise', 'merge', 'transfer'],
+  reopened: ['claim', 'urge', 'supervise', 'merge'],
   merged: [],
   transferred_out: [],
 };
@@ -52,12 +59,19 @@ t.test('every state × action pair is legal exactly when the table says so', asy
   for (const status of STATUSES) {
     for (const action of ACTIONS) {
       const path = status === 'accepted' || status === 'received' ? ['hotline'] : ['hotline', '120102'];
-      const run = () => decide(order(status, path), inputs[action], at);
+      const assists = action.startsWith('assist_')
+        ? [
+            { unitId: 'A', status: 'assigned' as const },
+            { unitId: 'B', status: 'claimed' as const },
+          ]
+        : [];
+      const run = () => decide({ ...order(status, path), assists }, inputs[action], at);
       if (legal[status].includes(action)) {
         const { patch, event } = run();
-        t.equal(patch.status, TRANSITIONS[action].to, `${status} --${action}--> ${TRANSITIONS[action].to}`);
+        const to = TRANSITIONS[action].to ?? status;
+        t.equal(patch.status, TRANSITIONS[action].to ?? undefined, `${status} --${action}--> ${to}`);
         t.equal(event.fromStatus, status);
-        t.equal(event.toStatus, patch.status);
+        t.equal(event.toStatus, to);
       } else {
         t.throws(run, { statusCode: 409, code: 'ILLEGAL_TRANSITION' }, `${status} refuses ${action}`);
       }
@@ -133,4 +147,41 @@ t.test('timestamps follow the step', async (t) => {
   t.same(close.closedAt, at);
   t.equal(close.satisfaction, 'satisfied');
   t.equal(decide(order('accepted', ['hotline']), inputs.transfer, at).patch.transferTarget, '110');
+});
+
+t.test('the third return sends the order to the city dispatcher; a designated unit cannot return', async (t) => {
+  const third = decide({ ...order('claimed', ['hotline', '120102', '120102001']), returnCount: 2 }, inputs.return, at, { returnLimit: 3 });
+  t.same(third.patch.unitPath, ['hotline']);
+  t.equal(third.event.payload.escalatedToDispatcher, true);
+  t.equal(third.event.unitId, 'hotline');
+  const designated = { ...order('claimed'), designated: true };
+  t.throws(() => decide(designated, inputs.return, at), { statusCode: 422, code: 'ORDER_DESIGNATED' });
+  const d = decide(order('returned', ['hotline']), { action: 'dispatch', unitId: '120102', designate: true }, at);
+  t.equal(d.patch.designated, true);
+});
+
+t.test('redispatch replaces the unit that has not claimed; hand-down adds a step', async (t) => {
+  const r = decide(order('dispatched', ['hotline', '120103']), { action: 'redispatch', unitId: '120102' }, at);
+  t.same(r.patch.unitPath, ['hotline', '120102']);
+  t.equal(r.event.payload.replacedUnitId, '120103');
+  const h = decide(order('claimed', ['hotline', '120102']), inputs.hand_down, at);
+  t.same(h.patch.unitPath, ['hotline', '120102', '120102001']);
+  t.equal(h.patch.status, 'dispatched', 'the receiving unit must claim again');
+});
+
+t.test('the lead replies only after every assisting unit has', async (t) => {
+  const pending = { ...order('claimed'), assists: [{ unitId: '120102:urban', status: 'claimed' as const }] };
+  t.throws(() => decide(pending, inputs.reply, at), { statusCode: 409, code: 'ASSISTS_PENDING' });
+  const done = { ...order('claimed'), assists: [{ unitId: '120102:urban', status: 'replied' as const }] };
+  t.equal(decide(done, inputs.reply, at).patch.status, 'replied');
+  t.throws(() => decide({ ...order('claimed'), assists: [] }, { action: 'assign_assist', unitIds: ['120102'] }, at), { code: 'ASSIST_IS_LEAD' });
+});
+
+t.test('urge and supervise keep the status and are recorded', async (t) => {
+  const u = decide({ ...order('dispatched'), urgeCount: 1 }, inputs.urge, at);
+  t.equal(u.patch.status, undefined);
+  t.equal(u.patch.urgeCount, 2);
+  t.equal(u.event.toStatus, 'dispatched');
+  t.equal(u.event.reason, '请加快办理');
+  t.same(decide(order('claimed'), inputs.supervise, at).patch.supervisedAt, at);
 });

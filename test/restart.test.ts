@@ -46,6 +46,7 @@ t.test('orders survive stop, restart and a killed process', async (t) => {
     PORT: String(await freePort()),
     EMBEDDED_PG_PORT: String(await freePort()),
     EMBEDDED_PG_DIR: path.join(dir, 'pg'),
+    ADMIN_PASSWORD: 'first-start-secret',
   };
 
   let svc = await startService(env);
@@ -55,9 +56,17 @@ t.test('orders survive stop, restart and a killed process', async (t) => {
   t.equal(docs.status, 200, 'the OpenAPI document is served');
   t.ok((await docs.json()).paths['/api/orders'], 'and describes the orders API');
 
-  const created = await fetch(`${svc.base}/api/orders`, {
+  const login = await fetch(`${svc.base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'first-start-secret' }),
+  });
+  t.equal(login.status, 200, 'the first start created the admin user');
+  const { token } = (await login.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  const created = await fetch(`${svc.base}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify({ channel: 'phone', content: '自来水发黄，已经三天了' }),
   });
   t.equal(created.status, 201);
@@ -68,7 +77,7 @@ t.test('orders survive stop, restart and a killed process', async (t) => {
   t.notOk(fs.existsSync(path.join(env.EMBEDDED_PG_DIR, 'postmaster.pid')), 'and stops the embedded database');
 
   svc = await startService(env);
-  const again = await fetch(`${svc.base}/api/orders/${order.number}`);
+  const again = await fetch(`${svc.base}/api/orders/${order.number}`, { headers: auth });
   t.equal(again.status, 200, 'the order is there after a restart');
   t.equal(((await again.json()) as { id: number }).id, order.id);
 
@@ -78,7 +87,7 @@ t.test('orders survive stop, restart and a killed process', async (t) => {
 
   svc = await startService(env);
   t.match(svc.output(), /left running by an earlier process/, 'the next start recovers the stale server');
-  const afterKill = await fetch(`${svc.base}/api/orders/${order.id}`);
+  const afterKill = await fetch(`${svc.base}/api/orders/${order.id}`, { headers: auth });
   t.equal(afterKill.status, 200, 'and the order is still there');
   svc.child.kill('SIGTERM');
   t.equal(await svc.exited, 0);

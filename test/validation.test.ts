@@ -1,10 +1,12 @@
 import t from 'tap';
-import { testApp } from './support/app.ts';
+import { signIn, testApp } from './support/app.ts';
 
 const good = { channel: 'web', content: '路灯坏了一个月没人修', citizenPhone: '022-23456789' };
 
 t.test('bad input is refused with a 4xx naming the field, and writes nothing', async (t) => {
-  const { app, db } = await testApp(t);
+  const h = await testApp(t);
+  const { app, db } = h;
+  const d = await signIn(h, ['operator', 'dispatcher']);
   const cases: { name: string; body: string | object; status: number; code?: string; field?: string; type?: string }[] = [
     { name: 'invalid JSON', body: '{"channel": "web", "content": ', status: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' },
     { name: 'content of the wrong type', body: { ...good, content: 123 }, status: 400, field: 'content' },
@@ -27,7 +29,7 @@ t.test('bad input is refused with a 4xx naming the field, and writes nothing', a
     const res = await app.inject({
       method: 'POST',
       url: '/api/orders',
-      headers: { 'content-type': c.type ?? 'application/json' },
+      headers: { ...d.headers, 'content-type': c.type ?? 'application/json' },
       payload: typeof c.body === 'string' ? c.body : JSON.stringify(c.body),
     });
     t.equal(res.statusCode, c.status, `${c.name}: ${res.statusCode}`);
@@ -46,8 +48,10 @@ t.test('bad input is refused with a 4xx naming the field, and writes nothing', a
 });
 
 t.test('actions: unknown action, bad ids, missing and extra fields', async (t) => {
-  const { app, db } = await testApp(t);
-  const id = (await app.inject({ method: 'POST', url: '/api/orders', payload: good })).json().id;
+  const h = await testApp(t);
+  const { app, db } = h;
+  const d = await signIn(h, ['operator', 'dispatcher']);
+  const id = (await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: good })).json().id;
   const cases: { url: string; body?: object; status: number; code?: string; field?: string }[] = [
     { url: `/api/orders/${id}/actions/fly`, body: {}, status: 400, code: 'UNKNOWN_ACTION', field: 'action' },
     { url: `/api/orders/${id}/actions/dispatch`, body: {}, status: 400, field: 'unitId' },
@@ -63,7 +67,7 @@ t.test('actions: unknown action, bad ids, missing and extra fields', async (t) =
     { url: "/api/orders/1%20or%201=1/actions/accept", body: {}, status: 400, field: 'id' },
   ];
   for (const c of cases) {
-    const res = await app.inject({ method: 'POST', url: c.url, payload: c.body });
+    const res = await app.inject({ headers: d.headers, method: 'POST', url: c.url, payload: c.body });
     t.equal(res.statusCode, c.status, `${c.url} ${JSON.stringify(c.body)}: ${res.body.slice(0, 160)}`);
     if (c.code) t.equal(res.json().code, c.code);
     if (c.field) t.equal(res.json().field, c.field, `names ${c.field}`);
@@ -75,7 +79,9 @@ t.test('actions: unknown action, bad ids, missing and extra fields', async (t) =
 });
 
 t.test('list and detail parameters are checked', async (t) => {
-  const { app } = await testApp(t);
+  const h = await testApp(t);
+  const { app } = h;
+  const d = await signIn(h, ['operator', 'dispatcher']);
   for (const [url, field] of [
     ['/api/orders?limit=0', 'limit'],
     ['/api/orders?limit=abc', 'limit'],
@@ -87,11 +93,11 @@ t.test('list and detail parameters are checked', async (t) => {
     ['/api/orders/abc', 'id'],
     ['/api/orders/1;drop%20table%20orders', 'id'],
   ] as const) {
-    const res = await app.inject(url);
+    const res = await app.inject({ url, headers: d.headers });
     t.equal(res.statusCode, 400, url);
     t.equal(res.json().field, field, `${url} names ${field}`);
   }
-  const inverted = await app.inject('/api/orders?createdFrom=2026-11-24T00:00:00Z&createdTo=2026-11-23T00:00:00Z');
+  const inverted = await app.inject({ url: '/api/orders?createdFrom=2026-11-24T00:00:00Z&createdTo=2026-11-23T00:00:00Z', headers: d.headers });
   t.equal(inverted.statusCode, 400);
-  t.equal((await app.inject('/api/nothing-here')).json().code, 'ROUTE_NOT_FOUND');
+  t.equal((await app.inject({ url: '/api/nothing-here', headers: d.headers })).json().code, 'ROUTE_NOT_FOUND');
 });

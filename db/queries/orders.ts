@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, getTableColumns, gte, inArray, like, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, like, lt, lte, sql as q, type SQL } from 'drizzle-orm';
 import type { Database, Sql } from '../client.ts';
-import { orderEvents, orders, units } from '../schema.ts';
+import { orderEvents, orders } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
-import { decide, planIntake, type ActionInput, type IntakePlan, type OrderState, type OrderStatus } from '../../server/core/lifecycle.ts';
+import { planIntake, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type EventRow = typeof orderEvents.$inferSelect;
@@ -146,6 +146,8 @@ export interface OrderFilter {
   /** Keyset: return orders with id below this one (newest first). */
   beforeId?: number;
   limit: number;
+  /** Only orders held or assisted by this unit or a unit below it. */
+  withinUnit?: string;
 }
 
 export async function listOrders(db: Database, f: OrderFilter): Promise<{ items: OrderRow[]; nextCursor: number | null }> {
@@ -157,6 +159,11 @@ export async function listOrders(db: Database, f: OrderFilter): Promise<{ items:
   if (f.createdFrom) where.push(gte(orders.createdAt, f.createdFrom));
   if (f.createdTo) where.push(lte(orders.createdAt, f.createdTo));
   if (f.beforeId !== undefined) where.push(lt(orders.id, f.beforeId));
+  if (f.withinUnit) {
+    const unit = f.withinUnit;
+    where.push(q`(${orders.currentUnitId} in (select id from units where ancestors @> array[${unit}]::text[])
+      or ${orders.id} in (select a.order_id from order_assists a join units u on u.id = a.unit_id where u.ancestors @> array[${unit}]::text[]))`);
+  }
   const rows = await db
     .select()
     .from(orders)
@@ -171,94 +178,16 @@ export async function timeline(db: Database, orderId: number): Promise<EventRow[
   return db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.id));
 }
 
-const toState = (row: OrderRow): OrderState => ({
-  id: row.id,
-  status: row.status,
-  unitPath: row.unitPath,
-  dispatchCount: row.dispatchCount,
-  returnCount: row.returnCount,
-  reopenCount: row.reopenCount,
-});
-
-/**
- * Apply one lifecycle action: lock the order, let the state machine decide, write
- * the change and its event in the same transaction. Concurrent actions on one
- * order queue on the row lock, so of two claims exactly one wins.
- */
-export interface DispatchPolicy {
-  /** The 社区事项准入负面清单 rule that keeps this category away from communities, if any. */
-  negativeRuleFor(categoryCode: string | null): { id: string; name: string } | undefined;
-}
-
-export async function applyAction(
-  db: Database,
-  ref: string,
-  input: ActionInput,
-  opts: { actor: Actor; at: Date; policy?: DispatchPolicy },
-): Promise<{ order: OrderRow; event: EventRow }> {
-  return db.transaction(async (tx) => {
-    const target = await findOrder(tx as unknown as Database, ref);
-    if (!target) throw notFound('order', ref);
-    const lockIds = input.action === 'merge' ? [target.id, input.masterId].sort((a, b) => a - b) : [target.id];
-    // Lock in id order so that two merges in opposite directions cannot deadlock.
-    const locked = await tx.select().from(orders).where(inArray(orders.id, lockIds)).orderBy(asc(orders.id)).for('update');
-    const current = locked.find((r) => r.id === target.id)!;
-    const { patch, event } = decide(toState(current), input, opts.at);
-
-    if (input.action === 'dispatch') {
-      const [unit] = await tx
-        .select({ id: units.id, kind: units.kind, level: units.level, name: units.name })
-        .from(units)
-        .where(eq(units.id, input.unitId));
-      if (!unit || unit.kind === 'hotline') {
-        throw new AppError(422, 'UNIT_NOT_FOUND', `承办单位 ${input.unitId} 不存在`, { field: 'unitId' });
-      }
-      const rule = unit.level === 'community' ? opts.policy?.negativeRuleFor(current.categoryCode) : undefined;
-      if (rule) {
-        throw new AppError(
-          422,
-          'NEGATIVE_LIST',
-          `违反社区事项准入负面清单 ${rule.id}「${rule.name}」：${current.categoryCode} 类事项不得派给社区（${unit.name}）`,
-          { field: 'unitId', rule: rule.id },
-        );
-      }
-    }
-    let master: OrderRow | undefined;
-    if (input.action === 'merge') {
-      master = locked.find((r) => r.id === input.masterId);
-      if (!master) throw new AppError(422, 'MASTER_NOT_FOUND', `主工单 ${input.masterId} 不存在`, { field: 'masterId' });
-      if (master.status === 'merged' || master.status === 'transferred_out') {
-        throw new AppError(422, 'MASTER_NOT_OPEN', `主工单 ${master.number} 状态为 ${master.status}，不能作为合并目标`, {
-          field: 'masterId',
-        });
-      }
-      event.payload.masterNumber = master.number;
-    }
-
-    const { unitPath, ...rest } = patch;
-    const [updated] = await tx
-      .update(orders)
-      .set({ ...rest, ...(unitPath ? { unitPath, currentUnitId: unitPath[unitPath.length - 1]! } : {}), updatedAt: opts.at })
-      .where(eq(orders.id, current.id))
-      .returning();
-    const [written] = await tx
-      .insert(orderEvents)
-      .values({ orderId: current.id, at: opts.at, actor: opts.actor.id, ...event })
-      .returning();
-    if (master) {
-      await tx.insert(orderEvents).values({
-        orderId: master.id,
-        at: opts.at,
-        actor: opts.actor.id,
-        action: 'merged_in',
-        fromStatus: master.status,
-        toStatus: master.status,
-        unitId: master.currentUnitId,
-        reason: event.reason,
-        payload: { duplicateId: current.id, duplicateNumber: current.number },
-      });
-    }
-    return { order: updated!, event: written! };
+/** 痕迹: every look at a citizen's full phone number is an event of the order. */
+export async function recordPhoneView(db: Database, order: OrderRow, opts: { actor: string; unitId: string; at: Date }): Promise<void> {
+  await db.insert(orderEvents).values({
+    orderId: order.id,
+    at: opts.at,
+    actor: opts.actor,
+    action: 'phone_viewed',
+    fromStatus: order.status,
+    toStatus: order.status,
+    unitId: order.currentUnitId,
+    payload: { viewerUnitId: opts.unitId },
   });
 }
-

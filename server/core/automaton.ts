@@ -14,11 +14,7 @@
  * one forward pass.
  */
 
-export interface Match {
-  start: number;
-  end: number;
-  id: number;
-}
+export interface Match { start: number; end: number; id: number } // text.slice(start, end) is the pattern
 
 // Ids live in an Int32Array.
 const MAX_ID = 0x7fffffff;
@@ -235,9 +231,12 @@ export class AutomatonBuilder {
       const seen = to - from > 16 ? new Set<number>() : null;
       for (let k = from; k < to; k++) {
         const id = rawIds[k]!;
-        if (seen ? seen.has(id) : rawIds.subarray(base, w).includes(id)) continue;
-        seen?.add(id);
-        rawIds[w++] = id;
+        let dup = false;
+        if (seen) {
+          dup = seen.has(id);
+          seen.add(id);
+        } else for (let j = base; j < w && !dup; j++) dup = rawIds[j] === id;
+        if (!dup) rawIds[w++] = id;
       }
     }
     recIds[recCount + 1] = w;

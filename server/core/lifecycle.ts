@@ -1,7 +1,7 @@
 /**
  * The one state machine of a work order (工单). Pure: it takes the order as it is
  * and the action asked for, and returns the change to make and the audit event to
- * write, or throws. Every later capability adds its steps here, not beside it.
+ * write, or throws. Every capability adds its steps here, not beside it.
  */
 import { AppError } from '../errors.ts';
 
@@ -32,33 +32,34 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   transferred_out: '已转出',
 };
 
-export const ACTIONS = ['accept', 'dispatch', 'claim', 'return', 'reply', 'close', 'reopen', 'merge', 'transfer'] as const;
-export type OrderAction = (typeof ACTIONS)[number];
+const OPEN: OrderStatus[] = ['received', 'accepted', 'dispatched', 'claimed', 'returned', 'reopened'];
 
-export const ACTION_LABELS: Record<OrderAction, string> = {
-  accept: '受理',
-  dispatch: '派单',
-  claim: '签收',
-  return: '退单',
-  reply: '回复',
-  close: '办结',
-  reopen: '重办',
-  merge: '合并',
-  transfer: '转出',
-};
+/**
+ * The states each action may start from, and where it leads (`null`: the status
+ * stays, the step is still recorded: 协办, 催办, 督办).
+ */
+export const TRANSITIONS = {
+  accept: { from: ['received'], to: 'accepted', label: '受理' },
+  dispatch: { from: ['accepted', 'returned'], to: 'dispatched', label: '派单' },
+  redispatch: { from: ['dispatched'], to: 'dispatched', label: '改派' },
+  claim: { from: ['dispatched', 'reopened'], to: 'claimed', label: '签收' },
+  hand_down: { from: ['claimed'], to: 'dispatched', label: '下派' },
+  return: { from: ['dispatched', 'claimed'], to: 'returned', label: '退单' },
+  assign_assist: { from: ['dispatched', 'claimed'], to: null, label: '指定协办' },
+  assist_claim: { from: ['dispatched', 'claimed'], to: null, label: '协办签收' },
+  assist_reply: { from: ['dispatched', 'claimed'], to: null, label: '协办回复' },
+  reply: { from: ['claimed'], to: 'replied', label: '回复' },
+  close: { from: ['replied'], to: 'closed', label: '办结' },
+  reopen: { from: ['replied', 'closed'], to: 'reopened', label: '重办' },
+  urge: { from: OPEN, to: null, label: '催办' },
+  supervise: { from: OPEN, to: null, label: '督办' },
+  merge: { from: OPEN, to: 'merged', label: '合并' },
+  transfer: { from: ['received', 'accepted', 'returned'], to: 'transferred_out', label: '转出' },
+} as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus | null; label: string }>;
 
-/** The states each action may start from, and where it leads. */
-export const TRANSITIONS: Record<OrderAction, { from: readonly OrderStatus[]; to: OrderStatus }> = {
-  accept: { from: ['received'], to: 'accepted' },
-  dispatch: { from: ['accepted', 'returned'], to: 'dispatched' },
-  claim: { from: ['dispatched', 'reopened'], to: 'claimed' },
-  return: { from: ['dispatched', 'claimed'], to: 'returned' },
-  reply: { from: ['claimed'], to: 'replied' },
-  close: { from: ['replied'], to: 'closed' },
-  reopen: { from: ['replied', 'closed'], to: 'reopened' },
-  merge: { from: ['received', 'accepted', 'dispatched', 'claimed', 'returned', 'reopened'], to: 'merged' },
-  transfer: { from: ['received', 'accepted', 'returned'], to: 'transferred_out' },
-};
+export type OrderAction = keyof typeof TRANSITIONS;
+export const ACTIONS = Object.keys(TRANSITIONS) as OrderAction[];
+export const ACTION_LABELS = Object.fromEntries(ACTIONS.map((a) => [a, TRANSITIONS[a].label])) as Record<OrderAction, string>;
 
 export const RETURN_REASONS = ['not_our_jurisdiction', 'wrong_area', 'duplicate', 'insufficient_information', 'other'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
@@ -67,16 +68,29 @@ export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
 export const SATISFACTION = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
 export type Satisfaction = (typeof SATISFACTION)[number];
 
+type Note = { note?: string };
 export type ActionInput =
-  | { action: 'accept'; note?: string }
-  | { action: 'dispatch'; unitId: string; note?: string }
-  | { action: 'claim'; note?: string }
+  | ({ action: 'accept' } & Note)
+  | ({ action: 'dispatch'; unitId: string; designate?: boolean } & Note)
+  | ({ action: 'redispatch'; unitId: string } & Note)
+  | ({ action: 'claim' } & Note)
+  | ({ action: 'hand_down'; unitId: string } & Note)
   | { action: 'return'; reasonCode: ReturnReason; reason?: string }
+  | ({ action: 'assign_assist'; unitIds: string[] } & Note)
+  | ({ action: 'assist_claim'; unitId: string } & Note)
+  | { action: 'assist_reply'; unitId: string; text: string }
   | { action: 'reply'; text: string }
-  | { action: 'close'; satisfaction?: Exclude<Satisfaction, 'unsatisfied'>; note?: string }
+  | ({ action: 'close'; satisfaction?: Exclude<Satisfaction, 'unsatisfied'> } & Note)
   | { action: 'reopen'; reason: string }
-  | { action: 'merge'; masterId: number; note?: string }
+  | ({ action: 'urge' } & Note)
+  | ({ action: 'supervise' } & Note)
+  | ({ action: 'merge'; masterId: number } & Note)
   | { action: 'transfer'; target: TransferTarget; reason?: string };
+
+export interface Assist {
+  unitId: string;
+  status: 'assigned' | 'claimed' | 'replied';
+}
 
 /** What the machine needs to know about an order. */
 export interface OrderState {
@@ -87,14 +101,27 @@ export interface OrderState {
   dispatchCount: number;
   returnCount: number;
   reopenCount: number;
+  urgeCount?: number;
+  designated?: boolean;
+  assists?: Assist[];
 }
 
+export interface Policy {
+  /** After this many returns the order goes back to the city dispatcher, who must designate a unit. */
+  returnLimit: number;
+}
+export const DEFAULT_POLICY: Policy = { returnLimit: 3 };
+
 export interface OrderPatch {
-  status: OrderStatus;
+  status?: OrderStatus;
   unitPath?: string[];
   dispatchCount?: number;
   returnCount?: number;
   reopenCount?: number;
+  urgeCount?: number;
+  designated?: boolean;
+  claimedByUnitId?: string;
+  supervisedAt?: Date;
   mergedIntoId?: number;
   transferTarget?: TransferTarget;
   replyText?: string;
@@ -107,7 +134,7 @@ export interface OrderPatch {
 }
 
 export interface EventDraft {
-  action: OrderAction;
+  action: string;
   fromStatus: OrderStatus;
   toStatus: OrderStatus;
   /** The unit that holds the order after the change. */
@@ -122,7 +149,7 @@ export interface Decision {
 }
 
 export function canApply(status: OrderStatus, action: OrderAction): boolean {
-  return TRANSITIONS[action].from.includes(status);
+  return (TRANSITIONS[action].from as readonly OrderStatus[]).includes(status);
 }
 
 export function illegalTransition(status: OrderStatus, action: OrderAction): AppError {
@@ -137,64 +164,101 @@ export function illegalTransition(status: OrderStatus, action: OrderAction): App
 }
 
 const last = (path: string[]): string => path[path.length - 1]!;
+const refuse = (status: number, code: string, message: string, field?: string) =>
+  new AppError(status, code, message, field ? { field } : undefined);
 
 /** Decide the change an action makes to an order, at instant `at`. */
-export function decide(order: OrderState, input: ActionInput, at: Date): Decision {
+export function decide(order: OrderState, input: ActionInput, at: Date, policy: Policy = DEFAULT_POLICY): Decision {
   const { action } = input;
   if (!canApply(order.status, action)) throw illegalTransition(order.status, action);
-  const to = TRANSITIONS[action].to;
-  let patch: OrderPatch = { status: to };
-  let reason: string | null = null;
+  const to = TRANSITIONS[action].to ?? order.status;
+  const patch: OrderPatch = TRANSITIONS[action].to ? { status: to } : {};
   const payload: Record<string, unknown> = {};
+  let reason: string | null = 'note' in input ? (input.note ?? null) : null;
+  const current = last(order.unitPath);
+  const assists = order.assists ?? [];
 
   switch (input.action) {
     case 'accept':
       patch.acceptedAt = at;
-      reason = input.note ?? null;
       break;
-    case 'dispatch': {
-      if (input.unitId === last(order.unitPath)) {
-        throw new AppError(422, 'DISPATCH_TO_SELF', `工单已在单位 ${input.unitId}，不能派给自己`, { field: 'unitId' });
-      }
-      patch = { ...patch, unitPath: [...order.unitPath, input.unitId], dispatchCount: order.dispatchCount + 1, dispatchedAt: at };
-      payload.fromUnitId = last(order.unitPath);
-      reason = input.note ?? null;
+    case 'dispatch':
+    case 'redispatch':
+    case 'hand_down': {
+      if (input.unitId === current) throw refuse(422, 'DISPATCH_TO_SELF', `工单已在单位 ${input.unitId}，不能派给自己`, 'unitId');
+      // 改派 replaces the unit that has not claimed yet; 派单 and 下派 add a step down.
+      const base = input.action === 'redispatch' ? order.unitPath.slice(0, -1) : order.unitPath;
+      Object.assign(patch, { unitPath: [...base, input.unitId], dispatchCount: order.dispatchCount + 1, dispatchedAt: at });
+      if (input.action === 'dispatch' && input.designate) patch.designated = true;
+      payload.fromUnitId = input.action === 'redispatch' ? last(base) : current;
+      if (input.action === 'redispatch') payload.replacedUnitId = current;
+      if (input.action === 'dispatch' && input.designate) payload.designated = true;
       break;
     }
     case 'claim':
-      patch.claimedAt = at;
-      reason = input.note ?? null;
+      Object.assign(patch, { claimedAt: at, claimedByUnitId: current });
       break;
     case 'return': {
-      // 退单 goes back up one step to whoever sent it; the hotline centre is the top.
-      const path = order.unitPath.length > 1 ? order.unitPath.slice(0, -1) : order.unitPath;
-      patch = { ...patch, unitPath: path, returnCount: order.returnCount + 1 };
-      payload.reasonCode = input.reasonCode;
-      payload.fromUnitId = last(order.unitPath);
+      if (order.designated) {
+        throw refuse(422, 'ORDER_DESIGNATED', '该工单已由热线中心指定承办，不能退回；如有异议请联系派单员', 'reasonCode');
+      }
+      const returns = order.returnCount + 1;
+      // No order bounces forever: at the limit it goes to the city dispatcher, who must designate.
+      const escalate = returns >= policy.returnLimit;
+      const path = escalate ? ['hotline'] : order.unitPath.length > 1 ? order.unitPath.slice(0, -1) : order.unitPath;
+      Object.assign(patch, { unitPath: path, returnCount: returns });
+      Object.assign(payload, { reasonCode: input.reasonCode, fromUnitId: current, returnCount: returns });
+      if (escalate) payload.escalatedToDispatcher = true;
       reason = input.reason ?? null;
       break;
     }
-    case 'reply':
-      patch = { ...patch, replyText: input.text, repliedAt: at };
+    case 'assign_assist': {
+      const unique = [...new Set(input.unitIds)];
+      if (unique.includes(current)) throw refuse(422, 'ASSIST_IS_LEAD', `主办单位 ${current} 不能同时是协办单位`, 'unitIds');
+      const already = unique.filter((u) => assists.some((a) => a.unitId === u));
+      if (already.length) throw refuse(409, 'ASSIST_EXISTS', `已是协办单位：${already.join('、')}`, 'unitIds');
+      payload.unitIds = unique;
+      break;
+    }
+    case 'assist_claim':
+    case 'assist_reply': {
+      const assist = assists.find((a) => a.unitId === input.unitId);
+      if (!assist) throw refuse(404, 'ORDER_NOT_FOUND', `order ${order.id} not found`);
+      const needed = input.action === 'assist_claim' ? 'assigned' : 'claimed';
+      if (assist.status !== needed) {
+        throw refuse(409, 'ILLEGAL_TRANSITION', `协办状态为 ${assist.status}，不能执行「${ACTION_LABELS[input.action]}」`);
+      }
+      payload.assistUnitId = input.unitId;
+      if (input.action === 'assist_reply') reason = input.text;
+      break;
+    }
+    case 'reply': {
+      // 协办: the lead answers the citizen only once every assisting unit has answered the lead.
+      const pending = assists.filter((a) => a.status !== 'replied').map((a) => a.unitId);
+      if (pending.length) throw refuse(409, 'ASSISTS_PENDING', `协办单位尚未回复：${pending.join('、')}`);
+      Object.assign(patch, { replyText: input.text, repliedAt: at });
       reason = input.text;
       break;
+    }
     case 'close':
-      patch = { ...patch, closedAt: at, satisfaction: input.satisfaction ?? null };
+      Object.assign(patch, { closedAt: at, satisfaction: input.satisfaction ?? null });
       if (input.satisfaction) payload.satisfaction = input.satisfaction;
-      reason = input.note ?? null;
       break;
     case 'reopen':
       // 重办 goes back to the same unit, which must claim it again.
-      patch = { ...patch, reopenCount: order.reopenCount + 1, closedAt: null, satisfaction: 'unsatisfied' };
+      Object.assign(patch, { reopenCount: order.reopenCount + 1, closedAt: null, satisfaction: 'unsatisfied' });
       reason = input.reason;
       break;
+    case 'urge':
+      patch.urgeCount = (order.urgeCount ?? 0) + 1;
+      break;
+    case 'supervise':
+      patch.supervisedAt = at;
+      break;
     case 'merge':
-      if (input.masterId === order.id) {
-        throw new AppError(422, 'MERGE_INTO_SELF', '工单不能合并到自身', { field: 'masterId' });
-      }
+      if (input.masterId === order.id) throw refuse(422, 'MERGE_INTO_SELF', '工单不能合并到自身', 'masterId');
       patch.mergedIntoId = input.masterId;
       payload.masterId = input.masterId;
-      reason = input.note ?? null;
       break;
     case 'transfer':
       patch.transferTarget = input.target;
@@ -205,21 +269,12 @@ export function decide(order: OrderState, input: ActionInput, at: Date): Decisio
 
   return {
     patch,
-    event: {
-      action,
-      fromStatus: order.status,
-      toStatus: to,
-      unitId: last(patch.unitPath ?? order.unitPath),
-      reason,
-      payload,
-    },
+    event: { action, fromStatus: order.status, toStatus: to, unitId: last(patch.unitPath ?? order.unitPath), reason, payload },
   };
 }
 
 /** The states from which nothing further can happen to the order itself. */
-export const TERMINAL: readonly OrderStatus[] = STATUSES.filter((s) =>
-  ACTIONS.every((a) => !TRANSITIONS[a].from.includes(s)),
-);
+export const TERMINAL: readonly OrderStatus[] = STATUSES.filter((s) => ACTIONS.every((a) => !canApply(s, a)));
 
 export interface IntakePlan {
   state: OrderState;
@@ -245,7 +300,12 @@ export function planIntake(autoDispatchTo: string | null, at: Date): IntakePlan 
   for (const step of steps) {
     const decision = decide(state, step, at);
     patch = { ...patch, ...decision.patch };
-    state = { ...state, status: decision.patch.status, unitPath: decision.patch.unitPath ?? state.unitPath, dispatchCount: decision.patch.dispatchCount ?? state.dispatchCount };
+    state = {
+      ...state,
+      status: decision.patch.status ?? state.status,
+      unitPath: decision.patch.unitPath ?? state.unitPath,
+      dispatchCount: decision.patch.dispatchCount ?? state.dispatchCount,
+    };
     events.push(decision.event);
   }
   return { state, patch, events };

@@ -12,7 +12,10 @@ export default fp(
           description: '工单登记、分类、派单、签收、回复、回访、办结的全过程接口。',
           version: '0.1.0',
         },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'POST /api/auth/login 返回的令牌' } } },
         tags: [
+          { name: 'auth', description: '登录' },
+          { name: 'classify', description: '规则分类' },
           { name: 'orders', description: '工单' },
           { name: 'actions', description: '工单流转操作' },
           { name: 'health', description: '运行状态' },

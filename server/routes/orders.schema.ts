@@ -58,6 +58,11 @@ export const Order = Type.Object({
   statusLabel: Type.String(),
   mergedIntoId: Nullable(Type.Integer()),
   transferTarget: Nullable(Type.String()),
+  designated: Type.Boolean(),
+  claimedByUnitId: Nullable(Type.String()),
+  urgeCount: Type.Integer(),
+  supervisedAt: Nullable(Time),
+  classification: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
   dispatchCount: Type.Integer(),
   returnCount: Type.Integer(),
   reopenCount: Type.Integer(),
@@ -108,16 +113,23 @@ export const ListQuery = Type.Object(
 );
 
 const Note = Type.Optional(Type.String({ minLength: 1, maxLength: 1000 }));
+const UnitId = Type.String({ minLength: 1, maxLength: 64, description: '承办单位 id' });
 const Empty = Type.Object({ note: Note }, { additionalProperties: false });
 
 /** One body schema per lifecycle action; the route table is built from this. */
 export const ActionBodies = {
   accept: Empty,
   dispatch: Type.Object(
-    { unitId: Type.String({ minLength: 1, maxLength: 64, description: '承办单位 id' }), note: Note },
+    {
+      unitId: UnitId,
+      designate: Type.Optional(Type.Boolean({ description: '指定承办（退单超过上限后由派单员决定）：被指定的单位不能再退回' })),
+      note: Note,
+    },
     { additionalProperties: false },
   ),
+  redispatch: Type.Object({ unitId: UnitId, note: Note }, { additionalProperties: false }),
   claim: Empty,
+  hand_down: Type.Object({ unitId: UnitId, note: Note }, { additionalProperties: false }),
   return: Type.Object(
     {
       reasonCode: StringEnum(RETURN_REASONS, { description: '退单原因' }),
@@ -125,6 +137,12 @@ export const ActionBodies = {
     },
     { additionalProperties: false },
   ),
+  assign_assist: Type.Object(
+    { unitIds: Type.Array(UnitId, { minItems: 1, maxItems: 10, description: '协办单位' }), note: Note },
+    { additionalProperties: false },
+  ),
+  assist_claim: Empty,
+  assist_reply: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000, description: '协办意见' }) }, { additionalProperties: false }),
   reply: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000, description: '答复内容' }) }, { additionalProperties: false }),
   close: Type.Object(
     {
@@ -134,6 +152,8 @@ export const ActionBodies = {
     { additionalProperties: false },
   ),
   reopen: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  urge: Empty,
+  supervise: Empty,
   merge: Type.Object({ masterId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), note: Note }, { additionalProperties: false }),
   transfer: Type.Object(
     { target: StringEnum(TRANSFER_TARGETS), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) },

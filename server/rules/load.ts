@@ -156,5 +156,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
     urgency: data.urgency.rules,
     regions: data.regions.regions,
     autoDispatchThreshold: data.dispatch.autoDispatchThreshold,
+    returnLimit: data.dispatch.returnLimit,
   };
 }

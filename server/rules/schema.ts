@@ -97,7 +97,10 @@ export const RegionsFile = Type.Object(
   strict,
 );
 
-export const DispatchFile = Type.Object({ autoDispatchThreshold: Type.Number({ minimum: 0, maximum: 1 }) }, strict);
+export const DispatchFile = Type.Object(
+  { autoDispatchThreshold: Type.Number({ minimum: 0, maximum: 1 }), returnLimit: Type.Integer({ minimum: 1, maximum: 10 }) },
+  strict,
+);
 
 export const RULE_FILES = {
   categories: { file: 'categories.yaml', schema: CategoriesFile },
@@ -125,4 +128,6 @@ export interface RuleSet {
   urgency: UrgencyRule[];
   regions: Region[];
   autoDispatchThreshold: number;
+  /** Returns after which an order goes back to the city dispatcher to be designated. */
+  returnLimit: number;
 }

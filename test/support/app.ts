@@ -5,6 +5,8 @@ import { connect, type DbHandle } from '../../db/client.ts';
 import { buildApp } from '../../server/app.ts';
 import type { Clock } from '../../server/plugins/clock.ts';
 import { readState, TEMPLATE, withDatabase } from './cluster.ts';
+import { createUser } from '../../db/queries/users.ts';
+import type { Role } from '../../server/core/access.ts';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -52,4 +54,32 @@ export async function testApp(t: Teardown): Promise<TestApp> {
   const app = await buildApp({ db, clock });
   t.teardown(() => app.close());
   return { app, db, clock };
+}
+
+export interface Client {
+  viewer: { userId: number; unitId: string; roles: string[] };
+  token: string;
+  headers: { authorization: string };
+  get(url: string): Promise<import('light-my-request').Response>;
+  post(url: string, payload?: unknown, headers?: Record<string, string>): Promise<import('light-my-request').Response>;
+}
+
+let userSeq = 0;
+
+/** A user of the given roles at the given unit, signed in through the real login route. */
+export async function signIn(h: TestApp, roles: Role[], unitId = 'hotline'): Promise<Client> {
+  const username = `u${process.pid}-${++userSeq}`;
+  const password = `pw-${username}-secret`;
+  const user = await createUser(h.db.db, { username, displayName: username, unitId, roles, password });
+  const res = await h.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
+  const token = res.json().token as string;
+  const headers = { authorization: `Bearer ${token}` };
+  return {
+    viewer: { userId: user.id, unitId, roles },
+    token,
+    headers,
+    get: (url) => h.app.inject({ method: 'GET', url, headers }),
+    post: (url, payload, extra = {}) => h.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...headers, ...extra } }),
+  };
 }

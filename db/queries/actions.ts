@@ -1,0 +1,158 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { orderAssists, orderEvents, orders, units } from '../schema.ts';
+import { authorize, type OrderPlace, type Viewer } from '../../server/core/access.ts';
+import { decide, type ActionInput, type OrderState, type Policy } from '../../server/core/lifecycle.ts';
+import { checkDispatchTarget, type UnitInfo } from '../../server/core/dispatch.ts';
+import { AppError, notFound } from '../../server/errors.ts';
+import { findOrder, type EventRow, type OrderRow } from './orders.ts';
+
+export interface DispatchPolicy {
+  /** The 社区事项准入负面清单 rule that keeps this category away from communities, if any. */
+  negativeRuleFor(categoryCode: string | null): { id: string; name: string } | undefined;
+}
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export async function unitsById(db: Database | Tx, ids: string[]): Promise<Map<string, UnitInfo>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({
+      id: units.id,
+      name: units.name,
+      level: units.level,
+      kind: units.kind,
+      parentId: units.parentId,
+      departmentKey: units.departmentKey,
+      ancestors: units.ancestors,
+    })
+    .from(units)
+    .where(inArray(units.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Where the order sits in the unit tree, for access decisions. */
+export async function placeOf(db: Database | Tx, order: OrderRow): Promise<OrderPlace & { assistRows: (typeof orderAssists.$inferSelect)[] }> {
+  const assistRows = await db.select().from(orderAssists).where(eq(orderAssists.orderId, order.id));
+  const ids = [order.currentUnitId, ...(order.claimedByUnitId ? [order.claimedByUnitId] : []), ...assistRows.map((a) => a.unitId)];
+  const info = await unitsById(db, ids);
+  return {
+    currentUnitId: order.currentUnitId,
+    unitPath: order.unitPath,
+    currentAncestors: info.get(order.currentUnitId)?.ancestors ?? [order.currentUnitId],
+    claimedByAncestors: order.claimedByUnitId ? (info.get(order.claimedByUnitId)?.ancestors ?? null) : null,
+    assists: assistRows.map((a) => ({ unitId: a.unitId, ancestors: info.get(a.unitId)?.ancestors ?? [a.unitId] })),
+    assistRows,
+  };
+}
+
+/**
+ * Apply one lifecycle action as `viewer`: lock the order, check sight (404), role
+ * (403) and state (409), let the state machine decide, and write the change with
+ * its event in one transaction. Concurrent actions on one order queue on the row
+ * lock, so of two claims exactly one wins.
+ */
+export async function applyAction(
+  db: Database,
+  ref: string,
+  input: ActionInput,
+  opts: { viewer: Viewer; at: Date; policy: Policy; dispatchPolicy: DispatchPolicy },
+): Promise<{ order: OrderRow; event: EventRow }> {
+  return db.transaction(async (tx) => {
+    const target = await findOrder(tx as unknown as Database, ref);
+    if (!target) throw notFound('order', ref);
+    const lockIds = input.action === 'merge' ? [target.id, input.masterId].sort((a, b) => a - b) : [target.id];
+    // Lock in id order so that two merges in opposite directions cannot deadlock.
+    const locked = await tx.select().from(orders).where(inArray(orders.id, lockIds)).orderBy(asc(orders.id)).for('update');
+    const current = locked.find((r) => r.id === target.id)!;
+    const place = await placeOf(tx, current);
+    authorize(opts.viewer, input.action, place, ref);
+
+    // Assist steps act for the viewer's own unit.
+    if (input.action === 'assist_claim' || input.action === 'assist_reply') input.unitId = opts.viewer.unitId;
+    const state: OrderState = {
+      id: current.id,
+      status: current.status,
+      unitPath: current.unitPath,
+      dispatchCount: current.dispatchCount,
+      returnCount: current.returnCount,
+      reopenCount: current.reopenCount,
+      urgeCount: current.urgeCount,
+      designated: current.designated,
+      assists: place.assistRows.map((a) => ({ unitId: a.unitId, status: a.status })),
+    };
+    const { patch, event } = decide(state, input, opts.at, opts.policy);
+
+    if (input.action === 'dispatch' || input.action === 'redispatch' || input.action === 'hand_down') {
+      const from = input.action === 'redispatch' ? current.unitPath[current.unitPath.length - 2]! : current.currentUnitId;
+      const info = await unitsById(tx, [from, input.unitId]);
+      checkDispatchTarget(info.get(from), info.get(input.unitId), {
+        fromHotline: from === 'hotline',
+        negativeRule: opts.dispatchPolicy.negativeRuleFor(current.categoryCode),
+        categoryCode: current.categoryCode,
+      });
+      if (input.action === 'dispatch' && input.designate && from !== 'hotline') {
+        throw new AppError(403, 'FORBIDDEN', '只有热线中心派单员可以指定承办单位', { field: 'designate' });
+      }
+    }
+    if (input.action === 'assign_assist') {
+      const info = await unitsById(tx, input.unitIds);
+      const missing = input.unitIds.filter((id) => !info.has(id) || info.get(id)!.kind === 'hotline');
+      if (missing.length) throw new AppError(422, 'UNIT_NOT_FOUND', `承办单位不存在：${missing.join('、')}`, { field: 'unitIds' });
+    }
+    let master: OrderRow | undefined;
+    if (input.action === 'merge') {
+      master = locked.find((r) => r.id === input.masterId);
+      if (!master) throw new AppError(422, 'MASTER_NOT_FOUND', `主工单 ${input.masterId} 不存在`, { field: 'masterId' });
+      if (master.status === 'merged' || master.status === 'transferred_out') {
+        throw new AppError(422, 'MASTER_NOT_OPEN', `主工单 ${master.number} 状态为 ${master.status}，不能作为合并目标`, { field: 'masterId' });
+      }
+      event.payload.masterNumber = master.number;
+    }
+
+    const { unitPath, ...rest } = patch;
+    const [updated] = await tx
+      .update(orders)
+      .set({ ...rest, ...(unitPath ? { unitPath, currentUnitId: unitPath[unitPath.length - 1]! } : {}), updatedAt: opts.at })
+      .where(eq(orders.id, current.id))
+      .returning();
+    const [written] = await tx
+      .insert(orderEvents)
+      .values({ orderId: current.id, at: opts.at, actor: `user:${opts.viewer.userId}`, ...event })
+      .returning();
+    await sideEffects(tx, input, current, updated!, master, opts);
+    return { order: updated!, event: written! };
+  });
+}
+
+/** The rows an action touches besides the order and its event, in the same transaction. */
+async function sideEffects(tx: Tx, input: ActionInput, before: OrderRow, after: OrderRow, master: OrderRow | undefined, opts: { viewer: Viewer; at: Date }) {
+  const actor = `user:${opts.viewer.userId}`;
+  const note = (orderId: number, status: OrderRow['status'], unitId: string, action: string, payload: Record<string, unknown>, reason: string | null = null) =>
+    tx.insert(orderEvents).values({ orderId, at: opts.at, actor, action, fromStatus: status, toStatus: status, unitId, reason, payload });
+
+  switch (input.action) {
+    case 'assign_assist':
+      await tx.insert(orderAssists).values(input.unitIds.map((unitId) => ({ orderId: before.id, unitId, status: 'assigned' as const, assignedAt: opts.at })));
+      break;
+    case 'assist_claim':
+      await tx.update(orderAssists).set({ status: 'claimed', claimedAt: opts.at }).where(eqAssist(before.id, input.unitId));
+      break;
+    case 'assist_reply':
+      await tx.update(orderAssists).set({ status: 'replied', repliedAt: opts.at, replyText: input.text }).where(eqAssist(before.id, input.unitId));
+      break;
+    case 'merge':
+      await note(master!.id, master!.status, master!.currentUnitId, 'merged_in', { duplicateId: before.id, duplicateNumber: before.number });
+      break;
+    case 'close': {
+      // 重复件: the citizens of merged duplicates are told the master's result.
+      const dups = await tx.select().from(orders).where(eq(orders.mergedIntoId, after.id));
+      for (const d of dups) {
+        await note(d.id, d.status, d.currentUnitId, 'master_result', { masterId: after.id, masterNumber: after.number }, after.replyText);
+      }
+      break;
+    }
+  }
+}
+
+const eqAssist = (orderId: number, unitId: string) => and(eq(orderAssists.orderId, orderId), eq(orderAssists.unitId, unitId));

@@ -1,0 +1,54 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { sessions, users } from '../schema.ts';
+import type { Role, Viewer } from '../../server/core/access.ts';
+import { hashPassword, verifyPassword } from '../../server/passwords.ts';
+
+export type UserRow = typeof users.$inferSelect;
+
+export async function createUser(
+  db: Database,
+  u: { username: string; displayName: string; unitId: string; roles: Role[]; password: string },
+): Promise<UserRow> {
+  const [row] = await db
+    .insert(users)
+    .values({ username: u.username, displayName: u.displayName, unitId: u.unitId, roles: u.roles, passwordHash: await hashPassword(u.password) })
+    .returning();
+  return row!;
+}
+
+const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A known hash to compare against when the user does not exist, so timing does not tell. */
+let decoy: Promise<string> | undefined;
+
+/** Check the password and open a session; the token itself is never stored. */
+export async function login(
+  db: Database,
+  username: string,
+  password: string,
+  opts: { at: Date; ttlMs: number },
+): Promise<{ token: string; expiresAt: Date; user: UserRow } | null> {
+  const [user] = await db.select().from(users).where(eq(users.username, username));
+  decoy ??= hashPassword(randomBytes(12).toString('hex'));
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy));
+  if (!user || !ok || user.disabled) return null;
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(opts.at.getTime() + opts.ttlMs);
+  await db.insert(sessions).values({ tokenHash: sha256(token), userId: user.id, createdAt: opts.at, expiresAt });
+  return { token, expiresAt, user };
+}
+
+export async function viewerForToken(db: Database, token: string, at: Date): Promise<Viewer | null> {
+  const [row] = await db
+    .select({ userId: users.id, username: users.username, unitId: users.unitId, roles: users.roles })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sha256(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, at), eq(users.disabled, false)));
+  return row ?? null;
+}
+
+export async function revokeToken(db: Database, token: string, at: Date): Promise<void> {
+  await db.update(sessions).set({ revokedAt: at }).where(and(eq(sessions.tokenHash, sha256(token)), isNull(sessions.revokedAt)));
+}

@@ -1,0 +1,46 @@
+/**
+ * 登记 from any channel: classify by the rules, fill in what the submitter did not
+ * say, and let a confident result dispatch itself (智能派单), all in the statement
+ * that creates the order.
+ */
+import type { Sql } from '../db/client.ts';
+import { createOrder, requestHash, type Actor, type NewOrder, type OrderRow } from '../db/queries/orders.ts';
+import type { Classifier } from './core/classify.ts';
+import { planIntake } from './core/lifecycle.ts';
+import { AppError } from './errors.ts';
+
+export async function intakeOrder(
+  deps: { sql: Sql; classifier: Classifier },
+  body: NewOrder,
+  opts: { actor: Actor; at: Date; idempotencyKey?: string | null },
+): Promise<{ order: OrderRow; created: boolean }> {
+  const { classifier } = deps;
+  if (body.categoryCode && !classifier.rules.routes.has(body.categoryCode)) {
+    throw new AppError(422, 'UNKNOWN_CATEGORY', `事项分类 ${body.categoryCode} 不在 rules/categories.yaml 中`, { field: 'categoryCode' });
+  }
+  if (body.areaCode && !classifier.places.get(body.areaCode)) {
+    throw new AppError(422, 'UNKNOWN_AREA', `行政区划代码 ${body.areaCode} 不在已加载的区划中`, { field: 'areaCode' });
+  }
+  const c = classifier.classify(body.content, body.locationText);
+  // What a person chose is not second-guessed by an automatic dispatch.
+  const overridden = Boolean(body.categoryCode || body.areaCode);
+  return createOrder(
+    deps.sql,
+    {
+      ...body,
+      categoryCode: body.categoryCode ?? c.category.code,
+      urgency: body.urgency ?? c.urgency,
+      areaCode: body.areaCode ?? c.area?.code ?? null,
+      classification: c as unknown as Record<string, unknown>,
+    },
+    {
+      idempotencyKey: opts.idempotencyKey,
+      // The digest of what was submitted, not of what the rules made of it.
+      requestHash: requestHash(body),
+      actor: opts.actor,
+      at: opts.at,
+      plan: planIntake(c.autoDispatch && !overridden ? c.unit!.id : null, opts.at),
+      planActor: { id: 'system:classifier' },
+    },
+  );
+}

@@ -1,0 +1,38 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { viewerForToken } from '../../db/queries/users.ts';
+import type { Role, Viewer } from '../core/access.ts';
+import { AppError } from '../errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer | null;
+    bearer: string | null;
+  }
+  interface FastifyInstance {
+    /** A preHandler: the request must carry a valid token, and the user one of `roles` if given. */
+    requireUser(roles?: Role[]): (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  }
+}
+
+/** Bearer tokens from POST /api/auth/login; checked against the sessions table on every request. */
+export default fp(
+  async function auth(app) {
+    app.decorateRequest('viewer', null);
+    app.decorateRequest('bearer', null);
+    app.decorate('requireUser', (roles?: Role[]) => async (request: FastifyRequest) => {
+      const header = request.headers.authorization;
+      const match = header?.match(/^Bearer ([A-Za-z0-9_-]{20,100})$/);
+      if (!match) throw new AppError(401, 'UNAUTHENTICATED', '请先登录（Authorization: Bearer <token>）');
+      const viewer = await viewerForToken(app.db, match[1]!, app.clock.now());
+      if (!viewer) throw new AppError(401, 'UNAUTHENTICATED', '登录已失效、已注销或令牌无效，请重新登录');
+      if (roles && !viewer.roles.some((r) => roles.includes(r) || r === 'admin')) {
+        throw new AppError(403, 'FORBIDDEN', `需要以下角色之一：${roles.join(', ')}`);
+      }
+      request.viewer = viewer;
+      request.bearer = match[1]!;
+      request.log = request.log.child({ user: viewer.username });
+    });
+  },
+  { name: 'auth', dependencies: ['db', 'clock'] },
+);

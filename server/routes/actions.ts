@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { applyAction } from '../../db/queries/actions.ts';
+import { ACTION_RULES, ROLE_LABELS } from '../core/access.ts';
+import { ACTION_LABELS, ACTIONS, TRANSITIONS, type ActionInput } from '../core/lifecycle.ts';
+import { AppError } from '../errors.ts';
+import { ActionBodies, Order, OrderEvent, OrderRef } from './orders.schema.ts';
+import { errors, present } from './orders.ts';
+
+const RELATION_TEXT = {
+  hotline: '热线中心',
+  holder: '当前承办单位',
+  sender: '派出单位',
+  assist: '协办单位',
+  oversight: '承办单位或其上级单位',
+} as const;
+
+/** Who may take an action, in words, for the OpenAPI document. */
+const whoMay = (action: (typeof ACTIONS)[number]) =>
+  ACTION_RULES[action].map((r) => `${r.roles.map((x) => `${ROLE_LABELS[x]}(${x})`).join('、')} — ${RELATION_TEXT[r.relation]}`).join('；');
+
+const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const policy = { returnLimit: app.classifier.rules.returnLimit };
+  for (const action of ACTIONS) {
+    const t = TRANSITIONS[action];
+    app.post(
+      `/:id/actions/${action}`,
+      {
+        preHandler: app.requireUser(),
+        schema: {
+          summary: `${ACTION_LABELS[action]}（${action}）`,
+          description:
+            `适用状态：${t.from.join('、')}${t.to ? `；之后为 ${t.to}` : '；状态不变，记入痕迹'}。\n\n` +
+            `可执行者：${whoMay(action)}；管理员(admin) 均可。看不到的工单返回 404，无权的操作返回 403，状态不允许返回 409。`,
+          tags: ['actions'],
+          security: [{ bearer: [] }],
+          params: Type.Object({ id: OrderRef }),
+          body: ActionBodies[action],
+          response: { 200: Type.Object({ order: Order, event: OrderEvent }), ...errors },
+        },
+        // Actions without fields may be posted with no body at all.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+      },
+      async (request) => {
+        const input = { action, ...(request.body as object) } as ActionInput;
+        if (input.action === 'return' && input.reasonCode === 'other' && !input.reason) {
+          throw new AppError(400, 'VALIDATION_FAILED', '退单原因为 other 时必须填写 reason', { field: 'reason' });
+        }
+        const { order, event } = await applyAction(app.db, request.params.id, input, {
+          viewer: request.viewer!,
+          at: app.clock.now(),
+          policy,
+          dispatchPolicy: app.classifier,
+        });
+        return { order: present(order), event };
+      },
+    );
+  }
+
+  app.post(
+    '/:id/actions/:action',
+    { schema: { hide: true, params: Type.Object({ id: Type.String(), action: Type.String() }) } },
+    async (request) => {
+      throw new AppError(400, 'UNKNOWN_ACTION', `未知操作「${request.params.action}」；可用操作：${ACTIONS.join(', ')}`, {
+        field: 'action',
+      });
+    },
+  );
+};
+
+export default actionRoutes;
