@@ -222,3 +222,25 @@ t.test('the OpenAPI document names the roles of every action', async (t) => {
   t.match(doc.paths['/api/orders/{id}/actions/merge'].post.description, /派单员\(dispatcher\)/);
   t.ok(doc.components.securitySchemes.bearer);
 });
+
+t.test('intake suggests earlier open complaints about the same matter', async (t) => {
+  const w = await world(t);
+  const first = await w.dispatched(DISTRICT, { content: '诚厚里社区3号楼楼道里堆满杂物，物业一直不管' });
+  const other = await w.dispatched(DISTRICT, { content: '小区绿化带被人种了菜', categoryCode: 'urban.greening' });
+  const again = (
+    await w.desk.post('/api/orders', {
+      channel: 'phone',
+      content: '诚厚里社区3号楼楼道杂物堆满了，物业不管',
+      categoryCode: 'housing.property',
+      areaCode: COMMUNITY,
+    })
+  ).json();
+  const similar = (await w.desk.get(`/api/orders/${again.id}/similar`)).json().items;
+  t.same(similar.map((s: { id: number }) => s.id), [first], 'the same matter, not the other category');
+  t.ok(similar[0].similarity > 0.3);
+  t.notOk(similar.some((s: { id: number }) => s.id === other));
+  t.equal((await w.district.get(`/api/orders/${again.id}/similar`)).statusCode, 403);
+  w.h.clock.advance(8 * 86_400_000);
+  const later = await signIn(w.h, ['dispatcher']); // a week on, the morning's sign-in has expired
+  t.same((await later.get(`/api/orders/${again.id}/similar`)).json().items, [], 'older than the window');
+});

@@ -191,3 +191,41 @@ export async function recordPhoneView(db: Database, order: OrderRow, opts: { act
     payload: { viewerUnitId: opts.unitId },
   });
 }
+
+export interface SimilarOrder {
+  id: number;
+  number: string;
+  status: OrderStatus;
+  content: string;
+  areaCode: string | null;
+  createdAt: Date;
+  similarity: number;
+}
+
+/**
+ * 重复件: open orders of the same category in the same street (or community) from the
+ * last `days` days whose text is similar, most similar first.
+ */
+export async function similarOrders(sql: Sql, order: OrderRow, opts: { at: Date; days: number; limit?: number }): Promise<SimilarOrder[]> {
+  if (!order.categoryCode || !order.areaCode) return [];
+  const since = new Date(opts.at.getTime() - opts.days * 86_400_000).toISOString();
+  const area = order.areaCode.slice(0, 9);
+  const rows = await sql`
+    select id, number, status, content, area_code, created_at, similarity(content, ${order.content}) as score
+    from orders
+    where category_code = ${order.categoryCode} and created_at >= ${since} and id <> ${order.id}
+      and left(area_code, ${area.length}) = ${area}
+      and status in ('received', 'accepted', 'dispatched', 'claimed', 'returned', 'reopened', 'replied')
+      and similarity(content, ${order.content}) >= 0.15
+    order by score desc, id desc
+    limit ${opts.limit ?? 5}`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    number: r.number,
+    status: r.status,
+    content: r.content,
+    areaCode: r.area_code,
+    createdAt: new Date(r.created_at),
+    similarity: Math.round(Number(r.score) * 100) / 100,
+  }));
+}

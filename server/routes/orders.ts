@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { placeOf } from '../../db/queries/actions.ts';
-import { getOrder, listOrders, recordPhoneView, timeline, type OrderRow } from '../../db/queries/orders.ts';
+import { getOrder, listOrders, recordPhoneView, similarOrders, timeline, type OrderRow } from '../../db/queries/orders.ts';
 import { canSee, canSeePhone, isCityWide, maskPhone, type Viewer } from '../core/access.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
@@ -132,6 +132,42 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { order: present(order), events: await timeline(app.db, order.id) };
     },
   );
+
+  app.get(
+    '/:id/similar',
+    {
+      preHandler: app.requireUser(['operator', 'dispatcher']),
+      schema: {
+        summary: '疑似重复件（话务员、派单员）',
+        description: '同一事项分类、同一街道（社区）、近 `days` 天内仍在办理的工单中，诉求内容相似的，按相似度排序；派单员据此合并重复件。',
+        tags: ['orders'],
+        security: [{ bearer: [] }],
+        params: Params,
+        querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 90, default: 7 }) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                number: Type.String(),
+                status: Type.String(),
+                content: Type.String(),
+                areaCode: Type.Union([Type.String(), Type.Null()]),
+                createdAt: Type.Unsafe<Date>({ type: 'string', format: 'date-time' }),
+                similarity: Type.Number(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const order = await getOrder(app.db, request.params.id);
+      return { items: await similarOrders(app.sql, order, { at: app.clock.now(), days: request.query.days }) };
+    },
+  );
 };
 
 export default orderRoutes;
+
