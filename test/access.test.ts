@@ -28,7 +28,7 @@ t.test('every action: allowed exactly for its roles standing where the rules say
         const v = viewer([role], unitId);
         const run = () => authorize(v, action, place, '1');
         if (!canSee(v, place)) {
-          t.throws(run, { statusCode: 404 }, `${role}@${relation} ${action}: out of sight`);
+          t.throws(run, { statusCode: 404, code: 'ORDER_NOT_FOUND' }, `${role}@${relation} ${action}: out of sight`);
           continue;
         }
         const expected =
