@@ -82,6 +82,8 @@ export const orders = pgTable(
     number: text('number').notNull(),
     channel: text('channel').notNull(),
     channelMessageId: text('channel_message_id'),
+    /** The citizen's id on the channel (WeChat openid), to answer them there. */
+    channelUserId: text('channel_user_id'),
     idempotencyKey: text('idempotency_key'),
     /** SHA-256 of the creating request, so a reused key with another body is refused. */
     requestHash: text('request_hash'),
@@ -235,4 +237,43 @@ export const orderAssists = pgTable(
     index('order_assists_unit_idx').on(t.unitId),
     check('order_assists_status_check', sql`${t.status} in ('assigned', 'claimed', 'replied')`),
   ],
+);
+
+/**
+ * Everything a channel pushed to us, as it arrived, once: WeChat retries and
+ * repeated call events are refused by the unique key, and the raw text stays for
+ * the audit trail next to the order it made or extended.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    channel: text('channel').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    raw: text('raw').notNull(),
+    orderId: bigint('order_id', { mode: 'number' }).references(() => orders.id),
+  },
+  (t) => [uniqueIndex('inbound_messages_key').on(t.channel, t.dedupeKey), index('inbound_messages_order_idx').on(t.orderId)],
+);
+
+/** 来电: what the call-centre system tells us about a call, merged across its events. */
+export const calls = pgTable(
+  'calls',
+  {
+    callId: text('call_id').primaryKey(),
+    callerNumber: text('caller_number'),
+    calledNumber: text('called_number'),
+    agentId: text('agent_id'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    recordingRef: text('recording_ref'),
+    transcript: text('transcript'),
+    /** Each distinct event as received: [{event, at}] */
+    events: jsonb('events').$type<{ event: string; at: string }[]>().notNull().default([]),
+    orderId: bigint('order_id', { mode: 'number' }).references(() => orders.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('calls_agent_idx').on(t.agentId, t.updatedAt)],
 );

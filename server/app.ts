@@ -12,6 +12,8 @@ import actionRoutes from './routes/actions.ts';
 import authRoutes from './routes/auth.ts';
 import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
+import phoneRoutes from './routes/phone.ts';
+import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import orderRoutes from './routes/orders.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -26,6 +28,10 @@ export interface AppOptions {
   homeCity?: string;
   /** How long a sign-in lasts. */
   sessionTtlMs?: number;
+  /** Rate limits of the public routes. */
+  publicLimits?: PublicOptions;
+  /** Shared secret of the call-centre system (CTI_SECRET). */
+  ctiSecret?: string;
   logger?: FastifyServerOptions['logger'];
   /** Largest request body accepted, in bytes; a complaint is text, so this is small. */
   bodyLimit?: number;
@@ -61,5 +67,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(orderRoutes, { prefix: '/api/orders' });
   await app.register(actionRoutes, { prefix: '/api/orders' });
   await app.register(classifyRoutes, { prefix: '/api/classify' });
+  await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
+  await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   return app;
 }

@@ -20,6 +20,10 @@ export interface Config {
   homeCity: string;
   /** Password of the `admin` user created on first start; random (and logged once) when unset. */
   adminPassword: string | undefined;
+  /** Shared secret the call-centre system sends in X-CTI-Secret; call events are refused when unset. */
+  ctiSecret: string | undefined;
+  /** Web submissions per client address per minute. */
+  webPerMinute: number;
   /** How long a sign-in lasts, in hours. */
   sessionTtlHours: number;
   /** Folder of the rules files; unset means the project's rules/. */
@@ -54,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     areaScope: env.AREA_SCOPE || '12',
     homeCity: env.HOTLINE_CITY || '120000',
     adminPassword: env.ADMIN_PASSWORD || undefined,
+    ctiSecret: env.CTI_SECRET || undefined,
+    webPerMinute: intFrom(env, 'WEB_RATE_LIMIT', 5, 1, 10000),
     sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,
   };

@@ -12,7 +12,7 @@ import { AppError } from './errors.ts';
 export async function intakeOrder(
   deps: { sql: Sql; classifier: Classifier },
   body: NewOrder,
-  opts: { actor: Actor; at: Date; idempotencyKey?: string | null },
+  opts: { actor: Actor; at: Date; idempotencyKey?: string | null; inbound?: unknown },
 ): Promise<{ order: OrderRow; created: boolean }> {
   const { classifier } = deps;
   if (body.categoryCode && !classifier.rules.routes.has(body.categoryCode)) {
@@ -35,6 +35,7 @@ export async function intakeOrder(
     },
     {
       idempotencyKey: opts.idempotencyKey,
+      inbound: opts.inbound ?? body,
       // The digest of what was submitted, not of what the rules made of it.
       requestHash: requestHash(body),
       actor: opts.actor,

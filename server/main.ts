@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     classifier,
     homeCity: config.homeCity,
     sessionTtlMs: config.sessionTtlHours * 3600_000,
+    ctiSecret: config.ctiSecret,
+    publicLimits: { webPerMinute: config.webPerMinute },
     logger: { level: config.logLevel },
   });
 

@@ -56,8 +56,17 @@ export async function applyAction(
   db: Database,
   ref: string,
   input: ActionInput,
-  opts: { viewer: Viewer; at: Date; policy: Policy; dispatchPolicy: DispatchPolicy },
+  opts: {
+    /** null: a citizen or a system job whose standing the caller has already established. */
+    viewer: Viewer | null;
+    /** Recorded as the event's actor; defaults to the viewer. */
+    actor?: string;
+    at: Date;
+    policy: Policy;
+    dispatchPolicy: DispatchPolicy;
+  },
 ): Promise<{ order: OrderRow; event: EventRow }> {
+  const actor = opts.actor ?? (opts.viewer ? `user:${opts.viewer.userId}` : 'system');
   return db.transaction(async (tx) => {
     const target = await findOrder(tx as unknown as Database, ref);
     if (!target) throw notFound('order', ref);
@@ -66,10 +75,10 @@ export async function applyAction(
     const locked = await tx.select().from(orders).where(inArray(orders.id, lockIds)).orderBy(asc(orders.id)).for('update');
     const current = locked.find((r) => r.id === target.id)!;
     const place = await placeOf(tx, current);
-    authorize(opts.viewer, input.action, place, ref);
+    if (opts.viewer) authorize(opts.viewer, input.action, place, ref);
 
     // Assist steps act for the viewer's own unit.
-    if (input.action === 'assist_claim' || input.action === 'assist_reply') input.unitId = opts.viewer.unitId;
+    if ((input.action === 'assist_claim' || input.action === 'assist_reply') && opts.viewer) input.unitId = opts.viewer.unitId;
     const state: OrderState = {
       id: current.id,
       status: current.status,
@@ -118,16 +127,16 @@ export async function applyAction(
       .returning();
     const [written] = await tx
       .insert(orderEvents)
-      .values({ orderId: current.id, at: opts.at, actor: `user:${opts.viewer.userId}`, ...event })
+      .values({ orderId: current.id, at: opts.at, actor, ...event })
       .returning();
-    await sideEffects(tx, input, current, updated!, master, opts);
+    await sideEffects(tx, input, current, updated!, master, { actor, at: opts.at });
     return { order: updated!, event: written! };
   });
 }
 
 /** The rows an action touches besides the order and its event, in the same transaction. */
-async function sideEffects(tx: Tx, input: ActionInput, before: OrderRow, after: OrderRow, master: OrderRow | undefined, opts: { viewer: Viewer; at: Date }) {
-  const actor = `user:${opts.viewer.userId}`;
+async function sideEffects(tx: Tx, input: ActionInput, before: OrderRow, after: OrderRow, master: OrderRow | undefined, opts: { actor: string; at: Date }) {
+  const actor = opts.actor;
   const note = (orderId: number, status: OrderRow['status'], unitId: string, action: string, payload: Record<string, unknown>, reason: string | null = null) =>
     tx.insert(orderEvents).values({ orderId, at: opts.at, actor, action, fromStatus: status, toStatus: status, unitId, reason, payload });
 

@@ -11,6 +11,7 @@ export type EventRow = typeof orderEvents.$inferSelect;
 export interface NewOrder {
   channel: string;
   channelMessageId?: string | null;
+  channelUserId?: string | null;
   citizenName?: string | null;
   citizenPhone?: string | null;
   content: string;
@@ -65,23 +66,32 @@ function fromRaw(raw: Record<string, unknown>): OrderRow {
 export async function createOrder(
   sql: Sql,
   input: NewOrder & { classification?: Record<string, unknown> | null },
-  opts: { idempotencyKey?: string | null; actor: Actor; at: Date; plan?: IntakePlan; planActor?: Actor; requestHash?: string },
+  opts: {
+    idempotencyKey?: string | null;
+    actor: Actor;
+    at: Date;
+    plan?: IntakePlan;
+    planActor?: Actor;
+    requestHash?: string;
+    /** The submission as the channel delivered it, kept in the creation event. */
+    inbound?: unknown;
+  },
 ): Promise<{ order: OrderRow; created: boolean }> {
   // The digest of what the client sent, not of what the rules derived from it.
   const hash = opts.requestHash ?? requestHash(input);
   const at = opts.at.toISOString();
   const plan = opts.plan ?? planIntake(null, opts.at);
   const { state, patch } = plan;
-  const created = { action: 'create', fromStatus: null, toStatus: 'received', unitId: 'hotline', reason: null, payload: { channel: input.channel, channelMessageId: input.channelMessageId ?? null } };
+  const created = { action: 'create', fromStatus: null, toStatus: 'received', unitId: 'hotline', reason: null, payload: { channel: input.channel, channelMessageId: input.channelMessageId ?? null, inbound: opts.inbound ?? null } };
   const events = [created, ...plan.events];
   const actors = events.map((_, i) => (i === 0 ? opts.actor.id : (opts.planActor ?? opts.actor).id));
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   const rows = await sql`
     with o as (
-      insert into orders (number, channel, channel_message_id, idempotency_key, request_hash,
+      insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_key, request_hash,
         citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code, classification,
         current_unit_id, unit_path, status, dispatch_count, accepted_at, dispatched_at, created_at, updated_at)
-      values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null},
+      values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null}, ${input.channelUserId ?? null},
         ${opts.idempotencyKey ?? null}, ${hash}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
         ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null},
         ${input.urgency ?? 'normal'}, ${input.areaCode ?? null},

@@ -28,6 +28,9 @@ export const CreateOrderBody = Type.Object(
     categoryCode: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$' })),
     urgency: Type.Optional(StringEnum(['urgent', 'normal'] as const)),
     areaCode: Type.Optional(AreaCode),
+    callId: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '来电的 callId：工单与通话关联，一通电话只产生一张工单' }),
+    ),
   },
   { additionalProperties: false },
 );

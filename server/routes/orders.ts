@@ -43,11 +43,23 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { order, created } = await intakeOrder(app, request.body, {
+      const { callId, ...body } = request.body;
+      let inbound: unknown = body;
+      if (callId) {
+        // A call's order: one per call, the caller's number unless the operator typed another.
+        const [call] = await app.sql`select * from calls where call_id = ${callId}`;
+        if (!call) throw new AppError(422, 'CALL_NOT_FOUND', `通话 ${callId} 不存在`, { field: 'callId' });
+        if (body.channel !== 'phone') throw new AppError(422, 'CALL_NEEDS_PHONE', '关联来电的工单渠道必须是 phone', { field: 'channel' });
+        Object.assign(body, { channelMessageId: callId, citizenPhone: body.citizenPhone ?? call.caller_number ?? undefined });
+        inbound = { body: request.body, call };
+      }
+      const { order, created } = await intakeOrder(app, body, {
         actor: { id: `user:${request.viewer!.userId}` },
         at: app.clock.now(),
         idempotencyKey: request.headers['idempotency-key'],
+        inbound,
       });
+      if (callId) await app.sql`update calls set order_id = ${order.id} where call_id = ${callId} and order_id is null`;
       // The operator on the call has the number already; the response does not repeat it.
       return reply.status(created ? 201 : 200).header('location', `/api/orders/${order.id}`).send(present(order));
     },

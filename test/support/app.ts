@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import type { FastifyInstance } from 'fastify';
 import { connect, type DbHandle } from '../../db/client.ts';
-import { buildApp } from '../../server/app.ts';
+import { buildApp, type AppOptions } from '../../server/app.ts';
 import type { Clock } from '../../server/plugins/clock.ts';
 import { readState, TEMPLATE, withDatabase } from './cluster.ts';
 import { createUser } from '../../db/queries/users.ts';
@@ -48,10 +48,10 @@ export interface TestApp {
   clock: TestClock;
 }
 
-export async function testApp(t: Teardown): Promise<TestApp> {
+export async function testApp(t: Teardown, opts: Omit<AppOptions, 'db' | 'clock'> = {}): Promise<TestApp> {
   const db = await testDatabase(t);
   const clock = new TestClock();
-  const app = await buildApp({ db, clock });
+  const app = await buildApp({ ...opts, db, clock });
   t.teardown(() => app.close());
   return { app, db, clock };
 }

@@ -1,0 +1,139 @@
+/**
+ * What citizens reach without signing in: the web form, and the tracking page
+ * where they see progress (no personal data) and rate the reply.
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { applyAction } from '../../db/queries/actions.ts';
+import { findOrder, timeline } from '../../db/queries/orders.ts';
+import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
+import { AppError } from '../errors.ts';
+import { intakeOrder } from '../intake.ts';
+import { oneTimeNotice } from '../notice.ts';
+import { ErrorReply, IdempotencyHeaders, OrderRef } from './orders.schema.ts';
+import { Rating, TrackQuery, Tracking, WebReceipt, WebSubmission } from './public.schema.ts';
+
+export interface PublicOptions {
+  /** Web submissions per client address per minute. */
+  webPerMinute?: number;
+  /** Tracking look-ups per client address per minute (a phone's last four digits are guessable). */
+  trackPerMinute?: number;
+}
+
+const errors = { 400: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply, 429: ErrorReply };
+
+/** Steps a citizen is shown; internal ones (phone views, assists) are not theirs to see. */
+const PUBLIC_STEPS: Record<string, string> = { create: '已登记', ...ACTION_LABELS };
+const HIDDEN = new Set(['phone_viewed', 'assign_assist', 'assist_claim', 'assist_reply', 'urge', 'supervise', 'merged_in']);
+
+const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts) => {
+  await app.register(rateLimit, {
+    global: false,
+    // The error handler turns this into the service's usual JSON, with Retry-After set by the plugin.
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `提交过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试` }),
+  });
+
+  app.post(
+    '/channels/web',
+    {
+      config: { rateLimit: { max: opts.webPerMinute ?? 5, timeWindow: 60_000 } },
+      schema: {
+        summary: '网站提交诉求（公开）',
+        description: '无需登录。每个客户端地址每分钟限提交若干次（429 + Retry-After）；请求头 Idempotency-Key 必填，重复提交只产生一张工单。返回工单编号和一次性告知。',
+        tags: ['public'],
+        headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
+        body: WebSubmission,
+        response: { 200: WebReceipt, 201: WebReceipt, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const { order, created } = await intakeOrder(
+        app,
+        { channel: 'web', citizenName: b.name ?? null, citizenPhone: b.phone, content: b.content, locationText: b.location ?? null },
+        { actor: { id: 'citizen:web' }, at: app.clock.now(), idempotencyKey: request.headers['idempotency-key'], inbound: { body: b, ip: request.ip } },
+      );
+      return reply.status(created ? 201 : 200).send({
+        number: order.number,
+        status: order.status,
+        notice: oneTimeNotice(order, app.classifier.rules),
+        trackUrl: `/api/track/${order.number}`,
+      });
+    },
+  );
+
+  /** The order, if the last four digits match; otherwise it does not exist. */
+  async function ownOrder(number: string, phone4: string) {
+    const order = await findOrder(app.db, number);
+    if (!order || !order.citizenPhone || order.citizenPhone.replace(/\D/g, '').slice(-4) !== phone4) {
+      throw new AppError(404, 'ORDER_NOT_FOUND', `工单 ${number} 不存在，或电话后四位不符`);
+    }
+    return order;
+  }
+
+  app.get(
+    '/track/:number',
+    {
+      config: { rateLimit: { max: opts.trackPerMinute ?? 30, timeWindow: 60_000 } },
+      schema: {
+        summary: '查询办理进度（公开）',
+        description: '凭工单编号和联系电话后四位查询；不含任何个人信息。',
+        tags: ['public'],
+        params: Type.Object({ number: OrderRef }),
+        querystring: TrackQuery,
+        response: { 200: Tracking, ...errors },
+      },
+    },
+    async (request) => {
+      const order = await ownOrder(request.params.number, request.query.phone4);
+      const events = await timeline(app.db, order.id);
+      const unit = await app.db.query.units.findFirst({ where: (u, { eq }) => eq(u.id, order.currentUnitId) });
+      const master = order.mergedIntoId ? events.find((e) => e.action === 'master_result') : undefined;
+      return {
+        number: order.number,
+        status: order.status,
+        statusLabel: STATUS_LABELS[order.status],
+        category: app.classifier.rules.categories.find((c) => c.code === order.categoryCode)?.name ?? null,
+        unit: unit?.name ?? null,
+        createdAt: order.createdAt,
+        reply: order.replyText ?? master?.reason ?? null,
+        canRate: order.status === 'replied',
+        history: events.filter((e) => !HIDDEN.has(e.action)).map((e) => ({ at: e.at, step: PUBLIC_STEPS[e.action as OrderAction] ?? e.action })),
+      };
+    },
+  );
+
+  app.post(
+    '/track/:number/rating',
+    {
+      config: { rateLimit: { max: opts.trackPerMinute ?? 30, timeWindow: 60_000 } },
+      schema: {
+        summary: '评价答复（好差评，公开）',
+        description: '答复后诉求人评价：满意或基本满意则办结，不满意则退回原承办单位重办。',
+        tags: ['public'],
+        params: Type.Object({ number: OrderRef }),
+        body: Rating,
+        response: { 200: Type.Object({ status: Type.String(), statusLabel: Type.String() }), ...errors },
+      },
+    },
+    async (request) => {
+      const { phone4, satisfaction, comment } = request.body;
+      const order = await ownOrder(request.params.number, phone4);
+      const input =
+        satisfaction === 'unsatisfied'
+          ? ({ action: 'reopen', reason: comment ?? '诉求人评价不满意' } as const)
+          : ({ action: 'close', satisfaction, note: comment } as const);
+      const { order: after } = await applyAction(app.db, String(order.id), input, {
+        viewer: null,
+        actor: 'citizen:track',
+        at: app.clock.now(),
+        policy: { returnLimit: app.classifier.rules.returnLimit },
+        dispatchPolicy: app.classifier,
+      });
+      return { status: after.status, statusLabel: STATUS_LABELS[after.status] };
+    },
+  );
+};
+
+export default publicRoutes;
