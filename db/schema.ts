@@ -277,3 +277,63 @@ export const calls = pgTable(
   },
   (t) => [index('calls_agent_idx').on(t.agentId, t.updatedAt)],
 );
+
+export const CLOCK_KIND_VALUES = ['accept', 'transfer', 'claim', 'first_reply', 'resolve'] as const;
+
+/**
+ * 时限: one row per clock of an order. `next_at` is the instant of the clock's next
+ * unfired stage (warning, overdue, escalation), so the sweeper reads only what is
+ * due through the partial index, however many orders are open.
+ */
+export const orderClocks = pgTable(
+  'order_clocks',
+  {
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    kind: text('kind').$type<(typeof CLOCK_KIND_VALUES)[number]>().notNull(),
+    unitId: text('unit_id')
+      .notNull()
+      .references(() => units.id),
+    urgencyClass: text('urgency_class').$type<'danger' | 'outage' | 'normal'>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    stoppedAt: timestamp('stopped_at', { withTimezone: true }),
+    pausedAt: timestamp('paused_at', { withTimezone: true }),
+    firedStage: integer('fired_stage').notNull().default(-1),
+    nextAt: timestamp('next_at', { withTimezone: true }),
+    extensions: integer('extensions').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orderId, t.kind] }),
+    index('order_clocks_next_idx').on(t.nextAt).where(sql`${t.nextAt} is not null`),
+    index('order_clocks_unit_idx').on(t.unitId).where(sql`${t.stoppedAt} is null`),
+    check('order_clocks_kind_check', inList('kind', CLOCK_KIND_VALUES)),
+    check('order_clocks_urgency_check', sql`${t.urgencyClass} in ('danger', 'outage', 'normal')`),
+    check('order_clocks_due_check', sql`${t.dueAt} > ${t.startedAt}`),
+  ],
+);
+
+/** 延期: asked by the handling unit, decided by a supervisor; only an approval moves a deadline. */
+export const orderExtensions = pgTable(
+  'order_extensions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    orderId: bigint('order_id', { mode: 'number' })
+      .notNull()
+      .references(() => orders.id),
+    clockKind: text('clock_kind').$type<(typeof CLOCK_KIND_VALUES)[number]>().notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    requestedDueAt: timestamp('requested_due_at', { withTimezone: true }).notNull(),
+    reason: text('reason').notNull(),
+    status: text('status').$type<'pending' | 'approved' | 'rejected'>().notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
+  },
+  (t) => [
+    uniqueIndex('order_extensions_pending_key').on(t.orderId, t.clockKind).where(sql`${t.status} = 'pending'`),
+    check('order_extensions_status_check', sql`${t.status} in ('pending', 'approved', 'rejected')`),
+  ],
+);

@@ -23,6 +23,7 @@ const inputs: Record<OrderAction, ActionInput> = {
   assist_claim: { action: 'assist_claim', unitId: 'A' },
   assist_reply: { action: 'assist_reply', unitId: 'B', text: '已核实' },
   urge: { action: 'urge', note: '请加快办理' },
+  supplement: { action: 'supplement', locationText: '诚厚里5号楼' },
   supervise: { action: 'supervise' },
   return: { action: 'return', reasonCode: 'wrong_area', reason: '不属本区' },
   reply: { action: 'reply', text: '已联系物业处理' },
@@ -43,14 +44,14 @@ const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderStat
 
 // The expected table, written out by hand so that a change to TRANSITIONS has to be deliberate.
 const legal: Record<OrderStatus, OrderAction[]> = {
-  received: ['accept', 'urge', 'supervise', 'merge', 'transfer'],
-  accepted: ['dispatch', 'urge', 'supervise', 'merge', 'transfer'],
-  dispatched: ['redispatch', 'claim', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'urge', 'supervise', 'merge'],
-  claimed: ['hand_down', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'reply', 'urge', 'supervise', 'merge'],
+  received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
+  accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
+  dispatched: ['redispatch', 'claim', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'supplement', 'urge', 'supervise', 'merge'],
+  claimed: ['hand_down', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'reply', 'supplement', 'urge', 'supervise', 'merge'],
   replied: ['close', 'reopen'],
   closed: ['reopen'],
-  returned: ['dispatch', 'urge', 'supervise', 'merge', 'transfer'],
-  reopened: ['claim', 'urge', 'supervise', 'merge'],
+  returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
+  reopened: ['claim', 'supplement', 'urge', 'supervise', 'merge'],
   merged: [],
   transferred_out: [],
 };

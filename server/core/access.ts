@@ -69,6 +69,7 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   reply: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
   close: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   reopen: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
+  supplement: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   urge: [
     { roles: ['dispatcher'], relation: 'hotline' },
     { roles: ['supervisor'], relation: 'oversight' },

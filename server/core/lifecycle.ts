@@ -51,6 +51,7 @@ export const TRANSITIONS = {
   reply: { from: ['claimed'], to: 'replied', label: '回复' },
   close: { from: ['replied'], to: 'closed', label: '办结' },
   reopen: { from: ['replied', 'closed'], to: 'reopened', label: '重办' },
+  supplement: { from: OPEN, to: null, label: '补充材料' },
   urge: { from: OPEN, to: null, label: '催办' },
   supervise: { from: OPEN, to: null, label: '督办' },
   merge: { from: OPEN, to: 'merged', label: '合并' },
@@ -82,6 +83,7 @@ export type ActionInput =
   | { action: 'reply'; text: string }
   | ({ action: 'close'; satisfaction?: Exclude<Satisfaction, 'unsatisfied'> } & Note)
   | { action: 'reopen'; reason: string }
+  | { action: 'supplement'; locationText?: string; attachmentUrl?: string; note?: string }
   | ({ action: 'urge' } & Note)
   | ({ action: 'supervise' } & Note)
   | ({ action: 'merge'; masterId: number } & Note)
@@ -121,6 +123,7 @@ export interface OrderPatch {
   urgeCount?: number;
   designated?: boolean;
   claimedByUnitId?: string;
+  locationText?: string;
   supervisedAt?: Date;
   mergedIntoId?: number;
   transferTarget?: TransferTarget;
@@ -248,6 +251,11 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
       // 重办 goes back to the same unit, which must claim it again.
       Object.assign(patch, { reopenCount: order.reopenCount + 1, closedAt: null, satisfaction: 'unsatisfied' });
       reason = input.reason;
+      break;
+    case 'supplement':
+      // 补充材料: the citizen adds a place or a picture to a complaint already made.
+      if (input.locationText) patch.locationText = input.locationText;
+      Object.assign(payload, { locationText: input.locationText ?? null, attachmentUrl: input.attachmentUrl ?? null });
       break;
     case 'urge':
       patch.urgeCount = (order.urgeCount ?? 0) + 1;

@@ -155,6 +155,14 @@ export const ActionBodies = {
     { additionalProperties: false },
   ),
   reopen: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+  supplement: Type.Object(
+    {
+      locationText: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+      attachmentUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 1000, format: 'uri' })),
+      note: Note,
+    },
+    { additionalProperties: false },
+  ),
   urge: Empty,
   supervise: Empty,
   merge: Type.Object({ masterId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), note: Note }, { additionalProperties: false }),
