@@ -101,3 +101,27 @@ t.test('list and detail parameters are checked', async (t) => {
   t.equal(inverted.statusCode, 400);
   t.equal((await app.inject({ url: '/api/nothing-here', headers: d.headers })).json().code, 'ROUTE_NOT_FOUND');
 });
+
+t.test('security headers on every answer, and no CORS for other origins', async (t) => {
+  const { app } = await testApp(t);
+  const res = await app.inject({ url: '/healthz', headers: { origin: 'https://evil.example' } });
+  t.equal(res.headers['x-content-type-options'], 'nosniff');
+  t.match(res.headers['content-security-policy'], /default-src 'self'/);
+  t.ok(res.headers['strict-transport-security']);
+  t.equal(res.headers['access-control-allow-origin'], undefined);
+  const docs = await app.inject('/docs/');
+  t.equal(docs.statusCode, 200);
+  t.match(docs.headers['content-security-policy'], /script-src 'self'/);
+});
+
+t.test('deep JSON and a body over the limit are refused without a 5xx', async (t) => {
+  const h = await testApp(t);
+  const d = await signIn(h, ['operator']);
+  const deep = '['.repeat(5000) + ']'.repeat(5000);
+  const r1 = await h.app.inject({ method: 'POST', url: '/api/orders', payload: `{"channel":"web","content":"x","extra":${deep}}`, headers: { ...d.headers, 'content-type': 'application/json' } });
+  t.equal(r1.statusCode, 400);
+  const r2 = await h.app.inject({ method: 'POST', url: '/api/orders', payload: 'x'.repeat(200 * 1024), headers: { ...d.headers, 'content-type': 'application/json' } });
+  t.equal(r2.statusCode, 413);
+  const r3 = await h.app.inject({ method: 'POST', url: '/api/orders', payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: { ...d.headers, 'content-type': 'application/json' } });
+  t.ok(r3.statusCode >= 400 && r3.statusCode < 500, `invalid UTF-8: ${r3.statusCode}`);
+});
