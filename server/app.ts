@@ -15,6 +15,7 @@ import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
 import phoneRoutes from './routes/phone.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
+import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import orderRoutes from './routes/orders.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -33,6 +34,8 @@ export interface AppOptions {
   publicLimits?: PublicOptions;
   /** Shared secret of the call-centre system (CTI_SECRET). */
   ctiSecret?: string;
+  /** The WeChat official account: token, app id and the safe-mode key. */
+  wechat?: WechatOptions;
   logger?: FastifyServerOptions['logger'];
   /** Largest request body accepted, in bytes; a complaint is text, so this is small. */
   bodyLimit?: number;
@@ -76,5 +79,6 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(classifyRoutes, { prefix: '/api/classify' });
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
+  await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
   return app;
 }

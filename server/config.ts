@@ -22,6 +22,8 @@ export interface Config {
   adminPassword: string | undefined;
   /** Shared secret the call-centre system sends in X-CTI-Secret; call events are refused when unset. */
   ctiSecret: string | undefined;
+  /** The WeChat official account (WECHAT_TOKEN, WECHAT_APPID, WECHAT_AES_KEY). */
+  wechat: { token?: string; appId?: string; aesKey?: string };
   /** Web submissions per client address per minute. */
   webPerMinute: number;
   /** How long a sign-in lasts, in hours. */
@@ -59,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     homeCity: env.HOTLINE_CITY || '120000',
     adminPassword: env.ADMIN_PASSWORD || undefined,
     ctiSecret: env.CTI_SECRET || undefined,
+    wechat: { token: env.WECHAT_TOKEN || undefined, appId: env.WECHAT_APPID || undefined, aesKey: env.WECHAT_AES_KEY || undefined },
     webPerMinute: intFrom(env, 'WEB_RATE_LIMIT', 5, 1, 10000),
     sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,

@@ -25,7 +25,7 @@ const body = (i: number, tag: string) =>
     areaCode: '120102',
   });
 
-async function apiRun(base: string, amount: number, connections: number, tag: string) {
+async function apiRun(base: string, token: string, amount: number, connections: number, tag: string) {
   let i = 0;
   const result = await autocannon({
     url: `${base}/api/orders`,
@@ -38,7 +38,7 @@ async function apiRun(base: string, amount: number, connections: number, tag: st
           i++;
           return {
             ...req,
-            headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${tag}-${i}` },
+            headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${tag}-${i}`, authorization: `Bearer ${token}` },
             body: body(i, tag),
           };
         },
@@ -80,11 +80,20 @@ async function rawRun(url: string, amount: number, connections: number, tag: str
 }
 
 export async function benchIntake(url: string, orders: number, concurrency = 32): Promise<IntakeResult> {
-  const service = await startService(url);
+  const service = await startService(url, { ADMIN_PASSWORD: 'bench-admin-password' });
   try {
-    await apiRun(service.base, Math.min(1000, orders), concurrency, 'warm'); // JIT, pool and plan caches
+    const login = await fetch(`${service.base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }),
+    });
+    if (!login.ok) throw new Error(`bench sign-in failed: ${await login.text()}`);
+    const { token } = (await login.json()) as { token: string };
+    await apiRun(service.base, token, Math.min(1000, orders), concurrency, 'warm'); // JIT, pool and plan caches
     await rawRun(url, Math.min(1000, orders), concurrency, 'warm');
-    const api = await apiRun(service.base, orders, concurrency, 'api');
+    const api = await apiRun(service.base, token, orders, concurrency, 'api');
+    // A rate made of refusals means nothing: stop rather than report it.
+    if (api.non2xx + api.errors > 0) throw new Error(`intake benchmark: ${api.non2xx} non-2xx answers and ${api.errors} errors`);
     const raw = await rawRun(url, orders, concurrency, 'raw');
     const perSecond = (api.requests.total / api.duration) || 0;
     const result: IntakeResult = {

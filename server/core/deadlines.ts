@@ -1,0 +1,265 @@
+/**
+ * The clocks (时限) of a work order and their escalation ladder. Pure: instants
+ * come in as arguments, nothing is read or written, no clock is consulted.
+ *
+ * A sweeper stores each clock with `next_at` = the instant of its next unfired
+ * stage, selects the clocks whose `next_at <= now` (an indexed range scan), and
+ * for each one calls `stagesDue`: it gets every stage that came due, in ladder
+ * order, however long the sweeper was away, plus the new `firedStage` and
+ * `nextAt`. Writing them back under `where fired_stage = <old value>` makes each
+ * stage fire exactly once even when two sweepers race.
+ *
+ * Deadlines never move, except through `extendClock` (延期, approved by a supervisor).
+ */
+import { basisOf, type Duration, type TimeBasis, type WorkCalendar } from './calendar.ts';
+import type { DeadlinePolicy } from '../rules/deadlines-schema.ts';
+
+export const CLOCK_KINDS = ['accept', 'transfer', 'claim', 'first_reply', 'resolve'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+export const CLOCK_LABELS: Record<ClockKind, string> = {
+  accept: '受理',
+  transfer: '转办',
+  claim: '签收',
+  first_reply: '首次回复',
+  resolve: '办结',
+};
+
+export const URGENCY_CLASSES = ['danger', 'outage', 'normal'] as const;
+export type UrgencyClass = (typeof URGENCY_CLASSES)[number];
+export const URGENCY_CLASS_LABELS: Record<UrgencyClass, string> = {
+  danger: '危及生命财产安全',
+  outage: '停水停电停气停热',
+  normal: '一般诉求',
+};
+
+/** The ladder, in firing order; a clock's `firedStage` is an index into it. */
+export const STAGES = ['warn_50', 'warn_80', 'overdue', 'escalate_unit', 'escalate_parent'] as const;
+export type Stage = (typeof STAGES)[number];
+export const STAGE_LABELS: Record<Stage, string> = {
+  warn_50: '黄灯提醒',
+  warn_80: '黄灯预警',
+  overdue: '红灯超期',
+  escalate_unit: '超期上报本单位负责人',
+  escalate_parent: '超期上报上级单位督办',
+};
+
+export interface Clock {
+  kind: ClockKind;
+  urgencyClass: UrgencyClass;
+  /** How the warnings measure elapsed time; the basis of the duration the due instant came from. */
+  basis: TimeBasis;
+  startedAt: Date;
+  dueAt: Date;
+  stoppedAt: Date | null;
+  /** Paused clocks fire nothing; the deadline does not move while paused. */
+  pausedAt: Date | null;
+  /** Index into STAGES of the last stage fired, -1 for none. */
+  firedStage: number;
+}
+
+export interface StageAt {
+  stage: Stage;
+  at: Date;
+}
+
+export type ClockState = 'running' | 'warned' | 'overdue' | 'met' | 'missed' | 'paused';
+export const CLOCK_STATE_LABELS: Record<ClockState, string> = {
+  running: '计时中',
+  warned: '黄灯',
+  overdue: '红灯超期',
+  met: '按时完成',
+  missed: '超期完成',
+  paused: '已暂停',
+};
+
+const sameCategory = (override: string, code: string) => code === override || code.startsWith(`${override}.`);
+
+/**
+ * The time allowed for a clock. The most specific override naming the category
+ * (exact code before group prefix) and giving this kind and class wins; else
+ * the class default.
+ */
+export function durationFor(policy: DeadlinePolicy, kind: ClockKind, urgencyClass: UrgencyClass, categoryCode?: string): Duration {
+  if (categoryCode !== undefined) {
+    const best = policy.overrides
+      .filter((o) => sameCategory(o.category, categoryCode) && o.clocks[kind]?.[urgencyClass])
+      .sort((a, b) => b.category.length - a.category.length)[0];
+    const found = best?.clocks[kind]?.[urgencyClass];
+    if (found) return found;
+  }
+  return policy.clocks[kind][urgencyClass];
+}
+
+export function startClock(kind: ClockKind, at: Date, due: Date, meta: { urgencyClass: UrgencyClass; basis: TimeBasis }): Clock {
+  if (due.getTime() <= at.getTime()) throw new RangeError(`clock ${kind}: due ${due.toISOString()} is not after start ${at.toISOString()}`);
+  return { kind, urgencyClass: meta.urgencyClass, basis: meta.basis, startedAt: at, dueAt: due, stoppedAt: null, pausedAt: null, firedStage: -1 };
+}
+
+export interface ClockContext {
+  policy: DeadlinePolicy;
+  calendar: WorkCalendar;
+  urgencyClass: UrgencyClass;
+  categoryCode?: string;
+}
+
+/** A clock started at `at` with the time the policy allows it. */
+export function clockFor(kind: ClockKind, at: Date, ctx: ClockContext): Clock {
+  const d = durationFor(ctx.policy, kind, ctx.urgencyClass, ctx.categoryCode);
+  return startClock(kind, at, ctx.calendar.add(at, d), { urgencyClass: ctx.urgencyClass, basis: basisOf(d) });
+}
+
+/** Stopping twice keeps the first stop: that is when the work was done. */
+export function stopClock(clock: Clock, at: Date): Clock {
+  return clock.stoppedAt ? clock : { ...clock, stoppedAt: at, pausedAt: null };
+}
+
+export function pauseClock(clock: Clock, at: Date): Clock {
+  return clock.stoppedAt || clock.pausedAt ? clock : { ...clock, pausedAt: at };
+}
+
+/**
+ * The paused span is not given back: a deadline only moves by `extendClock`. Stages
+ * that came due during the pause fire at the next sweep, in order.
+ */
+export function resumeClock(clock: Clock): Clock {
+  return clock.pausedAt ? { ...clock, pausedAt: null } : clock;
+}
+
+/** The instant of every stage of the ladder; never decreasing. */
+export function stageSchedule(clock: Clock, policy: DeadlinePolicy, calendar: WorkCalendar): StageAt[] {
+  const { startedAt, dueAt, basis, urgencyClass } = clock;
+  const escalateUnit = calendar.add(dueAt, policy.escalation.unitAfter[urgencyClass]);
+  const instants = [
+    calendar.instantAtFraction(startedAt, dueAt, policy.warnAt[0], basis),
+    calendar.instantAtFraction(startedAt, dueAt, policy.warnAt[1], basis),
+    dueAt,
+    escalateUnit,
+    calendar.add(escalateUnit, policy.escalation.parentAfter[urgencyClass]),
+  ];
+  let floor = -Infinity;
+  return STAGES.map((stage, i) => {
+    floor = Math.max(floor, instants[i]!.getTime());
+    return { stage, at: new Date(floor) };
+  });
+}
+
+const live = (clock: Clock) => !clock.stoppedAt && !clock.pausedAt;
+
+/** The next stage to fire, or null when all fired or the clock is stopped or paused. */
+export function nextStage(clock: Clock, policy: DeadlinePolicy, calendar: WorkCalendar): StageAt | null {
+  if (!live(clock)) return null;
+  return stageSchedule(clock, policy, calendar)[clock.firedStage + 1] ?? null;
+}
+
+export interface DueStages {
+  /** To fire now, in ladder order. */
+  stages: StageAt[];
+  /** The clock's `firedStage` once they have fired. */
+  firedStage: number;
+  /** The next unfired stage's instant: the clock's new `next_at`. */
+  nextAt: Date | null;
+}
+
+export function stagesDue(clock: Clock, now: Date, calendar: WorkCalendar, policy: DeadlinePolicy): DueStages {
+  if (!live(clock)) return { stages: [], firedStage: clock.firedStage, nextAt: null };
+  const schedule = stageSchedule(clock, policy, calendar);
+  const stages: StageAt[] = [];
+  let fired = clock.firedStage;
+  for (let next = schedule[fired + 1]; next && next.at.getTime() <= now.getTime(); next = schedule[fired + 1]) {
+    stages.push(next);
+    fired++;
+  }
+  return { stages, firedStage: fired, nextAt: schedule[fired + 1]?.at ?? null };
+}
+
+/**
+ * 延期 to `newDue`, granted at `at`. Warnings are measured against the new deadline:
+ * a stage fired before whose new instant is still ahead fires again when it comes;
+ * a stage fired before whose new instant has passed is not repeated; a stage never
+ * fired whose new instant has passed fires at the next sweep. Hence
+ * `firedStage = min(old firedStage, last stage at or before "at" under the new deadline)`.
+ */
+export function extendClock(clock: Clock, newDue: Date, at: Date, policy: DeadlinePolicy, calendar: WorkCalendar): Clock {
+  if (clock.stoppedAt) throw new Error(`「${CLOCK_LABELS[clock.kind]}」时限已停止计时，不能延期`);
+  if (newDue.getTime() <= clock.dueAt.getTime()) throw new RangeError(`延期后的时限必须晚于原时限 ${clock.dueAt.toISOString()}`);
+  const extended = { ...clock, dueAt: newDue };
+  const schedule = stageSchedule(extended, policy, calendar);
+  let passed = -1;
+  while (schedule[passed + 1] && schedule[passed + 1]!.at.getTime() <= at.getTime()) passed++;
+  return { ...extended, firedStage: Math.min(clock.firedStage, passed) };
+}
+
+/**
+ * For display. The due instant is the first late one: 'met' means stopped before
+ * it. 'warned' follows the sweeper (a warning has fired), so boards agree with the
+ * notifications sent. `timeLeftMs` runs to the due instant from now, or from the
+ * stop for a stopped clock (negative: late by that much).
+ */
+export function clockState(clock: Clock, now: Date): { state: ClockState; timeLeftMs: number } {
+  const due = clock.dueAt.getTime();
+  if (clock.stoppedAt) {
+    const stopped = clock.stoppedAt.getTime();
+    return { state: stopped < due ? 'met' : 'missed', timeLeftMs: due - stopped };
+  }
+  const timeLeftMs = due - now.getTime();
+  if (clock.pausedAt) return { state: 'paused', timeLeftMs };
+  if (timeLeftMs <= 0) return { state: 'overdue', timeLeftMs };
+  return { state: clock.firedStage >= 0 ? 'warned' : 'running', timeLeftMs };
+}
+
+/**
+ * Which clocks an order action touches, applied in this order:
+ * - stop: stop the clock if it is running;
+ * - start: start it only if the order never had this clock (首次: first reply is measured once);
+ * - restart: start it afresh whatever its state: the new holder gets the full time.
+ */
+export interface ClockEffects {
+  stop: readonly ClockKind[];
+  start: readonly ClockKind[];
+  restart: readonly ClockKind[];
+}
+
+const effects = (stop: ClockKind[], start: ClockKind[], restart: ClockKind[]): ClockEffects => ({ stop, start, restart });
+
+export const CLOCK_EFFECTS: Readonly<Record<string, ClockEffects>> = {
+  create: effects([], ['accept'], []),
+  // 办结 is counted from 受理 (seed 000: 受理投诉后5个工作日内反馈).
+  accept: effects(['accept'], ['transfer', 'resolve'], []),
+  // The claim clock restarts on every dispatch: after a return the new unit gets the full time.
+  dispatch: effects(['transfer'], [], ['claim']),
+  redispatch: effects([], [], ['claim']),
+  hand_down: effects([], [], ['claim']),
+  // First reply keeps running across hand-downs and returns: the citizen is still waiting.
+  claim: effects(['claim'], ['first_reply'], []),
+  return: effects(['claim'], [], ['transfer']),
+  reply: effects(['first_reply'], [], []),
+  close: effects(['resolve'], [], []),
+  // 重办: the unit claims again and gets a full resolution period; the first reply was given.
+  reopen: effects([], [], ['claim', 'resolve']),
+  merge: effects([...CLOCK_KINDS], [], []),
+  transfer: effects([...CLOCK_KINDS], [], []),
+};
+
+const NO_EFFECTS = effects([], [], []);
+
+/** Actions not in the table (urge, supervise, supplement, assists...) touch no clock. */
+export function clockEffects(action: string): ClockEffects {
+  return Object.hasOwn(CLOCK_EFFECTS, action) ? CLOCK_EFFECTS[action]! : NO_EFFECTS;
+}
+
+/**
+ * The clocks to write after `action` at `at`, given the order's clocks (one per kind,
+ * as stored): stopped ones and fresh ones; clocks not returned are unchanged.
+ */
+export function applyClockEffects(clocks: readonly Clock[], action: string, at: Date, ctx: ClockContext): Clock[] {
+  const e = clockEffects(action);
+  const had = new Map(clocks.map((c) => [c.kind, c]));
+  const changed = new Map<ClockKind, Clock>();
+  for (const kind of e.stop) {
+    const clock = had.get(kind);
+    if (clock && !clock.stoppedAt) changed.set(kind, stopClock(clock, at));
+  }
+  for (const kind of e.start) if (!had.has(kind)) changed.set(kind, clockFor(kind, at, ctx));
+  for (const kind of e.restart) changed.set(kind, clockFor(kind, at, ctx));
+  return [...changed.values()];
+}
