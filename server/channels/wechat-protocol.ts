@@ -14,7 +14,7 @@ export class WechatProtocolError extends AppError {
 
 const bad = (code: string, message: string, field?: string) => new WechatProtocolError(400, code, message, field);
 
-/** What WeChat accepts as "no passive reply"; anything else unparsable makes it warn the user. */
+/** WeChat takes this (or an empty body) as "no passive reply"; a reply it cannot parse makes it tell the citizen the account is down. */
 export const NO_REPLY = 'success';
 
 const sha1Sorted = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex');
@@ -260,21 +260,19 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export class WechatCrypto {
   readonly #key: Buffer;
-  readonly #iv: Buffer;
-
   constructor(private readonly token: string, encodingAESKey: string, readonly appId: string) {
     if (!token || !appId) throw new TypeError('WechatCrypto needs a token and an appId');
     const key = /^[A-Za-z0-9+/]{43}$/.test(encodingAESKey) ? Buffer.from(`${encodingAESKey}=`, 'base64') : null;
     if (key?.length !== 32) throw new TypeError('EncodingAESKey must be 43 base64 characters');
     this.#key = key;
-    this.#iv = key.subarray(0, 16);
   }
 
+  /** Throws WECHAT_DECRYPT_FAILED, WECHAT_BAD_PADDING or WECHAT_APPID_MISMATCH (all 400). */
   decrypt(encrypt: string): { xml: string; appId: string } {
     const fail = (code: string, why: string) => bad(code, `cannot decrypt WeChat message: ${why}`);
     const data = BASE64.test(encrypt) && encrypt.length % 4 === 0 ? Buffer.from(encrypt, 'base64') : null;
     if (!data || data.length === 0 || data.length % PAD_BLOCK !== 0) throw fail('WECHAT_DECRYPT_FAILED', 'not a base64 AES ciphertext');
-    const decipher = createDecipheriv('aes-256-cbc', this.#key, this.#iv).setAutoPadding(false);
+    const decipher = createDecipheriv('aes-256-cbc', this.#key, this.#key.subarray(0, 16)).setAutoPadding(false);
     const plain = Buffer.concat([decipher.update(data), decipher.final()]);
     // Checking every pad byte, not just the last, catches a wrong key or a corrupted body.
     const pad = plain[plain.length - 1]!;
@@ -286,8 +284,7 @@ export class WechatCrypto {
     const msgLength = body.readUInt32BE(16);
     if (20 + msgLength > body.length) throw fail('WECHAT_DECRYPT_FAILED', 'message length exceeds plaintext');
     const raw = body.subarray(20, 20 + msgLength);
-    const xml = raw.toString('utf8');
-    // Lossy decoding would hide a wrong key behind U+FFFD; a round trip shows it.
+    const xml = raw.toString('utf8'); // lossy: invalid bytes become U+FFFD, which the round trip below catches
     if (!Buffer.from(xml, 'utf8').equals(raw)) throw fail('WECHAT_DECRYPT_FAILED', 'message is not UTF-8');
     const appId = body.subarray(20 + msgLength).toString('utf8');
     if (appId !== this.appId) throw fail('WECHAT_APPID_MISMATCH', `addressed to appId ${JSON.stringify(appId)}, not ours`);
@@ -301,7 +298,7 @@ export class WechatCrypto {
     length.writeUInt32BE(msg.length);
     const body = Buffer.concat([random16, length, msg, Buffer.from(this.appId, 'utf8')]);
     const pad = PAD_BLOCK - (body.length % PAD_BLOCK);
-    const cipher = createCipheriv('aes-256-cbc', this.#key, this.#iv).setAutoPadding(false);
+    const cipher = createCipheriv('aes-256-cbc', this.#key, this.#key.subarray(0, 16)).setAutoPadding(false);
     return Buffer.concat([cipher.update(Buffer.concat([body, Buffer.alloc(pad, pad)])), cipher.final()]).toString('base64');
   }
 
@@ -314,8 +311,9 @@ export class WechatCrypto {
     return safeEqual(this.signature(p.timestamp, p.nonce, p.encrypt), p.msgSignature);
   }
 
+  /** Compatible mode also sends the fields in clear; only what decrypt() returns is authenticated. */
   extractEncrypt(xml: string, opts: { maxBytes?: number } = {}): string {
-    return required(parseFlatXml(xml, opts.maxBytes ?? DEFAULT_MAX_BYTES), 'Encrypt').trim();
+    return required(parseFlatXml(xml, opts.maxBytes ?? DEFAULT_MAX_BYTES), 'Encrypt');
   }
 
   buildEncryptedReply(replyXml: string, timestamp: string, nonce: string, random16?: Buffer): string {
