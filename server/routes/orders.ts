@@ -8,12 +8,19 @@ import { AppError } from '../errors.ts';
 import { intakeOrder } from '../intake.ts';
 import { CreateOrderBody, ErrorReply, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 
-/** What a viewer is shown of an order: the phone number masked unless revealed. */
-export const present = (row: OrderRow, phone: 'masked' | 'full' = 'masked') => ({
-  ...row,
-  citizenPhone: phone === 'full' ? row.citizenPhone : maskPhone(row.citizenPhone),
-  statusLabel: STATUS_LABELS[row.status],
-});
+/**
+ * What a viewer is shown of an order: the phone number masked unless revealed;
+ * the classification (with its explanation) only where one order is looked at.
+ */
+export const present = (row: OrderRow, phone: 'masked' | 'full' = 'masked', detail = false) => {
+  const { classification, ...rest } = row;
+  return {
+    ...rest,
+    ...(detail ? { classification } : {}),
+    citizenPhone: phone === 'full' ? row.citizenPhone : maskPhone(row.citizenPhone),
+    statusLabel: STATUS_LABELS[row.status],
+  };
+};
 
 export const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };
 const Params = Type.Object({ id: OrderRef });
@@ -118,12 +125,12 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const viewer = request.viewer!;
       const { order, place } = await visibleOrder(viewer, request.params.id);
-      if (request.query.reveal !== 'phone') return present(order);
+      if (request.query.reveal !== 'phone') return present(order, 'masked', true);
       if (!canSeePhone(viewer, place)) {
         throw new AppError(403, 'PHONE_MASKED', '诉求人电话在本单位签收工单后才能查看', { field: 'reveal' });
       }
       await recordPhoneView(app.db, order, { actor: `user:${viewer.userId}`, unitId: viewer.unitId, at: app.clock.now() });
-      return present(order, 'full');
+      return present(order, 'full', true);
     },
   );
 
