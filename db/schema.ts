@@ -296,6 +296,8 @@ export const orderClocks = pgTable(
       .notNull()
       .references(() => units.id),
     urgencyClass: text('urgency_class').$type<'danger' | 'outage' | 'normal'>().notNull(),
+    /** How the warnings measure elapsed time: working-day clocks count office hours only. */
+    basis: text('basis').$type<'natural' | 'working'>().notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     stoppedAt: timestamp('stopped_at', { withTimezone: true }),
@@ -311,6 +313,7 @@ export const orderClocks = pgTable(
     check('order_clocks_kind_check', inList('kind', CLOCK_KIND_VALUES)),
     check('order_clocks_urgency_check', sql`${t.urgencyClass} in ('danger', 'outage', 'normal')`),
     check('order_clocks_due_check', sql`${t.dueAt} > ${t.startedAt}`),
+    check('order_clocks_basis_check', sql`${t.basis} in ('natural', 'working')`),
   ],
 );
 

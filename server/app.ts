@@ -6,6 +6,8 @@ import type { Classifier } from './core/classify.ts';
 import authPlugin from './plugins/auth.ts';
 import classifierPlugin from './plugins/classifier.ts';
 import clockPlugin, { type Clock } from './plugins/clock.ts';
+import deadlinesPlugin from './plugins/deadlines.ts';
+import sweeperPlugin from './plugins/sweeper.ts';
 import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin from './plugins/errors.ts';
@@ -34,6 +36,8 @@ export interface AppOptions {
   publicLimits?: PublicOptions;
   /** Shared secret of the call-centre system (CTI_SECRET). */
   ctiSecret?: string;
+  /** A node-cron schedule for the deadline sweeper; none in tests, which sweep by hand. */
+  sweepSchedule?: string;
   /** The WeChat official account: token, app id and the safe-mode key. */
   wechat?: WechatOptions;
   logger?: FastifyServerOptions['logger'];
@@ -69,6 +73,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(clockPlugin, { clock: opts.clock });
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
   await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
+  await app.register(deadlinesPlugin);
+  if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
   await app.register(authPlugin);
   await app.register(docsPlugin);
 

@@ -26,6 +26,8 @@ export interface Config {
   wechat: { token?: string; appId?: string; aesKey?: string };
   /** Web submissions per client address per minute. */
   webPerMinute: number;
+  /** node-cron schedule of the deadline sweeper. */
+  sweepCron: string;
   /** How long a sign-in lasts, in hours. */
   sessionTtlHours: number;
   /** Folder of the rules files; unset means the project's rules/. */
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ctiSecret: env.CTI_SECRET || undefined,
     wechat: { token: env.WECHAT_TOKEN || undefined, appId: env.WECHAT_APPID || undefined, aesKey: env.WECHAT_AES_KEY || undefined },
     webPerMinute: intFrom(env, 'WEB_RATE_LIMIT', 5, 1, 10000),
+    sweepCron: env.SWEEP_CRON || '* * * * *',
     sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,
   };

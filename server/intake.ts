@@ -8,9 +8,12 @@ import { createOrder, requestHash, type Actor, type NewOrder, type OrderRow } fr
 import type { Classifier } from './core/classify.ts';
 import { planIntake } from './core/lifecycle.ts';
 import { AppError } from './errors.ts';
+import { applyClockEffects, type Clock, type ClockContext } from './core/deadlines.ts';
+import { clockRow, urgencyClassOf } from '../db/queries/clocks.ts';
+import type { Deadlines } from './plugins/deadlines.ts';
 
 export async function intakeOrder(
-  deps: { sql: Sql; classifier: Classifier },
+  deps: { sql: Sql; classifier: Classifier; deadlines: Deadlines },
   body: NewOrder,
   opts: { actor: Actor; at: Date; idempotencyKey?: string | null; inbound?: unknown },
 ): Promise<{ order: OrderRow; created: boolean }> {
@@ -24,6 +27,18 @@ export async function intakeOrder(
   const c = classifier.classify(body.content, body.locationText);
   // What a person chose is not second-guessed by an automatic dispatch.
   const overridden = Boolean(body.categoryCode || body.areaCode);
+  const plan = planIntake(c.autoDispatch && !overridden ? c.unit!.id : null, opts.at);
+  // The clocks of the first steps (登记, and 受理 and 派单 when the rules dispatched it).
+  const ctx: ClockContext = {
+    ...deps.deadlines,
+    urgencyClass: urgencyClassOf({ urgency: body.urgency ?? c.urgency, classification: c }),
+    categoryCode: body.categoryCode ?? c.category.code,
+  };
+  const clocks = new Map<string, Clock>();
+  for (const action of ['create', ...plan.events.map((e) => e.action)]) {
+    for (const k of applyClockEffects([...clocks.values()], action, opts.at, ctx)) clocks.set(k.kind, k);
+  }
+  const holder = plan.state.unitPath[plan.state.unitPath.length - 1]!;
   return createOrder(
     deps.sql,
     {
@@ -40,8 +55,9 @@ export async function intakeOrder(
       requestHash: requestHash(body),
       actor: opts.actor,
       at: opts.at,
-      plan: planIntake(c.autoDispatch && !overridden ? c.unit!.id : null, opts.at),
+      plan,
       planActor: { id: 'system:classifier' },
+      clocks: [...clocks.values()].map((k) => clockRow(0, k, holder, deps.deadlines)),
     },
   );
 }

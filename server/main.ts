@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     homeCity: config.homeCity,
     sessionTtlMs: config.sessionTtlHours * 3600_000,
     ctiSecret: config.ctiSecret,
+    sweepSchedule: config.sweepCron,
     wechat: config.wechat,
     publicLimits: { webPerMinute: config.webPerMinute },
     logger: { level: config.logLevel },

@@ -3,6 +3,7 @@ CREATE TABLE "order_clocks" (
 	"kind" text NOT NULL,
 	"unit_id" text NOT NULL,
 	"urgency_class" text NOT NULL,
+	"basis" text NOT NULL,
 	"started_at" timestamp with time zone NOT NULL,
 	"due_at" timestamp with time zone NOT NULL,
 	"stopped_at" timestamp with time zone,
@@ -13,7 +14,8 @@ CREATE TABLE "order_clocks" (
 	CONSTRAINT "order_clocks_order_id_kind_pk" PRIMARY KEY("order_id","kind"),
 	CONSTRAINT "order_clocks_kind_check" CHECK (kind in ('accept', 'transfer', 'claim', 'first_reply', 'resolve')),
 	CONSTRAINT "order_clocks_urgency_check" CHECK ("order_clocks"."urgency_class" in ('danger', 'outage', 'normal')),
-	CONSTRAINT "order_clocks_due_check" CHECK ("order_clocks"."due_at" > "order_clocks"."started_at")
+	CONSTRAINT "order_clocks_due_check" CHECK ("order_clocks"."due_at" > "order_clocks"."started_at"),
+	CONSTRAINT "order_clocks_basis_check" CHECK ("order_clocks"."basis" in ('natural', 'working'))
 );
 --> statement-breakpoint
 CREATE TABLE "order_extensions" (

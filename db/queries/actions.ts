@@ -5,6 +5,8 @@ import { authorize, type OrderPlace, type Viewer } from '../../server/core/acces
 import { decide, type ActionInput, type OrderState, type Policy } from '../../server/core/lifecycle.ts';
 import { checkDispatchTarget, type UnitInfo } from '../../server/core/dispatch.ts';
 import { AppError, notFound } from '../../server/errors.ts';
+import type { Deadlines } from '../../server/plugins/deadlines.ts';
+import { clocksAfter } from './clocks.ts';
 import { findOrder, type EventRow, type OrderRow } from './orders.ts';
 
 export interface DispatchPolicy {
@@ -64,6 +66,8 @@ export async function applyAction(
     at: Date;
     policy: Policy;
     dispatchPolicy: DispatchPolicy;
+    /** 时限: each action starts, stops or restarts the order's clocks in the same transaction. */
+    deadlines: Deadlines;
   },
 ): Promise<{ order: OrderRow; event: EventRow }> {
   const actor = opts.actor ?? (opts.viewer ? `user:${opts.viewer.userId}` : 'system');
@@ -130,6 +134,7 @@ export async function applyAction(
       .values({ orderId: current.id, at: opts.at, actor, ...event })
       .returning();
     await sideEffects(tx, input, current, updated!, master, { actor, at: opts.at });
+    await clocksAfter(tx, updated!, input.action, opts.at, updated!.currentUnitId, opts.deadlines);
     return { order: updated!, event: written! };
   });
 }

@@ -4,6 +4,7 @@ import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
 import { planIntake, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
+import type { clockRow } from './clocks.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type EventRow = typeof orderEvents.$inferSelect;
@@ -75,6 +76,8 @@ export async function createOrder(
     requestHash?: string;
     /** The submission as the channel delivered it, kept in the creation event. */
     inbound?: unknown;
+    /** The clocks the first steps started, written in the same statement. */
+    clocks?: ReturnType<typeof clockRow>[];
   },
 ): Promise<{ order: OrderRow; created: boolean }> {
   // The digest of what the client sent, not of what the rules derived from it.
@@ -86,6 +89,7 @@ export async function createOrder(
   const events = [created, ...plan.events];
   const actors = events.map((_, i) => (i === 0 ? opts.actor.id : (opts.planActor ?? opts.actor).id));
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+  const clocks = opts.clocks ?? [];
   const rows = await sql`
     with o as (
       insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_key, request_hash,
@@ -109,6 +113,16 @@ export async function createOrder(
         with ordinality as ev(actor, action, from_status, to_status, unit_id, reason, payload, ord)
       order by ev.ord
       returning id
+    ), c as (
+      insert into order_clocks (order_id, kind, unit_id, urgency_class, basis, started_at, due_at, stopped_at, fired_stage, next_at)
+      select o.id, k.kind, k.unit_id, k.urgency_class, k.basis, k.started_at, k.due_at, k.stopped_at, k.fired_stage, k.next_at
+      from o, unnest(${clocks.map((c) => c.kind)}::text[], ${clocks.map((c) => c.unitId)}::text[],
+        ${clocks.map((c) => c.urgencyClass)}::text[], ${clocks.map((c) => c.basis)}::text[],
+        ${clocks.map((c) => c.startedAt.toISOString())}::text[]::timestamptz[], ${clocks.map((c) => c.dueAt.toISOString())}::text[]::timestamptz[],
+        ${clocks.map((c) => iso(c.stoppedAt))}::text[]::timestamptz[], ${clocks.map((c) => String(c.firedStage))}::text[]::int[],
+        ${clocks.map((c) => iso(c.nextAt))}::text[]::timestamptz[])
+        as k(kind, unit_id, urgency_class, basis, started_at, due_at, stopped_at, fired_stage, next_at)
+      returning 1
     )
     select o.* from o`;
   if (rows[0]) return { order: fromRaw(rows[0]), created: true };

@@ -53,6 +53,7 @@ const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           at: app.clock.now(),
           policy,
           dispatchPolicy: app.classifier,
+          deadlines: app.deadlines,
         });
         return { order: present(order), event };
       },

@@ -43,6 +43,20 @@ export const IdempotencyHeaders = Type.Object({
 /** Dates leave as ISO 8601 strings; handlers may hand over Date objects. */
 const Time = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 
+export const ClockView = Type.Object({
+  kind: Type.String({ description: 'accept 受理 / transfer 转办 / claim 签收 / first_reply 首次回复 / resolve 办结' }),
+  label: Type.String(),
+  unitId: Type.String({ description: '计时的承办单位' }),
+  urgencyClass: Type.String(),
+  startedAt: Time,
+  dueAt: Time,
+  stoppedAt: Nullable(Time),
+  state: Type.String({ description: 'running / warned / overdue / met / missed / paused' }),
+  stateLabel: Type.String(),
+  timeLeftMs: Type.Integer({ description: '距时限的毫秒数，负数为已超期' }),
+  extensions: Type.Integer(),
+});
+
 export const Order = Type.Object({
   id: Type.Integer(),
   number: Type.String(),
@@ -66,6 +80,7 @@ export const Order = Type.Object({
   urgeCount: Type.Integer(),
   supervisedAt: Nullable(Time),
   classification: Type.Optional(Nullable(Type.Record(Type.String(), Type.Unknown()))),
+  clocks: Type.Optional(Type.Array(ClockView)),
   dispatchCount: Type.Integer(),
   returnCount: Type.Integer(),
   reopenCount: Type.Integer(),

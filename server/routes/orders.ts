@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { placeOf } from '../../db/queries/actions.ts';
+import { loadClocks, presentClock } from '../../db/queries/clocks.ts';
 import { getOrder, listOrders, recordPhoneView, similarOrders, timeline, type OrderRow } from '../../db/queries/orders.ts';
 import { canSee, canSeePhone, isCityWide, maskPhone, type Viewer } from '../core/access.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
@@ -125,12 +126,14 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const viewer = request.viewer!;
       const { order, place } = await visibleOrder(viewer, request.params.id);
-      if (request.query.reveal !== 'phone') return present(order, 'masked', true);
+      const now = app.clock.now();
+      const clocks = (await loadClocks(app.db, order.id)).map((c) => presentClock(c, now));
+      if (request.query.reveal !== 'phone') return { ...present(order, 'masked', true), clocks };
       if (!canSeePhone(viewer, place)) {
         throw new AppError(403, 'PHONE_MASKED', '诉求人电话在本单位签收工单后才能查看', { field: 'reveal' });
       }
       await recordPhoneView(app.db, order, { actor: `user:${viewer.userId}`, unitId: viewer.unitId, at: app.clock.now() });
-      return present(order, 'full', true);
+      return { ...present(order, 'full', true), clocks };
     },
   );
 

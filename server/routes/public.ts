@@ -130,6 +130,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         at: app.clock.now(),
         policy: { returnLimit: app.classifier.rules.returnLimit },
         dispatchPolicy: app.classifier,
+          deadlines: app.deadlines,
       });
       return { status: after.status, statusLabel: STATUS_LABELS[after.status] };
     },

@@ -140,6 +140,7 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
         at,
         policy: { returnLimit: app.classifier.rules.returnLimit },
         dispatchPolicy: app.classifier,
+          deadlines: app.deadlines,
       });
       await app.sql`update inbound_messages set order_id = ${order.id} where channel = 'wechat' and dedupe_key = ${m.dedupeKey}`;
       return `已补充到工单 ${order.number}。`;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { deadlinePolicyProblems } from './deadlines-schema.ts';
 import { RULE_FILES, type RuleSet } from './schema.ts';
 
 export const defaultRulesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../rules');
@@ -147,8 +148,11 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
     urgencyIds.add(rule.id);
   });
 
+  for (const p of deadlinePolicyProblems(data.deadlines, codes)) report('deadlines', p.at, p.reason);
+
   if (problems.length > 0) throw new RulesError(problems);
   return {
+    deadlines: data.deadlines,
     categories,
     routes,
     departments,

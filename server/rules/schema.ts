@@ -1,5 +1,6 @@
 /** The shapes of the files under rules/, one schema per file (see rules/README.md). */
 import { Type, type Static } from 'typebox';
+import { DeadlinesFile, type DeadlinePolicy } from './deadlines-schema.ts';
 
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$', maxLength: 48 });
 const Key = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 32 });
@@ -103,6 +104,7 @@ export const DispatchFile = Type.Object(
 );
 
 export const RULE_FILES = {
+  deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
   categories: { file: 'categories.yaml', schema: CategoriesFile },
   routing: { file: 'routing.yaml', schema: RoutingFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
@@ -130,4 +132,6 @@ export interface RuleSet {
   autoDispatchThreshold: number;
   /** Returns after which an order goes back to the city dispatcher to be designated. */
   returnLimit: number;
+  /** 时限: durations by clock and urgency, warnings and escalation. */
+  deadlines: DeadlinePolicy;
 }

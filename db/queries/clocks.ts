@@ -1,0 +1,111 @@
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { orderClocks } from '../schema.ts';
+import type { WorkCalendar } from '../../server/core/calendar.ts';
+import {
+  applyClockEffects,
+  CLOCK_LABELS,
+  CLOCK_STATE_LABELS,
+  clockState,
+  nextStage,
+  type Clock,
+  type ClockContext,
+  type UrgencyClass,
+} from '../../server/core/deadlines.ts';
+import type { DeadlinePolicy } from '../../server/rules/deadlines-schema.ts';
+
+/** The database or a transaction of it. */
+type Queryable = Pick<Database, 'select' | 'insert' | 'update'>;
+
+export interface StoredClock extends Clock {
+  unitId: string;
+  extensions: number;
+}
+
+export function clockFromRow(r: typeof orderClocks.$inferSelect): StoredClock {
+  return {
+    kind: r.kind,
+    urgencyClass: r.urgencyClass,
+    basis: r.basis,
+    startedAt: r.startedAt,
+    dueAt: r.dueAt,
+    stoppedAt: r.stoppedAt,
+    pausedAt: r.pausedAt,
+    firedStage: r.firedStage,
+    unitId: r.unitId,
+    extensions: r.extensions,
+  };
+}
+
+export async function loadClocks(db: Queryable, orderId: number): Promise<StoredClock[]> {
+  const rows = await db.select().from(orderClocks).where(eq(orderClocks.orderId, orderId)).orderBy(asc(orderClocks.kind));
+  return rows.map(clockFromRow);
+}
+
+/** The urgency class of an order's clocks: 危险 15 minutes, 停水停电 30 minutes, else normal. */
+export function urgencyClassOf(order: { urgency: string; classification: unknown }): UrgencyClass {
+  const c = (order.classification as { urgencyClass?: 'danger' | 'outage' | null } | null)?.urgencyClass;
+  if (c) return c;
+  return order.urgency === 'urgent' ? 'danger' : 'normal';
+}
+
+/**
+ * Write the clocks an action changed, and hand every running clock to the unit
+ * now holding the order (the boards count it there). `next_at` is the instant
+ * of each clock's next unfired stage, what the sweeper looks for.
+ */
+export function clockRow(orderId: number, c: Clock, unitId: string, deps: { policy: DeadlinePolicy; calendar: WorkCalendar }) {
+  const { kind, urgencyClass, basis, startedAt, dueAt, stoppedAt, pausedAt, firedStage } = c;
+  const nextAt = nextStage(c, deps.policy, deps.calendar)?.at ?? null;
+  return { orderId, kind, unitId, urgencyClass, basis, startedAt, dueAt, stoppedAt, pausedAt, firedStage, nextAt };
+}
+
+export async function writeClocks(
+  db: Queryable,
+  orderId: number,
+  clocks: Clock[],
+  holderUnitId: string,
+  deps: { policy: DeadlinePolicy; calendar: WorkCalendar },
+): Promise<void> {
+  for (const c of clocks) {
+    const row = clockRow(orderId, c, holderUnitId, deps);
+    const { orderId: _o, kind: _k, ...update } = row;
+    await db.insert(orderClocks).values(row).onConflictDoUpdate({ target: [orderClocks.orderId, orderClocks.kind], set: update });
+  }
+  await db
+    .update(orderClocks)
+    .set({ unitId: holderUnitId })
+    .where(and(eq(orderClocks.orderId, orderId), isNull(orderClocks.stoppedAt), ne(orderClocks.unitId, holderUnitId)));
+}
+
+/** Apply an action's clock effects to the stored clocks of an order. */
+export async function clocksAfter(
+  db: Queryable,
+  order: { id: number; urgency: string; classification: unknown; categoryCode: string | null },
+  action: string,
+  at: Date,
+  holderUnitId: string,
+  deps: { policy: DeadlinePolicy; calendar: WorkCalendar },
+): Promise<void> {
+  const existing = await loadClocks(db, order.id);
+  const ctx: ClockContext = { ...deps, urgencyClass: urgencyClassOf(order), categoryCode: order.categoryCode ?? undefined };
+  await writeClocks(db, order.id, applyClockEffects(existing, action, at, ctx), holderUnitId, deps);
+}
+
+/** What GET /api/orders/:id shows of each clock. */
+export function presentClock(c: StoredClock, now: Date) {
+  const { state, timeLeftMs } = clockState(c, now);
+  return {
+    kind: c.kind,
+    label: CLOCK_LABELS[c.kind],
+    unitId: c.unitId,
+    urgencyClass: c.urgencyClass,
+    startedAt: c.startedAt,
+    dueAt: c.dueAt,
+    stoppedAt: c.stoppedAt,
+    state,
+    stateLabel: CLOCK_STATE_LABELS[state],
+    timeLeftMs,
+    extensions: c.extensions,
+  };
+}
