@@ -1,0 +1,108 @@
+/** Clocks through the API, and the sweeper, with a clock the test moves. */
+import t from 'tap';
+import { sweepDueClocks } from '../server/jobs/sweeper.ts';
+import { signIn, testApp, type TestApp } from './support/app.ts';
+
+const DISTRICT = '120102';
+const STREET = '120102001';
+
+async function dispatchedOrder(h: TestApp, extra: object = {}) {
+  const desk = await signIn(h, ['operator', 'dispatcher']);
+  const order = (
+    await desk.post('/api/orders', { channel: 'phone', content: '楼道杂物堆积', categoryCode: 'housing.property', areaCode: '120102001001', ...extra })
+  ).json();
+  await desk.post(`/api/orders/${order.id}/actions/accept`);
+  await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: DISTRICT });
+  return { desk, id: order.id as number };
+}
+
+const clocksOf = async (h: TestApp, id: number) => {
+  const desk = await signIn(h, ['dispatcher']);
+  return Object.fromEntries(((await desk.get(`/api/orders/${id}`)).json().clocks as { kind: string }[]).map((c) => [c.kind, c])) as Record<string, any>;
+};
+const slaEvents = async (h: TestApp, id: number) =>
+  (await h.db.sql`select action, unit_id, at from order_events where order_id = ${id} and action like 'sla_%' order by id`).map((e) => `${e.action}@${e.unit_id}`);
+
+t.test('clocks start and stop with the steps; hand-down restarts the claim clock', async (t) => {
+  const h = await testApp(t);
+  h.clock.set('2026-11-24T02:00:00Z'); // Tuesday 10:00 in Beijing
+  const { id } = await dispatchedOrder(h);
+  let c = await clocksOf(h, id);
+  t.equal(c.accept.state, 'met');
+  t.equal(c.transfer.state, 'met');
+  t.equal(c.claim.state, 'running');
+  t.equal(c.claim.unitId, DISTRICT);
+  t.equal(c.claim.dueAt, '2026-11-25T16:00:00.000Z', 'a normal claim: by the end of the next working day (Wednesday 24:00 Beijing)');
+  t.equal(c.resolve.dueAt, '2026-12-01T16:00:00.000Z', 'resolution: five working days');
+  const district = await signIn(h, ['handler'], DISTRICT);
+  h.clock.advance(3600_000);
+  await district.post(`/api/orders/${id}/actions/claim`);
+  c = await clocksOf(h, id);
+  t.equal(c.claim.state, 'met');
+  t.equal(c.first_reply.state, 'running');
+  h.clock.advance(3600_000);
+  await district.post(`/api/orders/${id}/actions/hand_down`, { unitId: STREET });
+  c = await clocksOf(h, id);
+  t.equal(c.claim.state, 'running', 'the claim clock runs again for the street');
+  t.equal(c.claim.unitId, STREET);
+  t.equal(c.claim.startedAt, '2026-11-24T04:00:00.000Z');
+});
+
+t.test('the resolution deadline across the National Day holiday lands on 2026-10-09', async (t) => {
+  const h = await testApp(t);
+  h.clock.set('2026-09-24T02:00:00Z'); // Thursday before Mid-Autumn and National Day
+  const { id } = await dispatchedOrder(h);
+  const c = await clocksOf(h, id);
+  t.equal(c.resolve.dueAt, '2026-10-09T16:00:00.000Z', 'end of 2026-10-09 in Beijing');
+});
+
+t.test('warnings, overdue and escalations fire at their instants, each once, in order', async (t) => {
+  const h = await testApp(t);
+  h.clock.set('2026-11-24T02:00:00Z');
+  const { id } = await dispatchedOrder(h, { urgency: 'urgent', content: '楼道里闻到很浓的煤气味' });
+  const c = await clocksOf(h, id);
+  t.equal(c.claim.urgencyClass, 'danger');
+  t.equal(c.claim.dueAt, '2026-11-24T02:15:00.000Z', 'danger: claim within 15 minutes');
+  const sweep = () => sweepDueClocks(h.db.sql, h.app.deadlines, h.clock.now());
+  h.clock.set('2026-11-24T02:07:00Z');
+  t.same(await slaEvents(h, id), []);
+  await sweep();
+  t.same(await slaEvents(h, id), [], 'nothing before half the time');
+  h.clock.set('2026-11-24T02:07:31Z');
+  await sweep();
+  t.same(await slaEvents(h, id), [`sla_warn_50@${DISTRICT}`]);
+  await sweep();
+  t.same(await slaEvents(h, id), [`sla_warn_50@${DISTRICT}`], 'a second sweep fires nothing again');
+  h.clock.set('2026-11-24T03:30:00Z'); // long past due: overdue and both escalations come at once
+  await sweep();
+  t.same(await slaEvents(h, id), [
+    `sla_warn_50@${DISTRICT}`,
+    `sla_warn_80@${DISTRICT}`,
+    `sla_overdue@${DISTRICT}`,
+    `sla_escalate_unit@${DISTRICT}`,
+    `sla_escalate_parent@120000`,
+  ]);
+  t.equal((await clocksOf(h, id)).claim.state, 'overdue');
+  const district = await signIn(h, ['handler'], DISTRICT);
+  await district.post(`/api/orders/${id}/actions/claim`);
+  t.equal((await clocksOf(h, id)).claim.state, 'missed', 'claimed late');
+});
+
+t.test('two sweepers at once fire each step exactly once', async (t) => {
+  const h = await testApp(t);
+  h.clock.set('2026-11-24T02:00:00Z');
+  const ids = [];
+  for (let i = 0; i < 30; i++) ids.push((await dispatchedOrder(h, { urgency: 'urgent', content: `燃气泄漏 ${i}` })).id);
+  h.clock.set('2026-11-24T02:13:00Z'); // past 50% and 80% of the 15-minute claim clocks
+  const deps = h.app.deadlines;
+  const [a, b] = await Promise.all([
+    sweepDueClocks(h.db.sql, deps, h.clock.now(), { batch: 7 }),
+    sweepDueClocks(h.db.sql, deps, h.clock.now(), { batch: 7 }),
+  ]);
+  t.ok(a.clocks + b.clocks >= 30, `${a.clocks} + ${b.clocks} clocks`);
+  const [{ n, distinct }] = (await h.db.sql`
+    select count(*)::int as n, count(distinct (order_id, action))::int as distinct
+    from order_events where action in ('sla_warn_50', 'sla_warn_80')`) as unknown as [{ n: number; distinct: number }];
+  t.equal(n, 60, 'two warnings for each of 30 orders');
+  t.equal(distinct, 60, 'none doubled');
+});
