@@ -106,3 +106,34 @@ t.test('two sweepers at once fire each step exactly once', async (t) => {
   t.equal(n, 60, 'two warnings for each of 30 orders');
   t.equal(distinct, 60, 'none doubled');
 });
+
+t.test('an extension moves a deadline only when a supervisor approves it, recorded old and new', async (t) => {
+  const h = await testApp(t);
+  h.clock.set('2026-11-24T02:00:00Z');
+  const { id } = await dispatchedOrder(h);
+  const district = await signIn(h, ['handler'], DISTRICT);
+  const supervisor = await signIn(h, ['supervisor'], DISTRICT);
+  await district.post(`/api/orders/${id}/actions/claim`);
+  const before = (await clocksOf(h, id)).resolve.dueAt;
+  const asked = await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-12-08T16:00:00Z', reason: '需协调供热企业' });
+  t.equal(asked.statusCode, 200);
+  const extensionId = asked.json().event.payload.extensionId;
+  t.ok(extensionId);
+  t.equal((await clocksOf(h, id)).resolve.dueAt, before, 'a request moves nothing');
+  t.equal((await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-12-09T16:00:00Z', reason: '再申请' })).json().code, 'EXTENSION_PENDING');
+  t.equal((await district.post(`/api/orders/${id}/actions/approve_extension`, { extensionId })).statusCode, 403, 'not by the handler');
+  const ok = await supervisor.post(`/api/orders/${id}/actions/approve_extension`, { extensionId, note: '同意' });
+  t.equal(ok.statusCode, 200);
+  const c = (await clocksOf(h, id)).resolve;
+  t.equal(c.dueAt, '2026-12-08T16:00:00.000Z');
+  t.equal(c.extensions, 1);
+  const [ev] = await h.db.sql`select payload from order_events where order_id = ${id} and action = 'deadline_extended'`;
+  t.same({ old: ev!.payload.oldDueAt, new: ev!.payload.newDueAt }, { old: before, new: '2026-12-08T16:00:00.000Z' });
+  t.equal((await supervisor.post(`/api/orders/${id}/actions/approve_extension`, { extensionId })).json().code, 'EXTENSION_NOT_PENDING');
+  const earlier = await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-11-30T16:00:00Z', reason: '缩短' });
+  t.equal(earlier.json().code, 'EXTENSION_NOT_LATER');
+  const second = await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-12-15T16:00:00Z', reason: '仍需时间' });
+  const rejected = await supervisor.post(`/api/orders/${id}/actions/reject_extension`, { extensionId: second.json().event.payload.extensionId, note: '不同意' });
+  t.equal(rejected.statusCode, 200);
+  t.equal((await clocksOf(h, id)).resolve.dueAt, '2026-12-08T16:00:00.000Z', 'a rejection moves nothing');
+});

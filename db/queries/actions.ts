@@ -6,7 +6,9 @@ import { decide, type ActionInput, type OrderState, type Policy } from '../../se
 import { checkDispatchTarget, type UnitInfo } from '../../server/core/dispatch.ts';
 import { AppError, notFound } from '../../server/errors.ts';
 import type { Deadlines } from '../../server/plugins/deadlines.ts';
-import { clocksAfter } from './clocks.ts';
+import { clocksAfter, loadClocks, writeClocks } from './clocks.ts';
+import { extendClock } from '../../server/core/deadlines.ts';
+import { orderClocks, orderExtensions } from '../schema.ts';
 import { findOrder, type EventRow, type OrderRow } from './orders.ts';
 
 export interface DispatchPolicy {
@@ -129,6 +131,8 @@ export async function applyAction(
       .set({ ...rest, ...(unitPath ? { unitPath, currentUnitId: unitPath[unitPath.length - 1]! } : {}), updatedAt: opts.at })
       .where(eq(orders.id, current.id))
       .returning();
+    // Before the event row, so that the event carries the extension's id.
+    await extensionEffects(tx, input, current, event, { actor, at: opts.at, deadlines: opts.deadlines });
     const [written] = await tx
       .insert(orderEvents)
       .values({ orderId: current.id, at: opts.at, actor, ...event })
@@ -170,3 +174,46 @@ async function sideEffects(tx: Tx, input: ActionInput, before: OrderRow, after: 
 }
 
 const eqAssist = (orderId: number, unitId: string) => and(eq(orderAssists.orderId, orderId), eq(orderAssists.unitId, unitId));
+
+/** 延期: the request is filed; an approval moves the clock's deadline, recorded with the old and new one. */
+async function extensionEffects(tx: Tx, input: ActionInput, order: OrderRow, event: { payload: Record<string, unknown> }, opts: { actor: string; at: Date; deadlines: Deadlines }) {
+  if (input.action === 'request_extension') {
+    const [clock] = (await loadClocks(tx, order.id)).filter((c) => c.kind === input.clock);
+    const due = new Date(input.dueAt);
+    if (!clock || clock.stoppedAt) throw new AppError(409, 'CLOCK_NOT_RUNNING', `「${input.clock}」时限未在计时，无需延期`, { field: 'clock' });
+    if (!(due > clock.dueAt)) throw new AppError(422, 'EXTENSION_NOT_LATER', `申请的时限必须晚于原时限 ${clock.dueAt.toISOString()}`, { field: 'dueAt' });
+    const inserted = await tx
+      .insert(orderExtensions)
+      .values({ orderId: order.id, clockKind: input.clock, requestedBy: opts.actor, requestedAt: opts.at, requestedDueAt: due, reason: input.reason, status: 'pending' })
+      .onConflictDoNothing()
+      .returning({ id: orderExtensions.id });
+    if (!inserted[0]) throw new AppError(409, 'EXTENSION_PENDING', '该时限已有待审批的延期申请', { field: 'clock' });
+    event.payload.extensionId = inserted[0].id;
+    return;
+  }
+  if (input.action !== 'approve_extension' && input.action !== 'reject_extension') return;
+  const [ext] = await tx.select().from(orderExtensions).where(and(eq(orderExtensions.id, input.extensionId), eq(orderExtensions.orderId, order.id)));
+  if (!ext || ext.status !== 'pending') throw new AppError(409, 'EXTENSION_NOT_PENDING', `延期申请 ${input.extensionId} 不存在或已处理`, { field: 'extensionId' });
+  const approved = input.action === 'approve_extension';
+  await tx
+    .update(orderExtensions)
+    .set({ status: approved ? 'approved' : 'rejected', decidedBy: opts.actor, decidedAt: opts.at, decisionNote: input.note ?? null })
+    .where(eq(orderExtensions.id, ext.id));
+  if (!approved) return;
+  const clock = (await loadClocks(tx, order.id)).find((c) => c.kind === ext.clockKind);
+  if (!clock || clock.stoppedAt) throw new AppError(409, 'CLOCK_NOT_RUNNING', '该时限已停止计时，不能延期', { field: 'extensionId' });
+  const extended = extendClock(clock, ext.requestedDueAt, opts.at, opts.deadlines.policy, opts.deadlines.calendar);
+  await writeClocks(tx, order.id, [extended], clock.unitId, opts.deadlines);
+  await tx.update(orderClocks).set({ extensions: clock.extensions + 1 }).where(and(eq(orderClocks.orderId, order.id), eq(orderClocks.kind, clock.kind)));
+  await tx.insert(orderEvents).values({
+    orderId: order.id,
+    at: opts.at,
+    actor: opts.actor,
+    action: 'deadline_extended',
+    fromStatus: order.status,
+    toStatus: order.status,
+    unitId: order.currentUnitId,
+    reason: ext.reason,
+    payload: { clock: ext.clockKind, oldDueAt: clock.dueAt.toISOString(), newDueAt: ext.requestedDueAt.toISOString(), extensionId: ext.id },
+  });
+}

@@ -70,6 +70,9 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   close: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   reopen: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   supplement: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
+  request_extension: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
+  approve_extension: [{ roles: ['supervisor'], relation: 'oversight' }],
+  reject_extension: [{ roles: ['supervisor'], relation: 'oversight' }],
   urge: [
     { roles: ['dispatcher'], relation: 'hotline' },
     { roles: ['supervisor'], relation: 'oversight' },

@@ -52,6 +52,9 @@ export const TRANSITIONS = {
   close: { from: ['replied'], to: 'closed', label: '办结' },
   reopen: { from: ['replied', 'closed'], to: 'reopened', label: '重办' },
   supplement: { from: OPEN, to: null, label: '补充材料' },
+  request_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '申请延期' },
+  approve_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '批准延期' },
+  reject_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '驳回延期' },
   urge: { from: OPEN, to: null, label: '催办' },
   supervise: { from: OPEN, to: null, label: '督办' },
   merge: { from: OPEN, to: 'merged', label: '合并' },
@@ -84,6 +87,9 @@ export type ActionInput =
   | ({ action: 'close'; satisfaction?: Exclude<Satisfaction, 'unsatisfied'> } & Note)
   | { action: 'reopen'; reason: string }
   | { action: 'supplement'; locationText?: string; attachmentUrl?: string; note?: string }
+  | { action: 'request_extension'; clock: 'claim' | 'first_reply' | 'resolve'; dueAt: string; reason: string }
+  | ({ action: 'approve_extension'; extensionId: number } & Note)
+  | ({ action: 'reject_extension'; extensionId: number } & Note)
   | ({ action: 'urge' } & Note)
   | ({ action: 'supervise' } & Note)
   | ({ action: 'merge'; masterId: number } & Note)
@@ -256,6 +262,15 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
       // 补充材料: the citizen adds a place or a picture to a complaint already made.
       if (input.locationText) patch.locationText = input.locationText;
       Object.assign(payload, { locationText: input.locationText ?? null, attachmentUrl: input.attachmentUrl ?? null });
+      break;
+    case 'request_extension':
+      // 延期: only a supervisor's approval moves a deadline; the request is recorded as asked.
+      Object.assign(payload, { clock: input.clock, requestedDueAt: input.dueAt });
+      reason = input.reason;
+      break;
+    case 'approve_extension':
+    case 'reject_extension':
+      payload.extensionId = input.extensionId;
       break;
     case 'urge':
       patch.urgeCount = (order.urgeCount ?? 0) + 1;

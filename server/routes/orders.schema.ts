@@ -178,6 +178,16 @@ export const ActionBodies = {
     },
     { additionalProperties: false },
   ),
+  request_extension: Type.Object(
+    {
+      clock: StringEnum(['claim', 'first_reply', 'resolve'] as const, { description: '延期的时限' }),
+      dueAt: Type.String({ format: 'date-time', description: '申请延至' }),
+      reason: Type.String({ minLength: 1, maxLength: 1000 }),
+    },
+    { additionalProperties: false },
+  ),
+  approve_extension: Type.Object({ extensionId: Type.Integer({ minimum: 1 }), note: Note }, { additionalProperties: false }),
+  reject_extension: Type.Object({ extensionId: Type.Integer({ minimum: 1 }), note: Note }, { additionalProperties: false }),
   urge: Empty,
   supervise: Empty,
   merge: Type.Object({ masterId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), note: Note }, { additionalProperties: false }),
