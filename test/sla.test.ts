@@ -137,3 +137,25 @@ t.test('an extension moves a deadline only when a supervisor approves it, record
   t.equal(rejected.statusCode, 200);
   t.equal((await clocksOf(h, id)).resolve.dueAt, '2026-12-08T16:00:00.000Z', 'a rejection moves nothing');
 });
+
+t.test('the board counts on-time, at-risk and overdue clocks per unit below, within one’s sight', async (t) => {
+  const h = await testApp(t);
+  h.clock.set('2026-11-24T02:00:00Z');
+  await dispatchedOrder(h, { urgency: 'urgent', content: '燃气泄漏' }); // claim clock: 15 minutes
+  await dispatchedOrder(h); // claim clock: 1 working day
+  const supervisor = await signIn(h, ['supervisor'], '120000');
+  h.clock.set('2026-11-24T02:20:00Z');
+  await sweepDueClocks(h.db.sql, h.app.deadlines, h.clock.now());
+  const board = (await supervisor.get('/api/sla/board?unit=120000')).json();
+  const hedong = board.rows.find((r: { unitId: string }) => r.unitId === DISTRICT);
+  t.same(hedong.clocks.claim, { onTime: 1, atRisk: 0, overdue: 1 });
+  t.equal(hedong.scope, 'subtree');
+  const district = await signIn(h, ['supervisor'], DISTRICT);
+  t.equal((await district.get('/api/sla/board?unit=120102')).json().rows[0].clocks.claim.overdue, 1, 'held by the district itself');
+  t.equal((await district.get('/api/sla/board?unit=120103')).statusCode, 404, 'another district is out of sight');
+  // Wednesday 11:00 in Beijing: 9 of the 15 office hours allowed have passed (warnings count office hours).
+  h.clock.set('2026-11-25T03:00:00Z');
+  await sweepDueClocks(h.db.sql, h.app.deadlines, h.clock.now());
+  const later = (await (await signIn(h, ['supervisor'], '120000')).get('/api/sla/board?unit=120000')).json();
+  t.same(later.rows.find((r: { unitId: string }) => r.unitId === DISTRICT).clocks.claim, { onTime: 0, atRisk: 1, overdue: 1 }, 'the normal one is now at risk');
+});

@@ -16,6 +16,9 @@ export default fp(
         tags: [
           { name: 'auth', description: '登录' },
           { name: 'classify', description: '规则分类' },
+          { name: 'sla', description: '时限看板' },
+          { name: 'public', description: '诉求人（无需登录）' },
+          { name: 'channels', description: '渠道接入' },
           { name: 'orders', description: '工单' },
           { name: 'actions', description: '工单流转操作' },
           { name: 'health', description: '运行状态' },
