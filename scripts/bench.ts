@@ -7,6 +7,7 @@ import path from 'node:path';
 import { benchDatabase, machine } from './bench/env.ts';
 import { benchClassifyTree } from './bench/classify.ts';
 import { benchIntake } from './bench/intake.ts';
+import { benchSweep } from './bench/sweep.ts';
 import { root } from '../test/support/cluster.ts';
 
 const orders = Number(process.env.BENCH_ORDERS ?? 5000);
@@ -17,7 +18,8 @@ try {
   const intake = await benchIntake(db.url, orders);
   const trees = [await benchClassifyTree(db.url, '12')];
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
-  const report = { at: new Date().toISOString(), machine: machine(), intake, classification: trees };
+  const sweeps = [await benchSweep(db.adminUrl, 10_000), await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000))];
+  const report = { at: new Date().toISOString(), machine: machine(), intake, classification: trees, sweep: sweeps };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
 
@@ -38,6 +40,11 @@ try {
     console.log(
       `| ${t.scope === 'all' ? 'whole country' : `province ${t.scope}`} | ${f(t.areas)} | ${f(t.dbLoadSeconds, 1)} s | ${f(t.indexBuildSeconds, 1)} s | ${f(t.heapMiB)} MiB | ${f(t.microsPerComplaint, 1)} µs/complaint | ${f(t.complaintsPerSecond)} /s |`,
     );
+  }
+  console.log('\n| open orders | due clocks (1%) | sweep (median of 3) | per due clock |');
+  console.log('| --- | --- | --- | --- |');
+  for (const w of sweeps) {
+    console.log(`| ${f(w.openOrders)} | ${f(w.due)} | ${f(w.sweepMs)} ms | ${f((w.sweepMs * 1000) / w.due)} µs |`);
   }
 } finally {
   await db.stop();

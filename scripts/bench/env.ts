@@ -8,6 +8,8 @@ import { freePort, root, withDatabase } from '../../test/support/cluster.ts';
 
 export interface BenchDatabase {
   url: string;
+  /** The maintenance database of the same server, to make more databases. */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   await admin.end();
   const url = withDatabase(adminUrl, 'hotline_bench');
   await applyMigrations(url);
-  return { url, stop: async () => server?.stop() };
+  return { url, adminUrl, stop: async () => server?.stop() };
 }
 
 export interface RunningService {

@@ -18,9 +18,19 @@ export interface SweepResult {
   events: number;
 }
 
-export async function sweepDueClocks(sql: Sql, deps: Deadlines, now: Date, opts: { batch?: number } = {}): Promise<SweepResult> {
-  const batch = opts.batch ?? 1000;
+export async function sweepDueClocks(
+  sql: Sql,
+  deps: Deadlines,
+  now: Date,
+  opts: { batch?: number; workers?: number } = {},
+): Promise<SweepResult> {
   const result: SweepResult = { clocks: 0, events: 0 };
+  // Workers on separate connections share the due rows through SKIP LOCKED, as other instances would.
+  await Promise.all(Array.from({ length: opts.workers ?? 2 }, () => sweepBatches(sql, deps, now, opts.batch ?? 1000, result)));
+  return result;
+}
+
+async function sweepBatches(sql: Sql, deps: Deadlines, now: Date, batch: number, result: SweepResult): Promise<void> {
   const at = now.toISOString();
   for (;;) {
     const done = await sql.begin(async (tx) => {
@@ -83,6 +93,6 @@ export async function sweepDueClocks(sql: Sql, deps: Deadlines, now: Date, opts:
       return rows.length;
     });
     result.clocks += done;
-    if (done < batch) return result;
+    if (done < batch) return;
   }
 }
