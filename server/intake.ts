@@ -9,7 +9,9 @@ import type { Classifier } from './core/classify.ts';
 import { planIntake } from './core/lifecycle.ts';
 import { AppError } from './errors.ts';
 import { applyClockEffects, type Clock, type ClockContext } from './core/deadlines.ts';
-import { clockRow, urgencyClassOf } from '../db/queries/clocks.ts';
+import { clockRow, loadClocks, urgencyClassOf } from '../db/queries/clocks.ts';
+import type { Database } from '../db/client.ts';
+import { oneTimeNotice } from './notice.ts';
 import type { Deadlines } from './plugins/deadlines.ts';
 
 export async function intakeOrder(
@@ -60,4 +62,10 @@ export async function intakeOrder(
       clocks: [...clocks.values()].map((k) => clockRow(0, k, holder, deps.deadlines)),
     },
   );
+}
+
+/** The one-time notice for an order, from its stored resolution clock (or the policy, before acceptance). */
+export async function noticeFor(app: { db: Database; deadlines: Deadlines }, order: OrderRow): Promise<string> {
+  const resolve = (await loadClocks(app.db, order.id)).find((c) => c.kind === 'resolve');
+  return oneTimeNotice(order, { policy: app.deadlines.policy, resolveDue: resolve?.dueAt ?? null, urgencyClass: urgencyClassOf(order) });
 }

@@ -1,8 +1,27 @@
 /** 一次性告知: tell the citizen once, completely, what happens next and by when. */
 import type { OrderRow } from '../db/queries/orders.ts';
-import type { RuleSet } from './rules/schema.ts';
+import type { Duration } from './core/calendar.ts';
+import { durationFor, type UrgencyClass } from './core/deadlines.ts';
+import type { DeadlinePolicy } from './rules/deadlines-schema.ts';
 
-export function oneTimeNotice(order: OrderRow, rules: RuleSet): string {
+const UNIT_WORDS: Record<Duration['unit'], string> = {
+  minutes: '分钟',
+  hours: '小时',
+  days: '天',
+  working_days: '个工作日',
+  working_hours: '个工作小时',
+};
+
+/** The last moment before `due`, as a Beijing calendar date: a deadline of 24:00 is "that day". */
+function beijingDate(due: Date): string {
+  const d = new Date(due.getTime() - 1 + 8 * 3600_000);
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+}
+
+export function oneTimeNotice(
+  order: OrderRow,
+  deadlines: { policy: DeadlinePolicy; resolveDue: Date | null; urgencyClass: UrgencyClass },
+): string {
   const transfer = (order.classification as { transfer?: string } | null)?.transfer;
   const where =
     transfer === '110'
@@ -13,9 +32,9 @@ export function oneTimeNotice(order: OrderRow, rules: RuleSet): string {
           ? '您的诉求已转交承办单位办理。'
           : '我们将尽快受理，并转交承办单位办理。';
   const urgent = order.urgency === 'urgent' ? '您反映的是紧急事项，承办单位将第一时间签收处置。' : '';
-  void rules;
-  return (
-    `您的诉求已登记，工单编号 ${order.number}。${where}${urgent}` +
-    `承办单位将在5个工作日内答复您。您可以凭工单编号和联系电话后四位查询办理进度，并在答复后进行评价。`
-  );
+  const d = durationFor(deadlines.policy, 'resolve', deadlines.urgencyClass, order.categoryCode ?? undefined);
+  const by = deadlines.resolveDue
+    ? `承办单位将在${d.amount}${UNIT_WORDS[d.unit]}内、即${beijingDate(deadlines.resolveDue)}前答复您。`
+    : `受理后，承办单位将在${d.amount}${UNIT_WORDS[d.unit]}内答复您。`;
+  return `您的诉求已登记，工单编号 ${order.number}。${where}${urgent}${by}您可以凭工单编号和联系电话后四位查询办理进度，并在答复后进行评价。`;
 }

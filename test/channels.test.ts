@@ -12,7 +12,7 @@ t.test('a double-clicked web form makes one order and one notice', async (t) => 
   t.same([a.statusCode, b.statusCode].sort(), [200, 201]);
   t.equal(a.json().number, b.json().number);
   t.match(a.json().notice, new RegExp(`工单编号 ${a.json().number}`));
-  t.match(a.json().notice, /5个工作日内答复/);
+  t.match(a.json().notice, /5个工作日内、即2026年12月1日前答复您/, 'the notice names the day, from the working-day calendar');
   const [{ n }] = (await db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
   t.equal(n, 1);
   const [event] = await db.sql`select payload from order_events where action = 'create'`;

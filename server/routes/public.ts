@@ -9,8 +9,7 @@ import { applyAction } from '../../db/queries/actions.ts';
 import { findOrder, timeline } from '../../db/queries/orders.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
-import { intakeOrder } from '../intake.ts';
-import { oneTimeNotice } from '../notice.ts';
+import { intakeOrder, noticeFor } from '../intake.ts';
 import { ErrorReply, IdempotencyHeaders, OrderRef } from './orders.schema.ts';
 import { Rating, TrackQuery, Tracking, WebReceipt, WebSubmission } from './public.schema.ts';
 
@@ -57,7 +56,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       return reply.status(created ? 201 : 200).send({
         number: order.number,
         status: order.status,
-        notice: oneTimeNotice(order, app.classifier.rules),
+        notice: await noticeFor(app, order),
         trackUrl: `/api/track/${order.number}`,
       });
     },

@@ -19,8 +19,7 @@ import {
   type WechatMessage,
 } from '../channels/wechat-protocol.ts';
 import { AppError } from '../errors.ts';
-import { intakeOrder } from '../intake.ts';
-import { oneTimeNotice } from '../notice.ts';
+import { intakeOrder, noticeFor } from '../intake.ts';
 
 export interface WechatOptions {
   token?: string;
@@ -118,7 +117,7 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
         { actor: { id: `citizen:wechat:${m.fromUserName}` }, at, inbound: raw },
       );
       await log(order.id);
-      return `${oneTimeNotice(order, app.classifier.rules)}`;
+      return noticeFor(app, order);
     }
     if (m.kind === 'voice') return '抱歉，未能识别您的语音，请用文字描述您要反映的问题。';
     if (m.kind === 'event') {
