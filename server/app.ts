@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DbHandle } from '../db/client.ts';
@@ -7,6 +8,7 @@ import authPlugin from './plugins/auth.ts';
 import classifierPlugin from './plugins/classifier.ts';
 import clockPlugin, { type Clock } from './plugins/clock.ts';
 import deadlinesPlugin from './plugins/deadlines.ts';
+import livePlugin from './plugins/live.ts';
 import sweeperPlugin from './plugins/sweeper.ts';
 import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
@@ -15,6 +17,7 @@ import actionRoutes from './routes/actions.ts';
 import authRoutes from './routes/auth.ts';
 import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
+import liveRoutes, { type LiveOptions } from './routes/live.ts';
 import phoneRoutes from './routes/phone.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import slaRoutes from './routes/sla.ts';
@@ -37,6 +40,8 @@ export interface AppOptions {
   publicLimits?: PublicOptions;
   /** Shared secret of the call-centre system (CTI_SECRET). */
   ctiSecret?: string;
+  /** When a live client counts as too slow and is dropped. */
+  live?: LiveOptions;
   /** A node-cron schedule for the deadline sweeper; none in tests, which sweep by hand. */
   sweepSchedule?: string;
   /** The WeChat official account: token, app id and the safe-mode key. */
@@ -79,7 +84,10 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(authPlugin);
   await app.register(docsPlugin);
 
+  await app.register(livePlugin);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes);
+  await app.register(liveRoutes, opts.live ?? {});
   await app.register(authRoutes, { prefix: '/api/auth', sessionTtlMs: opts.sessionTtlMs });
   await app.register(orderRoutes, { prefix: '/api/orders' });
   await app.register(actionRoutes, { prefix: '/api/orders' });

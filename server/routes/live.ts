@@ -1,0 +1,175 @@
+/**
+ * GET /ws: live order events for operators, handlers and supervisors.
+ *
+ *   → {"type":"auth","token":"…"}                     first, within 5 seconds
+ *   → {"type":"subscribe","topic":"unit","unit":"120102","lastEventId":123}
+ *   → {"type":"subscribe","topic":"order","orderId":42}
+ *   → {"type":"subscribe","topic":"queue"}             the dispatcher's queue
+ *   ← {"type":"subscribed","topic":{…},"lastEventId":130,"complete":true}
+ *   ← {"type":"events","events":[{"type":"order.created"|"order.updated"|"sla.warning"|
+ *      "sla.overdue"|"sla.escalated","eventId":124,"action":"dispatch","at":"…","order":{…}}, …]}
+ *
+ * A client that reconnects sends the last event id it saw and first receives what
+ * it missed. Every message passes the same subtree rule as the REST API. A client
+ * that does not keep up is closed (4008) rather than allowed to hold the others back:
+ * one that leaves a ping unanswered for `heartbeatMs`, or has more than
+ * `maxBufferedBytes` unsent at all (the server's memory is not its queue).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { WebSocket } from 'ws';
+import { viewerForToken } from '../../db/queries/users.ts';
+import { isCityWide, type Viewer } from '../core/access.ts';
+import type { LiveEvent } from '../plugins/live.ts';
+
+type Topic = { topic: 'unit'; unit: string } | { topic: 'order'; orderId: number } | { topic: 'queue' };
+
+const QUEUE = new Set(['received', 'accepted', 'returned']);
+export const CLOSE = { unauthenticated: 4401, slow: 4008, badMessage: 4400 } as const;
+
+export interface LiveOptions {
+  /** Unsent bytes beyond which a client is dropped at once (default 8 MiB). */
+  maxBufferedBytes?: number;
+  /** Ping interval; a ping still unanswered at the next one drops the client (default 15 s). */
+  heartbeatMs?: number;
+  /** How long events for one client wait to share a frame (default 25 ms). */
+  coalesceMs?: number;
+}
+
+const REPLAY_PAGE = 1000;
+const REPLAY_MAX = 10_000;
+
+const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
+  const maxBuffered = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
+  const heartbeatMs = opts.heartbeatMs ?? 15_000;
+  const coalesceMs = opts.coalesceMs ?? 25;
+
+  app.get('/ws', { websocket: true, schema: { summary: '实时工单事件（WebSocket）', tags: ['live'] } }, (socket: WebSocket) => {
+    let viewer: Viewer | null = null;
+    const topics: Topic[] = [];
+    let unsubscribe: (() => void) | null = null;
+    let replaying = false;
+    const held: LiveEvent[] = [];
+    let lastSent = 0;
+    const dropSlow = () => {
+      unsubscribe?.();
+      socket.close(CLOSE.slow, 'slow consumer');
+    };
+    // A ping waits behind everything unsent; a client that has not answered the last
+    // one by the next is not reading (or is gone).
+    let answered = true;
+    socket.on('pong', () => (answered = true));
+    const heartbeat = setInterval(() => {
+      if (!answered) return dropSlow();
+      answered = false;
+      socket.ping();
+    }, heartbeatMs);
+    const authTimer = setTimeout(() => viewer || socket.close(CLOSE.unauthenticated, 'auth required'), 5000);
+
+    const sees = (e: LiveEvent) => viewer !== null && (isCityWide(viewer) || e.ancestors.includes(viewer.unitId));
+    const wants = (e: LiveEvent) =>
+      topics.some((t) =>
+        t.topic === 'unit' ? e.ancestors.includes(t.unit) : t.topic === 'order' ? e.order.id === t.orderId : e.order.currentUnitId === 'hotline' && QUEUE.has(e.order.status),
+      );
+
+    // Events for this client wait up to coalesceMs and leave as one frame: a frame
+    // per event cannot keep up with a busy evening on two cores.
+    let outbox: string[] = [];
+    let flushTimer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      flushTimer = null;
+      if (outbox.length === 0 || socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > maxBuffered) return dropSlow();
+      socket.send(`{"type":"events","events":[${outbox.join(',')}]}`);
+      outbox = [];
+    };
+    const queue = (e: LiveEvent) => {
+      if (!sees(e) || !wants(e)) return;
+      lastSent = Math.max(lastSent, e.eventId);
+      outbox.push(e.wire);
+      flushTimer ??= setTimeout(flush, coalesceMs);
+    };
+    const deliver = (e: LiveEvent) => (replaying ? held.push(e) : queue(e));
+    const fail = (message: string) => socket.send(JSON.stringify({ type: 'error', message }));
+
+    // Messages are handled one at a time, in the order they came: a subscribe sent
+    // right behind the auth must not overtake it.
+    let inbox = Promise.resolve();
+    socket.on('message', (raw) => {
+      inbox = inbox.then(() => handle(raw)).catch((err) => {
+        app.log.warn({ err }, 'live message failed');
+        socket.close(1011, 'internal error');
+      });
+    });
+
+    async function handle(raw: unknown) {
+      let msg: Record<string, unknown>;
+      try {
+        msg = JSON.parse(String(raw));
+      } catch {
+        return socket.close(CLOSE.badMessage, 'messages are JSON');
+      }
+      if (!viewer) {
+        const token = typeof msg.token === 'string' ? msg.token : '';
+        viewer = msg.type === 'auth' ? await viewerForToken(app.db, token, app.clock.now()) : null;
+        if (!viewer) return socket.close(CLOSE.unauthenticated, 'bad token');
+        clearTimeout(authTimer);
+        unsubscribe = app.live.subscribe(deliver);
+        return socket.send(JSON.stringify({ type: 'ready', user: viewer.username }));
+      }
+      if (msg.type !== 'subscribe') return fail('unknown message type');
+      const topic = await topicOf(msg, viewer);
+      if (typeof topic === 'string') return fail(topic);
+      topics.push(topic);
+      const after = Number(msg.lastEventId);
+      const complete = Number.isInteger(after) && after >= 0 ? await catchUp(after) : true;
+      flush();
+      socket.send(JSON.stringify({ type: 'subscribed', topic, lastEventId: lastSent, complete }));
+    }
+
+    /**
+     * Replays the audit trail after `after`, holding live events until it is out.
+     * Beyond REPLAY_MAX events the client is told to reload instead (complete: false).
+     */
+    async function catchUp(after: number): Promise<boolean> {
+      replaying = true;
+      const replayed = new Set<number>();
+      try {
+        for (let from = after; replayed.size < REPLAY_MAX; ) {
+          const page = await app.live.replay(from, REPLAY_PAGE);
+          for (const e of page) {
+            replayed.add(e.eventId);
+            queue(e);
+          }
+          if (page.length < REPLAY_PAGE) return true;
+          from = page.at(-1)!.eventId;
+          flush();
+        }
+        return false;
+      } finally {
+        replaying = false;
+        for (const e of held.splice(0)) if (!replayed.has(e.eventId)) queue(e);
+      }
+    }
+
+    socket.on('close', () => {
+      clearTimeout(authTimer);
+      clearInterval(heartbeat);
+      if (flushTimer) clearTimeout(flushTimer);
+      unsubscribe?.();
+    });
+  });
+
+  /** A subscription the viewer may hold, or the reason it may not. */
+  async function topicOf(msg: Record<string, unknown>, viewer: Viewer): Promise<Topic | string> {
+    if (msg.topic === 'queue') return isCityWide(viewer) ? { topic: 'queue' } : '派单队列仅限热线中心';
+    if (msg.topic === 'order' && Number.isInteger(msg.orderId)) return { topic: 'order', orderId: msg.orderId as number };
+    if (msg.topic === 'unit' && typeof msg.unit === 'string') {
+      const [unit] = await app.sql`select ancestors from units where id = ${msg.unit}`;
+      if (!unit || !(isCityWide(viewer) || (unit.ancestors as string[]).includes(viewer.unitId))) return `单位 ${msg.unit} 不存在或不在辖区内`;
+      return { topic: 'unit', unit: msg.unit };
+    }
+    return 'subscribe needs topic unit (with unit), order (with orderId) or queue';
+  }
+};
+
+export default liveRoutes;

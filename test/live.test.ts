@@ -1,0 +1,166 @@
+/** The live feed over WebSocket, as a browser speaks it. */
+import t from 'tap';
+import { WebSocket } from 'ws';
+import { buildApp } from '../server/app.ts';
+import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+
+interface Inbox {
+  ws: WebSocket;
+  messages: Record<string, any>[];
+  next(pred: (m: Record<string, any>) => boolean, what: string, waitMs?: number): Promise<Record<string, any>>;
+  closed: Promise<number>;
+}
+
+/** The app listening on a real port, so sockets speak real TCP as a browser's do. */
+async function urlOf(app: TestApp['app']): Promise<string> {
+  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('not listening on TCP');
+  return `ws://127.0.0.1:${address.port}/ws`;
+}
+
+/** A client socket that keeps every message it receives. */
+async function connect(app: TestApp['app'], token: string | null): Promise<Inbox> {
+  const ws = new WebSocket(await urlOf(app));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const messages: Record<string, any>[] = [];
+  const waiters: { pred: (m: Record<string, any>) => boolean; resolve: (m: Record<string, any>) => void }[] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    // Events arrive coalesced; the inbox keeps them one by one, in order.
+    for (const m of frame.type === 'events' ? frame.events : [frame]) {
+      messages.push(m);
+      for (const w of [...waiters]) if (w.pred(m)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(m));
+    }
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  const next = (pred: (m: Record<string, any>) => boolean, what: string, waitMs = 5000) => {
+    const seen = messages.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<Record<string, any>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no message: ${what}; got ${messages.length}, the last ${JSON.stringify(messages.slice(-3))}`)), waitMs);
+      waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  };
+  if (token !== null) {
+    ws.send(JSON.stringify({ type: 'auth', token }));
+    await next((m) => m.type === 'ready', 'ready');
+  }
+  return { ws, messages, next, closed };
+}
+
+async function subscribe(inbox: Inbox, sub: object) {
+  inbox.ws.send(JSON.stringify({ type: 'subscribe', ...sub }));
+  return inbox.next((m) => m.type === 'subscribed' || m.type === 'error', 'subscribed');
+}
+
+async function dispatchedTo(desk: Client, unit: string) {
+  const order = (await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })).json();
+  await desk.post(`/api/orders/${order.id}/actions/accept`);
+  await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: unit });
+  return order.id as number;
+}
+
+t.test('a supervisor sees orders arrive in the unit’s subtree, and nothing outside it', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['operator', 'dispatcher']);
+  const hedong = await signIn(h, ['supervisor'], '120102');
+  const hexi = await signIn(h, ['supervisor'], '120103');
+  const a = await connect(h.app, hedong.token);
+  const b = await connect(h.app, hexi.token);
+  t.teardown(() => (a.ws.terminate(), b.ws.terminate()));
+  t.equal((await subscribe(a, { topic: 'unit', unit: '120102' })).type, 'subscribed');
+  t.equal((await subscribe(b, { topic: 'unit', unit: '120102' })).type, 'error', 'another district may not watch this one');
+  await subscribe(b, { topic: 'unit', unit: '120103' });
+  const id = await dispatchedTo(desk, '120102001');
+  const got = await a.next((m) => m.action === 'dispatch', 'the dispatch');
+  t.equal(got.type, 'order.updated');
+  t.equal(got.order.id, id);
+  t.equal(got.order.currentUnitId, '120102001');
+  t.ok(got.eventId > 0);
+  t.notOk('ancestors' in got, 'no internal fields on the wire');
+  // A later step for Hexi reaches b, which proves b was listening all along.
+  await dispatchedTo(desk, '120103');
+  await b.next((m) => m.action === 'dispatch', 'hexi dispatch');
+  t.notOk(b.messages.some((m) => m.order?.id === id), 'the other district never saw the Hedong order');
+});
+
+t.test('a client that reconnects with its last event id gets what it missed, in order', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['operator', 'dispatcher']);
+  const sup = await signIn(h, ['supervisor'], '120102');
+  const first = await connect(h.app, sup.token);
+  await subscribe(first, { topic: 'unit', unit: '120102' });
+  const id = await dispatchedTo(desk, '120102');
+  const seen = await first.next((m) => m.action === 'dispatch', 'dispatch');
+  first.ws.terminate();
+  const handler = await signIn(h, ['handler'], '120102');
+  await handler.post(`/api/orders/${id}/actions/claim`);
+  await handler.post(`/api/orders/${id}/actions/reply`, { text: '已修复' });
+  const again = await connect(h.app, sup.token);
+  t.teardown(() => again.ws.terminate());
+  const ack = await subscribe(again, { topic: 'unit', unit: '120102', lastEventId: seen.eventId });
+  t.equal(ack.type, 'subscribed');
+  const missed = again.messages.filter((m) => m.eventId).map((m) => m.action);
+  t.same(missed, ['claim', 'reply'], 'exactly the missed events, in order');
+  t.equal(ack.lastEventId, again.messages.filter((m) => m.eventId).at(-1)!.eventId);
+});
+
+t.test('a change made through one instance reaches the clients of another', async (t) => {
+  const h = await testApp(t);
+  const other = await buildApp({ db: h.db, clock: h.clock });
+  t.teardown(() => other.close());
+  const desk = await signIn(h, ['operator', 'dispatcher']);
+  const sup = await signIn(h, ['supervisor'], '120102');
+  const inbox = await connect(other, sup.token);
+  t.teardown(() => inbox.ws.terminate());
+  await subscribe(inbox, { topic: 'unit', unit: '120102' });
+  const id = await dispatchedTo(desk, '120102'); // through instance A
+  t.equal((await inbox.next((m) => m.action === 'dispatch', 'dispatch via B')).order.id, id);
+});
+
+t.test('the dispatcher queue, and sockets without a valid token', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['dispatcher']);
+  const q = await connect(h.app, desk.token);
+  t.teardown(() => q.ws.terminate());
+  await subscribe(q, { topic: 'queue' });
+  const created = (await desk.post('/api/orders', { channel: 'web', content: '咨询办事流程', categoryCode: 'other' })).json();
+  t.equal((await q.next((m) => m.type === 'order.created', 'created')).order.id, created.id);
+  const handler = await signIn(h, ['handler'], '120102');
+  const hq = await connect(h.app, handler.token);
+  t.teardown(() => hq.ws.terminate());
+  t.equal((await subscribe(hq, { topic: 'queue' })).type, 'error');
+  const bad = await connect(h.app, null);
+  t.teardown(() => bad.ws.terminate()); // the in-memory stream never ends by itself
+  bad.ws.send(JSON.stringify({ type: 'auth', token: 'x'.repeat(43) }));
+  t.equal(await bad.closed, 4401);
+});
+
+t.test('a client that stops reading is dropped with 4008 and does not hold the others back', async (t) => {
+  const h = await testApp(t, { live: { heartbeatMs: 500 } });
+  const desk = await signIn(h, ['operator', 'dispatcher']);
+  const id = await dispatchedTo(desk, '120102');
+  const slow = await connect(h.app, desk.token);
+  const fast = await connect(h.app, desk.token);
+  t.teardown(() => (slow.ws.terminate(), fast.ws.terminate()));
+  await subscribe(slow, { topic: 'order', orderId: id });
+  await subscribe(fast, { topic: 'order', orderId: id });
+  // The slow client's process stops reading its socket, pings included.
+  const slowSocket = (slow.ws as unknown as { _socket: import('node:net').Socket })._socket;
+  slowSocket.pause();
+  const burst = 3000;
+  await h.db.sql`
+    insert into order_events (order_id, at, actor, action, from_status, to_status, unit_id, reason)
+    select ${id}, now(), 'supervisor', 'urge', 'dispatched', 'dispatched', '120102', '第' || n || '次催办'
+    from generate_series(1, ${burst}) n`;
+  let urges = 0;
+  await fast.next((m) => m.action === 'urge' && ++urges === burst, 'the whole burst', 60_000);
+  t.pass('the reading client got every event while the other was stuck');
+  // Wait (bounded) until the server has given up on the stuck client, then let it read.
+  const serverSide = [...h.app.websocketServer.clients];
+  for (let i = 0; i < 100 && serverSide.every((s) => s.readyState === s.OPEN); i++) await new Promise((r) => setTimeout(r, 100));
+  slowSocket.resume();
+  t.equal(await slow.closed, 4008, 'the stuck client was closed as a slow consumer');
+  t.equal(fast.ws.readyState, fast.ws.OPEN, 'the reading client stays connected');
+});
