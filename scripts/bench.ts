@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { benchDatabase, machine } from './bench/env.ts';
 import { benchClassifyTree } from './bench/classify.ts';
+import { benchFanout } from './bench/fanout.ts';
 import { benchIntake } from './bench/intake.ts';
 import { benchSweep } from './bench/sweep.ts';
 import { root } from '../test/support/cluster.ts';
@@ -16,10 +17,11 @@ const country = process.env.BENCH_COUNTRY !== '0';
 const db = await benchDatabase();
 try {
   const intake = await benchIntake(db.url, orders);
+  const fanout = await benchFanout(db.url, 1000, 1000, 10);
   const trees = [await benchClassifyTree(db.url, '12')];
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
   const sweeps = [await benchSweep(db.adminUrl, 10_000), await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000))];
-  const report = { at: new Date().toISOString(), machine: machine(), intake, classification: trees, sweep: sweeps };
+  const report = { at: new Date().toISOString(), machine: machine(), intake, fanout, classification: trees, sweep: sweeps };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
 
@@ -34,6 +36,11 @@ try {
     `| raw postgres, 1 transaction per order (order + event), ${intake.concurrency} clients | ${f(intake.raw.perSecond)} orders/s | ${f(intake.raw.p50Ms, 1)} ms | ${f(intake.raw.p99Ms, 1)} ms | same database, same run |`,
   );
   console.log(`| **intake ÷ raw** | **${f(intake.ratio, 2)}** | | | target ≥ 0.5, goal > 1.0 |`);
+  console.log('\n| WebSocket fan-out | events | deliveries | p50 | p99 | max | service CPU | bench clients CPU |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    `| ${f(fanout.clients)} board clients on 16 districts, ${f(fanout.eventsPerSecond)} events/s for ${f(fanout.seconds)} s | ${f(fanout.events)} | ${f(fanout.deliveries)} | ${f(fanout.p50Ms, 1)} ms | ${f(fanout.p99Ms, 1)} ms | ${f(fanout.maxMs, 1)} ms | ${f(fanout.serverCpuCores, 2)} cores | ${f(fanout.clientCpuCores, 2)} cores |`,
+  );
   console.log('\n| tree | areas | load into PostgreSQL | build in memory | heap | classification | rate |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const t of trees) {

@@ -32,6 +32,8 @@ export interface Config {
   sessionTtlHours: number;
   /** Folder of the rules files; unset means the project's rules/. */
   rulesDir: string | undefined;
+  /** The live feed: coalescing window, ping interval, unsent bytes before a client is dropped. */
+  live: { coalesceMs: number; heartbeatMs: number; maxBufferedBytes: number };
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -68,5 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sweepCron: env.SWEEP_CRON || '* * * * *',
     sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,
+    live: {
+      coalesceMs: intFrom(env, 'LIVE_COALESCE_MS', 25, 0, 1000),
+      heartbeatMs: intFrom(env, 'LIVE_HEARTBEAT_MS', 15_000, 100, 600_000),
+      maxBufferedBytes: intFrom(env, 'LIVE_MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 ** 3),
+    },
   };
 }

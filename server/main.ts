@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     sweepSchedule: config.sweepCron,
     wechat: config.wechat,
     publicLimits: { webPerMinute: config.webPerMinute },
+    live: config.live,
     logger: { level: config.logLevel },
   });
 

@@ -32,6 +32,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
 
 export interface RunningService {
   base: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -49,6 +50,7 @@ export async function startService(databaseUrl: string, env: Record<string, stri
     if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) {
       return {
         base,
+        pid: child.pid!,
         stop: () =>
           new Promise<void>((resolve) => {
             child.on('exit', () => resolve());

@@ -42,6 +42,17 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
   const maxBuffered = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
   const coalesceMs = opts.coalesceMs ?? 25;
+  // One timer for all clients rather than one per client per window.
+  let due: (() => void)[] = [];
+  const later = (flush: () => void) => {
+    if (due.push(flush) === 1) {
+      setTimeout(() => {
+        const now = due;
+        due = [];
+        for (const f of now) f();
+      }, coalesceMs);
+    }
+  };
 
   app.get('/ws', { websocket: true, schema: { summary: '实时工单事件（WebSocket）', tags: ['live'] } }, (socket: WebSocket) => {
     let viewer: Viewer | null = null;
@@ -74,9 +85,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     // Events for this client wait up to coalesceMs and leave as one frame: a frame
     // per event cannot keep up with a busy evening on two cores.
     let outbox: string[] = [];
-    let flushTimer: NodeJS.Timeout | null = null;
     const flush = () => {
-      flushTimer = null;
       if (outbox.length === 0 || socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > maxBuffered) return dropSlow();
       socket.send(`{"type":"events","events":[${outbox.join(',')}]}`);
@@ -85,8 +94,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     const queue = (e: LiveEvent) => {
       if (!sees(e) || !wants(e)) return;
       lastSent = Math.max(lastSent, e.eventId);
-      outbox.push(e.wire);
-      flushTimer ??= setTimeout(flush, coalesceMs);
+      if (outbox.push(e.wire) === 1) later(flush);
     };
     const deliver = (e: LiveEvent) => (replaying ? held.push(e) : queue(e));
     const fail = (message: string) => socket.send(JSON.stringify({ type: 'error', message }));
@@ -154,7 +162,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     socket.on('close', () => {
       clearTimeout(authTimer);
       clearInterval(heartbeat);
-      if (flushTimer) clearTimeout(flushTimer);
+      outbox = [];
       unsubscribe?.();
     });
   });
