@@ -23,6 +23,7 @@ import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import orderRoutes from './routes/orders.ts';
+import pageRoutes from './routes/pages.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -96,5 +97,6 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
+  await app.register(pageRoutes);
   return app;
 }

@@ -6,7 +6,7 @@ import { getOrder, listOrders, recordPhoneView, similarOrders, timeline, type Or
 import { canSee, canSeePhone, isCityWide, maskPhone, type Viewer } from '../core/access.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
-import { intakeOrder } from '../intake.ts';
+import { intakeOrder, noticeFor } from '../intake.ts';
 import { CreateOrderBody, ErrorReply, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 
 /**
@@ -25,6 +25,8 @@ export const present = (row: OrderRow, phone: 'masked' | 'full' = 'masked', deta
 
 export const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };
 const Params = Type.Object({ id: OrderRef });
+/** The creation answer also carries the one-time notice the operator reads to the caller. */
+const CreatedOrder = Type.Object({ ...Order.properties, notice: Type.String({ description: '一次性告知：下一步做什么、何时答复' }) });
 
 const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The order, if the viewer may see it; otherwise "not found", never "forbidden". */
@@ -42,12 +44,12 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: '登记工单（话务员、派单员）',
         description:
-          '创建工单并按规则分类；可信的结果自动受理并派单（智能派单）。相同的 Idempotency-Key，或相同渠道 + 渠道消息 id 的重复提交返回第一次创建的工单（200），不会产生第二张工单。',
+          '创建工单并按规则分类；可信的结果自动受理并派单（智能派单）。应答中的 notice 是给诉求人的一次性告知。相同的 Idempotency-Key，或相同渠道 + 渠道消息 id 的重复提交返回第一次创建的工单（200），不会产生第二张工单。',
         tags: ['orders'],
         security: [{ bearer: [] }],
         headers: IdempotencyHeaders,
         body: CreateOrderBody,
-        response: { 200: Order, 201: Order, ...errors },
+        response: { 200: CreatedOrder, 201: CreatedOrder, ...errors },
       },
     },
     async (request, reply) => {
@@ -69,7 +71,8 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       if (callId) await app.sql`update calls set order_id = ${order.id} where call_id = ${callId} and order_id is null`;
       // The operator on the call has the number already; the response does not repeat it.
-      return reply.status(created ? 201 : 200).header('location', `/api/orders/${order.id}`).send(present(order));
+      const notice = await noticeFor(app, order);
+      return reply.status(created ? 201 : 200).header('location', `/api/orders/${order.id}`).send({ ...present(order), notice });
     },
   );
 

@@ -1,10 +1,30 @@
 /** 督办看板: on-time, at-risk and overdue clocks for a unit and each unit below it. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { isCityWide } from '../core/access.ts';
-import { CLOCK_KINDS } from '../core/deadlines.ts';
+import { isCityWide, type Viewer } from '../core/access.ts';
+import { CLOCK_KINDS, CLOCK_LABELS, type ClockKind } from '../core/deadlines.ts';
+import { STATUS_LABELS, type OrderStatus } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
-import { ErrorReply } from './orders.schema.ts';
+import { ErrorReply, StringEnum } from './orders.schema.ts';
+
+/** How a running clock stands: the board's three columns. */
+const CLOCK_STANDINGS = ['onTime', 'atRisk', 'overdue'] as const;
+const ClockItem = Type.Object({
+  orderId: Type.Integer(),
+  number: Type.String(),
+  status: Type.String(),
+  statusLabel: Type.String(),
+  urgency: Type.String(),
+  currentUnitId: Type.String(),
+  unitName: Type.String({ description: '计时的承办单位' }),
+  urgeCount: Type.Integer(),
+  supervisedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  kind: Type.String(),
+  label: Type.String(),
+  dueAt: Type.String({ format: 'date-time' }),
+  standing: StringEnum(CLOCK_STANDINGS, { description: 'onTime 按时 / atRisk 黄灯 / overdue 红灯' }),
+  timeLeftMs: Type.Integer({ description: '距时限的毫秒数，负数为已超期' }),
+});
 
 const Counts = Type.Object({ onTime: Type.Integer(), atRisk: Type.Integer(), overdue: Type.Integer() });
 const Row = Type.Object({
@@ -37,12 +57,8 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const viewer = request.viewer!;
       const unitId = request.query.unit;
-      const [unit] = await app.sql`select id, name, ancestors from units where id = ${unitId}`;
-      if (!unit || !(isCityWide(viewer) || (unit.ancestors as string[]).includes(viewer.unitId))) {
-        throw new AppError(404, 'UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
-      }
+      const unit = await visibleUnit(request.viewer!, unitId);
       const now = app.clock.now();
       const at = now.toISOString();
       const counts = await app.sql`
@@ -81,6 +97,78 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { unit: { id: unitId, name: unit.name }, at, rows };
     },
   );
+
+  app.get(
+    '/clocks',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '在办时限明细',
+        description:
+          '该单位及其全部下级单位在办工单正在计时的时限，逐项列出（看板的明细：红灯、黄灯、按时），按到期时间排序。可按 state 筛选。可见范围同时限看板。',
+        tags: ['sla'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object(
+          {
+            unit: Type.String({ minLength: 1, maxLength: 64 }),
+            state: Type.Optional(Type.Array(StringEnum(CLOCK_STANDINGS), { maxItems: 3 })),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ at: Type.String({ format: 'date-time' }), items: Type.Array(ClockItem) }), 400: ErrorReply, 401: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (request) => {
+      const { unit: unitId, limit } = request.query;
+      await visibleUnit(request.viewer!, unitId);
+      const at = app.clock.now().toISOString();
+      const wanted = request.query.state ?? [...CLOCK_STANDINGS];
+      // The same three buckets as the board's counts, so a list and its count agree.
+      const rows = await app.sql`
+        select * from (
+          select o.id, o.number, o.status, o.urgency, o.current_unit_id, u.name as unit_name, o.urge_count, o.supervised_at,
+            c.kind, c.due_at,
+            case when c.due_at <= ${at} then 'overdue' when c.fired_stage >= 0 then 'atRisk' else 'onTime' end as standing
+          from order_clocks c
+          join units u on u.id = c.unit_id
+          join orders o on o.id = c.order_id
+          where c.stopped_at is null and u.ancestors @> array[${unitId}]::text[]
+        ) x
+        where standing = any(${wanted}::text[])
+        order by due_at, id
+        limit ${limit}`;
+      const now = Date.parse(at);
+      return {
+        at,
+        items: rows.map((r) => ({
+          orderId: Number(r.id),
+          number: r.number as string,
+          status: r.status as string,
+          statusLabel: STATUS_LABELS[r.status as OrderStatus] ?? r.status,
+          urgency: r.urgency as string,
+          currentUnitId: r.current_unit_id as string,
+          unitName: r.unit_name as string,
+          urgeCount: r.urge_count as number,
+          supervisedAt: r.supervised_at ? new Date(r.supervised_at).toISOString() : null,
+          kind: r.kind as string,
+          label: CLOCK_LABELS[r.kind as ClockKind] ?? r.kind,
+          dueAt: new Date(r.due_at).toISOString(),
+          standing: r.standing as (typeof CLOCK_STANDINGS)[number],
+          timeLeftMs: new Date(r.due_at).getTime() - now,
+        })),
+      };
+    },
+  );
+
+  /** The unit, if the viewer may look at it; otherwise "not found". */
+  async function visibleUnit(viewer: Viewer, unitId: string) {
+    const [unit] = await app.sql`select id, name, ancestors from units where id = ${unitId}`;
+    if (!unit || !(isCityWide(viewer) || (unit.ancestors as string[]).includes(viewer.unitId))) {
+      throw new AppError(404, 'UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
+    }
+    return unit;
+  }
 };
 
 export default slaRoutes;

@@ -1,0 +1,227 @@
+/**
+ * The staff pages in a real browser (Debian's Chromium driven by playwright-core),
+ * against the app listening on a real port with a real database. Time is the test
+ * clock: deadlines pass by moving it and sweeping by hand, never by sleeping.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createUser } from '../db/queries/users.ts';
+import type { Role } from '../server/core/access.ts';
+import { sweepDueClocks } from '../server/jobs/sweeper.ts';
+import { signIn, testApp, type TestApp } from './support/app.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.join(import.meta.dirname, '..', '.tmp', 'screenshots');
+const CTI_SECRET = 'cti-test-secret';
+
+const browser: Browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+t.teardown(() => browser.close());
+fs.mkdirSync(SHOTS, { recursive: true });
+
+async function baseUrl(h: TestApp): Promise<string> {
+  if (!h.app.server.listening) await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = h.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('not listening on TCP');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+let userSeq = 0;
+
+/**
+ * A page signed in through the login page as a new user of the given roles and
+ * unit, then sent on to `target`. Page errors, console errors (CSP refusals among
+ * them) and failed requests are collected; `clean()` says whether there were any.
+ */
+async function openAs(t: { teardown(fn: () => unknown): void }, h: TestApp, roles: Role[], unitId: string, target: string) {
+  const base = await baseUrl(h);
+  const username = `web${process.pid}-${++userSeq}`;
+  const password = `pw-${username}-secret`;
+  await createUser(h.db.db, { username, displayName: `测试${roles.join('')}`, unitId, roles, password });
+  // A workstation zone far from Beijing: the pages must still show Beijing time.
+  const context: BrowserContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
+  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  await page.goto(`${base}${target}`);
+  // Not signed in: every staff page sends us to the login page, which brings us back.
+  await page.waitForURL(/\/login\.html\?next=/);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('#login-submit');
+  await page.waitForURL(`${base}${target}`);
+  return { page, base, problems };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+/** Wait for a selector, at most `budgetMs` after `since` (an instant before the API call). */
+const within = (page: Page, selector: string, since: number, budgetMs: number) =>
+  page.waitForSelector(selector, { timeout: Math.max(1, budgetMs - (Date.now() - since)) });
+
+const statusOf = async (h: TestApp, id: number) =>
+  (await h.db.sql`select status, current_unit_id, claimed_by_unit_id, urge_count from orders where id = ${id}`)[0]!;
+
+t.test('the supervisor board shows a new order within a second and turns it red when the sweep finds it overdue', async (t) => {
+  const h = await testApp(t);
+  h.clock.set('2026-11-24T02:00:00Z'); // Tuesday 10:00 in Beijing
+  const desk = await signIn(h, ['operator']);
+  const { page, problems } = await openAs(t, h, ['supervisor'], '120102', '/board.html');
+  await page.waitForSelector('#live-status[data-live="on"]');
+  await page.waitForSelector('#board tr[data-unit="120102:urban"]');
+
+  const since = Date.now();
+  const created = await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道井盖丢了，很危险' });
+  t.equal(created.statusCode, 201);
+  const order = created.json();
+  t.equal(order.currentUnitId, '120102:urban', 'the rules dispatched it into 河东区 by themselves');
+  t.equal(order.urgency, 'urgent', 'a danger: 15 minutes to claim');
+  await within(page, `#on-time li[data-order-number="${order.number}"]`, since, 1000);
+  t.pass(`on the board ${Date.now() - since} ms after the API call`);
+  t.match(await page.textContent(`#board tr[data-unit="120102:urban"]`), /河东区城市管理委员会/);
+  await shot(page, 'board-on-time');
+
+  // Past the 15-minute claim deadline. Nothing changes on the page by itself (no
+  // timers there): the sweep's events make the board re-fetch and show it red.
+  h.clock.advance(20 * 60_000);
+  t.ok(await page.$(`#on-time li[data-order-number="${order.number}"]`), 'still on time until the sweep says otherwise');
+  const swept = await sweepDueClocks(h.db.sql, h.app.deadlines, h.clock.now());
+  t.ok(swept.events > 0, 'the sweep fired warnings and the overdue step');
+  const red = `#overdue li.overdue[data-order-number="${order.number}"]`;
+  await page.waitForSelector(red, { timeout: 2000 });
+  t.equal(await page.$(`#on-time li[data-order-number="${order.number}"]`), null, 'no longer listed as on time');
+  t.match(await page.textContent(`${red} [data-clock="claim"]`), /签收 超期/);
+  t.equal(await page.getAttribute('#board tr[data-unit="120102:urban"] td:last-child', 'class'), 'hot', 'the total overdue cell is red');
+
+  // 催办 from the board: recorded on the order, shown on the row after the live refresh.
+  await page.click(`${red} button[data-action="urge"]`);
+  await page.waitForSelector(`${red} [data-urged="1"]`, { timeout: 2000 });
+  t.equal((await statusOf(h, order.id)).urge_count, 1);
+  await page.click(`${red} button[data-action="supervise"]`);
+  await page.waitForSelector(`${red} [data-supervised]`, { timeout: 2000 });
+  await shot(page, 'board-overdue');
+  t.same(problems, [], 'no page errors, console errors or failed requests');
+});
+
+t.test('the handler inbox shows a new order without reloading and claims it', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['operator']);
+  const { page, problems } = await openAs(t, h, ['handler'], '120102001', '/inbox.html');
+  await page.waitForSelector('#live-status[data-live="on"]');
+  await page.waitForSelector('#orders .empty');
+
+  const since = Date.now();
+  const order = (await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道马路边有人乱扔垃圾，环境卫生很差' })).json();
+  t.equal(order.currentUnitId, '120102001');
+  const card = `#orders li[data-order-number="${order.number}"]`;
+  await within(page, card, since, 1000);
+  t.match(await page.textContent(`${card} [data-clock="claim"]`), /签收 剩余/, 'the claim clock is shown');
+  await shot(page, 'inbox-new');
+
+  await page.click(`${card} button[data-action="claim"]`);
+  await page.waitForSelector(`${card}[data-status="claimed"]`, { timeout: 2000 });
+  t.equal(await page.textContent(`${card} .status`), '已签收');
+  const row = await statusOf(h, order.id);
+  t.equal(row.status, 'claimed');
+  t.equal(row.claimed_by_unit_id, '120102001', 'claimed by the handler’s unit');
+
+  // 退单 needs a coded reason; "other" needs words, which the page asks for before sending.
+  await page.click(`${card} button[data-action="return"]`);
+  await page.selectOption(`${card} form[data-form="return"] select`, 'other');
+  await page.click(`${card} form[data-form="return"] button[type="submit"]`);
+  await page.waitForSelector('#message[data-kind="error"]');
+  t.equal((await statusOf(h, order.id)).status, 'claimed', 'nothing was sent');
+  await shot(page, 'inbox-claimed');
+  t.same(problems, [], 'no page errors, console errors or failed requests');
+});
+
+t.test('the operator console opens a call, classifies as the text is typed and shows the one-time notice', async (t) => {
+  const h = await testApp(t, { ctiSecret: CTI_SECRET });
+  const callId = 'fs-3f2a-77';
+  for (const [event, extra] of [
+    ['CHANNEL_ANSWER', { callerNumber: '13812345678' }],
+    ['TRANSCRIPT', { transcript: '我要反映一下，' }],
+  ] as const) {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/channels/phone/calls',
+      headers: { 'x-cti-secret': CTI_SECRET },
+      payload: { callId, event, at: '2026-11-24T01:59:00Z', ...extra },
+    });
+    t.equal(res.statusCode, 200);
+  }
+  const { page, problems } = await openAs(t, h, ['operator'], 'hotline', `/console.html?call=${callId}`);
+  await page.waitForFunction(() => (document.getElementById('phone') as HTMLInputElement).value === '13812345678');
+  t.equal(await page.inputValue('#content'), '我要反映一下，', 'the transcript prefills the complaint');
+  await page.locator('#content').pressSequentially('河东区大王庄街道路灯不亮，晚上很黑', { delay: 20 });
+  await page.waitForSelector('#classification [data-category="urban.street_light"]', { timeout: 2000 });
+  t.match(await page.textContent('#classification'), /河东区城市管理委员会/);
+  t.match(await page.textContent('#classification .explanation'), /路灯/, 'the matched words are shown');
+  await shot(page, 'console-classified');
+
+  await page.click('#submit');
+  await page.waitForSelector('#result:not([hidden])', { timeout: 2000 });
+  const notice = await page.textContent('#notice');
+  const number = await page.getAttribute('#result', 'data-order-number');
+  t.match(notice, /您的诉求已登记，工单编号 12345-/);
+  t.ok(number && notice!.includes(number), 'the notice names the order number');
+  const [order] = await h.db.sql`select id, channel, channel_message_id, citizen_phone from orders where number = ${number}`;
+  t.match(order, { channel: 'phone', channel_message_id: callId, citizen_phone: '13812345678' });
+  const [call] = await h.db.sql`select order_id from calls where call_id = ${callId}`;
+  t.equal(Number(call!.order_id), Number(order!.id), 'the call is linked to its one order');
+  // A second click sends the same Idempotency-Key: still one order.
+  await page.click('#submit');
+  await page.waitForSelector('#message:not([hidden])');
+  const [{ n }] = (await h.db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
+  t.equal(n, 1, 'a double submit makes one order');
+  await shot(page, 'console-notice');
+  t.same(problems, [], 'no page errors, console errors or failed requests');
+});
+
+t.test('the dispatcher queue dispatches an order the rules could not place', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['operator']);
+  const order = (await desk.post('/api/orders', { channel: 'phone', content: '东风里社区门口的垃圾箱满了好几天没人清运，周围脏得不行。' })).json();
+  t.equal(order.status, 'received', 'the place is ambiguous: it waits for a dispatcher');
+  const { page, problems } = await openAs(t, h, ['dispatcher'], 'hotline', '/queue.html');
+  const row = `#queue li[data-order-number="${order.number}"]`;
+  await page.click(row);
+  await page.waitForSelector('#dispatch-form input[value="120112101"]');
+  t.match(await page.textContent('#detail'), /津南区 › 葛沽镇/, 'the candidate places are offered');
+  await shot(page, 'queue-detail');
+  t.ok(await page.isChecked('#dispatch-form input[value="120112101"]'), 'the street, the owning level, is preselected');
+  await page.click('#dispatch');
+  await page.waitForSelector(row, { state: 'detached', timeout: 2000 });
+  const stored = await statusOf(h, order.id);
+  t.equal(stored.status, 'dispatched');
+  t.equal(stored.current_unit_id, '120112101');
+
+  // A new unplaceable order arrives in the open queue by itself.
+  await page.waitForSelector('#live-status[data-live="on"]');
+  const since = Date.now();
+  const next = (await desk.post('/api/orders', { channel: 'web', content: '楼上邻居每天晚上跺脚' })).json();
+  await within(page, `#queue li[data-order-number="${next.number}"]`, since, 1000);
+  await shot(page, 'queue-live');
+  t.same(problems, [], 'no page errors, console errors or failed requests');
+});
+
+t.test('the pages are served beside the API without taking its paths', async (t) => {
+  const h = await testApp(t);
+  for (const url of ['/', '/login.html', '/console.html', '/queue.html', '/inbox.html', '/board.html', '/app.js', '/style.css']) {
+    const res = await h.app.inject({ method: 'GET', url });
+    t.equal(res.statusCode, 200, url);
+    t.match(res.headers['content-security-policy'], /script-src 'self'/, `${url} keeps the CSP`);
+  }
+  const missing = await h.app.inject({ method: 'GET', url: '/nope.html' });
+  t.equal(missing.statusCode, 404);
+  t.equal(missing.json().statusCode, 404, 'an unknown path still answers the JSON 404');
+  t.equal((await h.app.inject({ method: 'GET', url: '/api/orders' })).statusCode, 401, 'the API is untouched');
+  t.equal((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+});
