@@ -20,6 +20,7 @@ import healthRoutes from './routes/health.ts';
 import liveRoutes, { type LiveOptions } from './routes/live.ts';
 import phoneRoutes from './routes/phone.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
+import reportRoutes from './routes/reports.ts';
 import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import orderRoutes from './routes/orders.ts';
@@ -94,6 +95,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(actionRoutes, { prefix: '/api/orders' });
   await app.register(classifyRoutes, { prefix: '/api/classify' });
   await app.register(slaRoutes, { prefix: '/api/sla' });
+  await app.register(reportRoutes, { prefix: '/api/reports' });
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });

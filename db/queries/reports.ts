@@ -1,0 +1,222 @@
+/**
+ * 报表: one statement per report, grouped in PostgreSQL.
+ *
+ * Every report looks at the same cohort, the orders registered (登记, `created_at`)
+ * in the period, read through `orders_created_idx`, and measures them as they stand
+ * when the report is made. Each order or clock is counted for one unit: the unit
+ * responsible for it, mapped to a row of the report (the unit asked for itself, or
+ * the child of it whose subtree holds the responsible unit; `rowKey`). A report
+ * for the hotline centre covers the whole city: its rows are the top-level
+ * government units.
+ */
+import type { Sql } from '../client.ts';
+import { CLOCK_KINDS } from '../../server/core/deadlines.ts';
+import { RETURN_REASONS } from '../../server/core/lifecycle.ts';
+
+export const HOTLINE = 'hotline';
+
+export interface ReportScope {
+  /** The unit whose subtree is reported on. */
+  unitId: string;
+  /** Start of the first day and start of the day after the last, as instants. */
+  start: Date;
+  end: Date;
+}
+
+/** A report row's unit: null for the total over the whole scope. */
+export type RowKey = string | null;
+
+/** The row a unit `u` falls in: the reported unit itself or its child above `u`. */
+function rowKey(sql: Sql, root: string) {
+  return root === HOTLINE
+    ? sql`case when u.id = ${HOTLINE} then ${HOTLINE}::text else u.ancestors[1] end`
+    : sql`coalesce(u.ancestors[array_position(u.ancestors, ${root}::text) + 1], ${root}::text)`;
+}
+
+/** `u` lies in the reported subtree; the hotline centre sees every unit. */
+function inScope(sql: Sql, root: string) {
+  return root === HOTLINE ? sql`true` : sql`u.ancestors @> array[${root}]::text[]`;
+}
+
+const registered = (sql: Sql, s: ReportScope) => sql`o.created_at >= ${s.start.toISOString()} and o.created_at < ${s.end.toISOString()}`;
+
+/** The units the rows stand for: the unit itself, then its children. */
+export async function reportUnits(sql: Sql, unitId: string): Promise<{ id: string; name: string }[]> {
+  return sql<{ id: string; name: string }[]>`
+    select id, name from units
+    where ${unitId === HOTLINE ? sql`parent_id is null and id <> ${HOTLINE}` : sql`parent_id = ${unitId}`}
+    order by id`;
+}
+
+export interface RateCounts {
+  received: number;
+  responded: number;
+  resolved: number;
+  rated: number;
+  satisfied: number;
+}
+
+/**
+ * 三率. An order counts for the unit holding it now (承办单位: where it was
+ * finished, or where it waits); merged duplicates and orders transferred out of
+ * the hotline are not the units' to answer for and are left out.
+ */
+export async function rateCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey, RateCounts>> {
+  const rows = await sql`
+    with s as (
+      select ${rowKey(sql, s.unitId)} as key, o.status, o.satisfaction,
+        exists (select 1 from order_events e where e.order_id = o.id and e.action = 'claim' and e.unit_id = o.current_unit_id) as responded
+      from orders o join units u on u.id = o.current_unit_id
+      where ${registered(sql, s)} and o.status not in ('merged', 'transferred_out') and ${inScope(sql, s.unitId)}
+    )
+    select key, grouping(key) = 1 as total,
+      count(*)::int as received,
+      count(*) filter (where responded)::int as responded,
+      count(*) filter (where status = 'closed')::int as resolved,
+      count(*) filter (where satisfaction is not null)::int as rated,
+      count(*) filter (where satisfaction in ('satisfied', 'basically_satisfied'))::int as satisfied
+    from s group by rollup (key)`;
+  return new Map(rows.map((r) => [r.total ? null : (r.key as string), { received: r.received, responded: r.responded, resolved: r.resolved, rated: r.rated, satisfied: r.satisfied }]));
+}
+
+export interface ClockCounts {
+  onTime: number;
+  late: number;
+  overdue: number;
+  running: number;
+}
+
+/**
+ * 按时率. Each order keeps one clock of each kind (a clock restarted by 下派, 退单 or
+ * 重办 replaces the one before). A stopped clock counts for the unit that stopped
+ * it; the stored unit is the holder after the step, which for a 转办 clock stopped by
+ * a dispatch is the receiving unit and for a 签收 clock stopped by a return is the
+ * unit returned to, so those two are taken from the step's `fromUnitId` instead.
+ * Keys: [row, clock kind], null standing for "all".
+ */
+export async function clockCounts(sql: Sql, s: ReportScope, now: Date): Promise<Map<string, ClockCounts>> {
+  const at = now.toISOString();
+  const rows = await sql`
+    with c as (
+      select c.kind, c.due_at, c.stopped_at, coalesce(x.unit_id, c.unit_id) as unit_id
+      from orders o
+      join order_clocks c on c.order_id = o.id
+      left join lateral (
+        select e.payload->>'fromUnitId' as unit_id from order_events e
+        where e.order_id = c.order_id and e.at = c.stopped_at
+          and ((c.kind = 'transfer' and e.action = 'dispatch') or (c.kind = 'claim' and e.action = 'return'))
+        order by e.id limit 1
+      ) x on true
+      where ${registered(sql, s)} and o.status not in ('merged', 'transferred_out')
+    ), s as (
+      select ${rowKey(sql, s.unitId)} as key, c.kind, c.due_at, c.stopped_at
+      from c join units u on u.id = c.unit_id
+      where ${inScope(sql, s.unitId)}
+    )
+    select key, kind, grouping(key) = 1 as all_units, grouping(kind) = 1 as all_kinds,
+      count(*) filter (where stopped_at < due_at)::int as on_time,
+      count(*) filter (where stopped_at >= due_at)::int as late,
+      count(*) filter (where stopped_at is null and due_at <= ${at})::int as overdue,
+      count(*) filter (where stopped_at is null and due_at > ${at})::int as running
+    from s group by grouping sets ((key, kind), (key), (kind), ())`;
+  return new Map(
+    rows.map((r) => [
+      clockKey(r.all_units ? null : r.key, r.all_kinds ? null : r.kind),
+      { onTime: r.on_time, late: r.late, overdue: r.overdue, running: r.running },
+    ]),
+  );
+}
+
+export const clockKey = (row: RowKey, kind: (typeof CLOCK_KINDS)[number] | null) => JSON.stringify([row, kind]);
+
+export type ReturnCounts = {
+  dispatchedOrders: number;
+  returns: number;
+  returnedOrders: number;
+  reopens: number;
+  reopenedOrders: number;
+  byReason: Record<(typeof RETURN_REASONS)[number], number>;
+};
+
+/**
+ * 退单与重办. A return counts for the unit that returned the order (`fromUnitId`
+ * of the step), a reopen for the unit it goes back to (the one that replied), a
+ * dispatch (派单, 改派, 下派) for the unit receiving it.
+ */
+export async function returnCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey, ReturnCounts>> {
+  const reasonColumns = RETURN_REASONS.reduce(
+    (columns, r) => sql`${columns}, count(*) filter (where action = 'return' and reason = ${r})::int as ${sql(`reason_${r}`)}`,
+    sql``,
+  );
+  const rows = await sql`
+    with ev as (
+      select e.order_id, e.action, e.payload->>'reasonCode' as reason,
+        case when e.action = 'return' then e.payload->>'fromUnitId' else e.unit_id end as unit_id
+      from orders o join order_events e on e.order_id = o.id
+      where ${registered(sql, s)} and e.action in ('dispatch', 'redispatch', 'hand_down', 'return', 'reopen')
+    ), s as (
+      select ${rowKey(sql, s.unitId)} as key, ev.order_id, ev.action, ev.reason
+      from ev join units u on u.id = ev.unit_id
+      where ${inScope(sql, s.unitId)}
+    )
+    select key, grouping(key) = 1 as total,
+      count(distinct order_id) filter (where action in ('dispatch', 'redispatch', 'hand_down'))::int as dispatched_orders,
+      count(*) filter (where action = 'return')::int as returns,
+      count(distinct order_id) filter (where action = 'return')::int as returned_orders,
+      count(*) filter (where action = 'reopen')::int as reopens,
+      count(distinct order_id) filter (where action = 'reopen')::int as reopened_orders
+      ${reasonColumns}
+    from s group by rollup (key)`;
+  return new Map(
+    rows.map((r) => [
+      r.total ? null : (r.key as string),
+      {
+        dispatchedOrders: r.dispatched_orders,
+        returns: r.returns,
+        returnedOrders: r.returned_orders,
+        reopens: r.reopens,
+        reopenedOrders: r.reopened_orders,
+        byReason: Object.fromEntries(RETURN_REASONS.map((reason) => [reason, r[`reason_${reason}`] as number])) as ReturnCounts['byReason'],
+      },
+    ]),
+  );
+}
+
+/** Digits of an area code at each level of the tree. */
+export const AREA_DIGITS = { district: 6, street: 9, community: 12 } as const;
+
+export interface TopResult {
+  total: number;
+  /** Orders with no category, or no area at the level asked. */
+  unplaced: number;
+  rows: { key: string; count: number; areaName: string | null }[];
+}
+
+/** 热点: all orders registered in the period and held in the subtree, by category or by area at a level. */
+export async function topCounts(
+  sql: Sql,
+  s: ReportScope,
+  by: { kind: 'category' } | { kind: 'area'; level: keyof typeof AREA_DIGITS },
+  limit: number,
+): Promise<TopResult> {
+  const digits = by.kind === 'area' ? AREA_DIGITS[by.level] : 0;
+  const key = by.kind === 'category' ? sql`o.category_code` : sql`case when length(o.area_code) >= ${digits} then left(o.area_code, ${digits}) end`;
+  const rows = await sql`
+    with g as (
+      select ${key} as key, count(*)::int as n
+      from orders o join units u on u.id = o.current_unit_id
+      where ${registered(sql, s)} and ${inScope(sql, s.unitId)}
+      group by 1
+    )
+    select t.total, t.unplaced, r.key, r.n, a.name as area_name
+    from (select coalesce(sum(n), 0)::int as total, coalesce(sum(n) filter (where key is null), 0)::int as unplaced from g) t
+    left join lateral (select key, n from g where key is not null order by n desc, key limit ${limit}) r on true
+    left join areas a on ${by.kind === 'area' ? sql`a.code = r.key` : sql`false`}
+    order by r.n desc, r.key`;
+  const first = rows[0]!;
+  return {
+    total: first.total,
+    unplaced: first.unplaced,
+    rows: rows.filter((r) => r.key !== null).map((r) => ({ key: r.key as string, count: r.n as number, areaName: (r.area_name as string | null) ?? null })),
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * 报表: 三率, on-time rates per clock, returns and reopens, top categories and
+ * areas, for a unit's subtree and a period of days in Beijing time; JSON or CSV.
+ * The definitions are in reports.schema.ts, where /docs shows them.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  clockCounts,
+  clockKey,
+  rateCounts,
+  reportUnits,
+  returnCounts,
+  topCounts,
+  type ReportScope,
+  type ReturnCounts,
+  type RowKey,
+} from '../../db/queries/reports.ts';
+import { isCityWide, type Viewer } from '../core/access.ts';
+import { CLOCK_KINDS, type ClockKind } from '../core/deadlines.ts';
+import { RETURN_REASONS } from '../core/lifecycle.ts';
+import { AppError } from '../errors.ts';
+import { CLOCK_COLUMN_LABELS, csvColumns, MAX_DAYS, schemas, toCsv, type Column, type Scope } from './reports.schema.ts';
+
+const DAY_MS = 86_400_000;
+/** China has kept one offset all year since 1991: a Beijing day is a fixed UTC span. */
+const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
+
+export function period(from: string, to: string): { start: Date; end: Date } {
+  const start = dayStart(from);
+  const last = dayStart(to);
+  if (last < start) throw new AppError(400, 'VALIDATION_FAILED', `截止日 to（${to}）早于起始日 from（${from}）`, { field: 'to' });
+  const days = Math.round((last.getTime() - start.getTime()) / DAY_MS) + 1;
+  if (days > MAX_DAYS) throw new AppError(400, 'VALIDATION_FAILED', `统计期间为 ${days} 天，最长 ${MAX_DAYS} 天，请分段查询`, { field: 'to' });
+  return { start, end: new Date(last.getTime() + DAY_MS) };
+}
+
+/** CSV only when the client prefers it to JSON by its q-values; JSON wins ties and wildcards. */
+function prefersCsv(accept: string | undefined): boolean {
+  let csv = 0;
+  let json = 0;
+  for (const part of (accept ?? '').toLowerCase().split(',')) {
+    const [type, ...params] = part.split(';').map((p) => p.trim());
+    const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? 1);
+    if (type === 'text/csv') csv = Math.max(csv, q);
+    if (type === 'application/json') json = Math.max(json, q);
+  }
+  return csv > json;
+}
+
+/** RFC 5987 for filename*: encodeURIComponent leaves ' ( ) * as they are. */
+const extValue = (name: string) => encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+
+interface Query {
+  from: string;
+  to: string;
+  unit?: string;
+  format?: 'json' | 'csv';
+}
+
+const TITLES = { rates: '三率报表', onTime: '按时率报表', returns: '退单重办报表', top: '热点排名' } as const;
+
+const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /** The unit asked for, if the viewer may see it: one's own subtree, or the whole city for the hotline's desk. */
+  async function scopeOf(viewer: Viewer, q: Query) {
+    const days = period(q.from, q.to); // the input first, before anything is looked up
+    const unitId = q.unit ?? viewer.unitId;
+    const [found] = await app.sql<{ id: string; name: string; ancestors: string[] }[]>`select id, name, ancestors from units where id = ${unitId}`;
+    if (!found || !(isCityWide(viewer) || found.ancestors.includes(viewer.unitId))) {
+      throw new AppError(404, 'UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
+    }
+    const unit = { id: found.id, name: found.name };
+    const scope: ReportScope = { unitId, ...days };
+    return { unit, scope, head: { unit, from: q.from, to: q.to, at: app.clock.now().toISOString() } };
+  }
+
+  /** The rows of a subtree report: the unit itself, each child, then the total. */
+  async function unitRows(unit: { id: string; name: string }) {
+    const children = await reportUnits(app.sql, unit.id);
+    return [
+      { key: unit.id as RowKey, unitId: unit.id, unitName: unit.name, scope: 'self' as Scope },
+      ...children.map((c) => ({ key: c.id as RowKey, unitId: c.id, unitName: c.name, scope: 'child' as Scope })),
+      { key: null as RowKey, unitId: unit.id, unitName: unit.name, scope: 'total' as Scope },
+    ];
+  }
+
+  function answer<R, B extends { unit: { id: string; name: string }; from: string; to: string; rows: R[] }>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    report: keyof typeof TITLES,
+    body: B,
+    columns: Column<R>[],
+  ) {
+    const q = request.query as Query;
+    const wantsCsv = q.format ? q.format === 'csv' : prefersCsv(request.headers.accept);
+    if (!wantsCsv) return reply.type('application/json; charset=utf-8').send(body);
+    const ascii = `${report}_${body.unit.id.replace(/[^A-Za-z0-9_.-]/g, '_')}_${body.from}_${body.to}.csv`;
+    const named = `${TITLES[report]}_${body.unit.name}_${body.from}至${body.to}.csv`;
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${extValue(named)}`)
+      .send(toCsv(columns, body.rows));
+  }
+
+  app.get('/rates', { preHandler: app.requireUser(), schema: schemas.rates }, async (request, reply) => {
+    const { unit, scope, head } = await scopeOf(request.viewer!, request.query);
+    const counts = await rateCounts(app.sql, scope);
+    const rows = (await unitRows(unit)).map(({ key, ...u }) => {
+      const c = counts.get(key) ?? { received: 0, responded: 0, resolved: 0, rated: 0, satisfied: 0 };
+      return {
+        ...u,
+        ...c,
+        responseRate: ratio(c.responded, c.received),
+        resolutionRate: ratio(c.resolved, c.received),
+        satisfactionRate: ratio(c.satisfied, c.rated),
+      };
+    });
+    return answer(request, reply, 'rates', { ...head, rows }, csvColumns.rates);
+  });
+
+  app.get('/on-time', { preHandler: app.requireUser(), schema: schemas.onTime }, async (request, reply) => {
+    const { unit, scope, head } = await scopeOf(request.viewer!, request.query);
+    const counts = await clockCounts(app.sql, scope, app.clock.now());
+    const rows = (await unitRows(unit)).flatMap(({ key, ...u }) =>
+      [...CLOCK_KINDS, null].map((kind) => {
+        const c = counts.get(clockKey(key, kind)) ?? { onTime: 0, late: 0, overdue: 0, running: 0 };
+        const clock: ClockKind | 'all' = kind ?? 'all';
+        return { ...u, clock, clockLabel: CLOCK_COLUMN_LABELS[clock], ...c, onTimeRate: ratio(c.onTime, c.onTime + c.late + c.overdue) };
+      }),
+    );
+    return answer(request, reply, 'onTime', { ...head, rows }, csvColumns.onTime);
+  });
+
+  app.get('/returns', { preHandler: app.requireUser(), schema: schemas.returns }, async (request, reply) => {
+    const { unit, scope, head } = await scopeOf(request.viewer!, request.query);
+    const counts = await returnCounts(app.sql, scope);
+    const none: ReturnCounts = {
+      dispatchedOrders: 0,
+      returns: 0,
+      returnedOrders: 0,
+      reopens: 0,
+      reopenedOrders: 0,
+      byReason: Object.fromEntries(RETURN_REASONS.map((r) => [r, 0])) as ReturnCounts['byReason'],
+    };
+    const rows = (await unitRows(unit)).map(({ key, ...u }) => {
+      const { byReason, ...c } = counts.get(key) ?? none;
+      return {
+        ...u,
+        ...c,
+        returnRate: ratio(c.returnedOrders, c.dispatchedOrders),
+        reopenRate: ratio(c.reopenedOrders, c.dispatchedOrders),
+        returnsByReason: byReason,
+      };
+    });
+    return answer(request, reply, 'returns', { ...head, rows }, csvColumns.returns);
+  });
+
+  app.get('/top', { preHandler: app.requireUser(), schema: schemas.top }, async (request, reply) => {
+    const q = request.query;
+    const { scope, head } = await scopeOf(request.viewer!, q);
+    if (q.level && q.by !== 'area') throw new AppError(400, 'VALIDATION_FAILED', 'level 只用于 by=area', { field: 'level' });
+    const level = q.by === 'area' ? (q.level ?? 'street') : null;
+    const result = await topCounts(app.sql, scope, level ? { kind: 'area', level } : { kind: 'category' }, q.limit);
+    const categories = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
+    const rows = result.rows.map((r, i) => ({
+      rank: i + 1,
+      code: r.key,
+      name: (level ? r.areaName : categories.get(r.key)) ?? r.key,
+      count: r.count,
+      share: ratio(r.count, result.total) ?? 0,
+    }));
+    return answer(request, reply, 'top', { ...head, by: q.by, level, total: result.total, unplaced: result.unplaced, rows }, csvColumns.top);
+  });
+};
+
+export default reportRoutes;
