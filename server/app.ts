@@ -73,9 +73,18 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
 
   await app.register(errorsPlugin);
   // Security headers on every answer; no CORS plugin, so other origins' browsers are refused by default.
+  // upgrade-insecure-requests is off: on a plain-http desk network (HOST=0.0.0.0) it
+  // would send the pages' own scripts and socket to https:// that is not there; the
+  // pages use only same-origin relative URLs, so under https it adds nothing.
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], scriptSrc: ["'self'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
     },
   });
   await app.register(clockPlugin, { clock: opts.clock });

@@ -137,6 +137,38 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * What a live page shows, re-fetched: `now()` at once, `soon()` after a short calm
+ * (a burst of live events makes one fetch). An answer that arrives after a later
+ * fetch has started is dropped, so an old view never overwrites a newer one.
+ * <html data-loading> is set while a fetch is due or running.
+ */
+export function refresher(fetchAll, show, delayMs = 200) {
+  let seq = 0;
+  let timer = null;
+  const root = document.documentElement;
+  async function now() {
+    clearTimeout(timer);
+    timer = null;
+    const mine = ++seq;
+    root.dataset.loading = '';
+    try {
+      const data = await fetchAll();
+      if (mine === seq) show(data);
+    } catch (err) {
+      if (mine === seq) sayError(err);
+    } finally {
+      if (mine === seq && !timer) delete root.dataset.loading;
+    }
+  }
+  function soon() {
+    root.dataset.loading = '';
+    clearTimeout(timer);
+    timer = setTimeout(now, delayMs);
+  }
+  return { now, soon };
+}
+
 export function debounce(fn, ms) {
   let timer;
   return (...args) => {

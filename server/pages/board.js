@@ -2,7 +2,7 @@
 // the running clocks on time / at risk / overdue, then the orders themselves in
 // three lists, each under its worst clock. 催办 and 督办 on the late ones. Every
 // live event for the unit re-fetches the board (debounced): simple and always right.
-import { act, api, debounce, formatTime, h, requireLogin, say, sayError, STANDING_LABELS, topBar } from './app.js';
+import { act, api, formatTime, h, refresher, requireLogin, say, sayError, STANDING_LABELS, topBar } from './app.js';
 import { connectLive } from './live.js';
 import { byOrder, clockChips, CLASS_OF, worst } from './orders-view.js';
 
@@ -19,19 +19,16 @@ const KINDS = [
 const STANDINGS = ['onTime', 'atRisk', 'overdue'];
 const LIST_OF = { overdue: 'overdue', atRisk: 'at-risk', onTime: 'on-time' };
 
-async function load() {
-  try {
-    const u = encodeURIComponent(unitId);
-    const [board, clocks] = await Promise.all([api(`/api/sla/board?unit=${u}`), api(`/api/sla/clocks?unit=${u}&limit=500`)]);
+const u = encodeURIComponent(unitId);
+const { now: load, soon: reload } = refresher(
+  () => Promise.all([api(`/api/sla/board?unit=${u}`), api(`/api/sla/clocks?unit=${u}&limit=500`)]),
+  ([board, clocks]) => {
     document.getElementById('unit-name').textContent = board.unit.name;
     document.getElementById('board-at').textContent = `统计时间 ${formatTime(board.at)}`;
     renderTable(board.rows);
     renderLists(byOrder(clocks.items));
-  } catch (err) {
-    sayError(err);
-  }
-}
-const reload = debounce(load, 200);
+  },
+);
 
 function renderTable(rows) {
   const head = h(

@@ -1,7 +1,7 @@
 // 承办工作台: the orders my unit holds, with their clocks; claim (签收), hand down
 // (下派), return (退单, with a coded reason), reply (回复). New orders appear through
 // the live feed: any event for my unit re-fetches the list (debounced).
-import { act, api, debounce, h, requireLogin, RETURN_REASONS, say, sayError, topBar } from './app.js';
+import { act, api, h, refresher, requireLogin, RETURN_REASONS, say, sayError, topBar } from './app.js';
 import { connectLive } from './live.js';
 import { byOrder, clockChips, CLASS_OF, orderHead, worst } from './orders-view.js';
 
@@ -15,19 +15,15 @@ let children = [];
 let open = null;
 let shown = { orders: [], clocks: new Map() };
 
-async function load() {
-  try {
-    const statuses = ['dispatched', 'reopened', 'claimed', 'returned'].map((s) => `status=${s}`).join('&');
-    const [orders, clocks] = await Promise.all([
+const statuses = ['dispatched', 'reopened', 'claimed', 'returned'].map((s) => `status=${s}`).join('&');
+const { now: load, soon: reload } = refresher(
+  () =>
+    Promise.all([
       api(`/api/orders?unit=${encodeURIComponent(unitId)}&${statuses}&limit=200`),
       api(`/api/sla/clocks?unit=${encodeURIComponent(unitId)}&limit=500`),
-    ]);
-    render(orders.items, byOrder(clocks.items));
-  } catch (err) {
-    sayError(err);
-  }
-}
-const reload = debounce(load, 200);
+    ]),
+  ([orders, clocks]) => render(orders.items, byOrder(clocks.items)),
+);
 
 function render(orders, clocks) {
   shown = { orders, clocks };

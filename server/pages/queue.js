@@ -1,7 +1,7 @@
 // 派单队列: orders waiting at the hotline centre (registered, accepted, or returned
 // all the way up). For the selected one: the classification's suggestion and
 // candidate places, similar open orders to merge into, and transfer out.
-import { act, api, debounce, h, requireLogin, say, sayError, topBar, TRANSFER_TARGETS } from './app.js';
+import { act, api, h, refresher, requireLogin, say, sayError, topBar, TRANSFER_TARGETS } from './app.js';
 import { connectLive } from './live.js';
 import { orderHead } from './orders-view.js';
 
@@ -11,9 +11,9 @@ const queue = document.getElementById('queue');
 const detail = document.getElementById('detail');
 let selected = null;
 
-async function load() {
-  try {
-    const page = await api('/api/orders?unit=hotline&status=received&status=accepted&status=returned&limit=200');
+const { now: load, soon: reload } = refresher(
+  () => api('/api/orders?unit=hotline&status=received&status=accepted&status=returned&limit=200'),
+  (page) => {
     // Oldest first: the queue is worked in the order complaints came in.
     const items = page.items.reverse();
     queue.replaceChildren(...(items.length ? items.map(row) : [h('li', { class: 'empty' }, '队列为空')]));
@@ -21,11 +21,8 @@ async function load() {
       selected = null;
       detail.replaceChildren(h('p', { class: 'empty' }, '选择左侧工单查看分类建议、疑似重复件并派单。'));
     }
-  } catch (err) {
-    sayError(err);
-  }
-}
-const reload = debounce(load, 200);
+  },
+);
 
 function row(o) {
   const li = h('li', { 'data-order-id': o.id, 'data-order-number': o.number, class: o.id === selected ? 'selected' : undefined }, ...orderHead(o));
