@@ -25,7 +25,7 @@ import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import orderRoutes from './routes/orders.ts';
 import pageRoutes from './routes/pages.ts';
-import { validatorCompiler } from './validation.ts';
+import { strictJson, validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
   /** A pool owned by the caller (tests, main) or a URL for the app to open and close. */
@@ -67,6 +67,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   // The API speaks JSON; text bodies get 415 rather than a confusing schema error.
   app.removeContentTypeParser('text/plain');
+  strictJson(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.ts';
 
@@ -33,7 +33,8 @@ function fieldOf(err: FastifyError): string | undefined {
   return [path, missing ?? extra].filter(Boolean).join('.') || undefined;
 }
 
-function toBody(err: FastifyError & { code?: string }, requestId: string): ErrorBody {
+function toBody(err: FastifyError & { code?: string }, request: FastifyRequest): ErrorBody {
+  const requestId = request.id;
   if (err instanceof AppError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
     return { statusCode: err.statusCode, code: err.code, message: err.message, field, details: err.details, requestId };
@@ -55,6 +56,12 @@ function toBody(err: FastifyError & { code?: string }, requestId: string): Error
   if (err.code === '40001' || err.code === '40P01') {
     return { statusCode: 409, code: 'CONFLICT_RETRY', message: '并发冲突，请重试', requestId };
   }
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    // The limit in force for this route (its own, or the server's), so a client knows what to send.
+    const limit = request.routeOptions.bodyLimit;
+    const message = `请求体超过 ${limit} 字节（${limit / 1024} KiB）的上限`;
+    return { statusCode: 413, code: err.code, message, details: { limit }, requestId };
+  }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own client errors (bad JSON, body too large, wrong content type) keep their code.
@@ -67,7 +74,7 @@ function toBody(err: FastifyError & { code?: string }, requestId: string): Error
 export default fp(
   async function errors(app: FastifyInstance) {
     app.setErrorHandler((err: FastifyError, request, reply) => {
-      const body = toBody(err, request.id);
+      const body = toBody(err, request);
       if (body.statusCode >= 500) request.log.error({ err }, 'request failed');
       else request.log.info({ code: body.code, field: body.field }, body.message);
       if (body.statusCode === 503) reply.header('retry-after', '5');

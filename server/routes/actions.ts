@@ -38,9 +38,9 @@ const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
           body: ActionBodies[action],
           response: { 200: Type.Object({ order: Order, event: OrderEvent }), ...errors },
         },
-        // Actions without fields may be posted with no body at all.
+        // Actions without fields may be posted with no body at all; a JSON null is a body, and the wrong type.
         preValidation: async (request) => {
-          request.body ??= {};
+          if (request.body === undefined) request.body = {};
         },
       },
       async (request) => {

@@ -36,6 +36,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   app.post(
     '/channels/web',
     {
+      // Open to anyone; 2,000 characters even if every one is \u-escaped (6 bytes each) fit with room to spare.
+      bodyLimit: 32 * 1024,
       config: { rateLimit: { max: opts.webPerMinute ?? 5, timeWindow: 60_000 } },
       schema: {
         summary: '网站提交诉求（公开）',
@@ -106,6 +108,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   app.post(
     '/track/:number/rating',
     {
+      // Open to anyone: four digits, a choice and a 500-character comment.
+      bodyLimit: 8 * 1024,
       config: { rateLimit: { max: opts.trackPerMinute ?? 30, timeWindow: 60_000 } },
       schema: {
         summary: '评价答复（好差评，公开）',

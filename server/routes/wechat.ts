@@ -5,6 +5,7 @@
  * the tracking number. WeChat retries an unanswered push three times: a retry
  * finds the order the first push made and gets the same answer.
  */
+import { isUtf8 } from 'node:buffer';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { applyAction } from '../../db/queries/actions.ts';
@@ -16,6 +17,7 @@ import {
   parseMessage,
   verifySignature,
   WechatCrypto,
+  WechatProtocolError,
   type WechatMessage,
 } from '../channels/wechat-protocol.ts';
 import { AppError } from '../errors.ts';
@@ -37,14 +39,18 @@ const Query = Type.Object({
   msg_signature: Type.Optional(Type.String({ pattern: '^[0-9a-f]{40}$' })),
 });
 
+/** WeChat's pushes are a few KiB at most; the XML parser refuses more than this as well. */
+const BODY_LIMIT = 64 * 1024;
+
 /** A location or picture sent within this time extends the citizen's last complaint. */
 const EXTEND_WINDOW_MS = 30 * 60_000;
 
 const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts) => {
   const crypto = opts.token && opts.aesKey && opts.appId ? new WechatCrypto(opts.token, opts.aesKey, opts.appId) : null;
-  // WeChat posts text/xml; the body is taken as a string and parsed by the strict parser.
-  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) =>
-    done(null, body),
+  // WeChat posts text/xml in UTF-8; the body is taken as a string and parsed by the strict parser.
+  // Bytes that are not UTF-8 make malformed XML (an encoding error is fatal), not text with U+FFFD in it.
+  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body: Buffer, done) =>
+    isUtf8(body) ? done(null, body.toString('utf8')) : done(new WechatProtocolError(400, 'XML_MALFORMED', 'malformed XML: the body is not UTF-8'), undefined),
   );
 
   function authenticate(q: { signature: string; timestamp: string; nonce: string }) {
@@ -65,6 +71,8 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
   app.post(
     '/',
     {
+      // On the route as well as the parser, so the 413 names this limit and not the server's.
+      bodyLimit: BODY_LIMIT,
       schema: {
         summary: '微信公众号消息推送',
         description: '文本、语音（识别结果）生成工单并被动回复工单编号；位置、图片补充到该用户30分钟内的工单；按 MsgId（事件按 FromUserName+CreateTime）去重。支持明文和安全模式（AES）。',
