@@ -4,13 +4,16 @@
  * be a 4xx JSON answer naming what was wrong, with no stack or path in it, and
  * the database must be exactly as it was. Reproduce a failure with FUZZ_SEED.
  */
+import { createHash } from 'node:crypto';
 import type { Response } from 'light-my-request';
 import t from 'tap';
+import { WechatCrypto } from '../server/channels/wechat-protocol.ts';
 import { INJECTIONS, LEAKS, operations, refused, rng, SEED, snapshot } from './support/hostile.ts';
 import { signIn, testApp } from './support/app.ts';
 import { baseline, variants, type Variant } from './support/variants.ts';
 
 const CTI = 'cti-secret-for-fuzzing';
+const sha1 = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex');
 
 /** Why an answer to a hostile variant is wrong, or null when it is a proper refusal. */
 function judge(v: Pick<Variant, 'field' | 'strict' | 'big'>, res: Response): string | null {
@@ -111,4 +114,75 @@ t.test(`hostile but valid text is stored as sent, once, never a 5xx (seed ${SEED
   t.ok(created > 0, `${created} orders created from hostile text`);
   t.equal(await count(), ordersBefore + created, 'one order per 201, no more and no fewer');
   t.comment(`${sent} valid hostile requests, seed ${SEED + 1}`);
+});
+
+t.test('WeChat: hostile XML, entities, encodings, sizes and signatures are refused, and nothing is stored', async (t) => {
+  const [TOKEN, APPID, AES_KEY] = ['wechat-fuzz-token', 'wx1234567890abcdef', 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'];
+  const h = await testApp(t, { wechat: { token: TOKEN, appId: APPID, aesKey: AES_KEY } });
+  const wechat = new WechatCrypto(TOKEN, AES_KEY, APPID);
+  const now = () => String(Math.floor(h.clock.now().getTime() / 1000));
+  const sign = (timestamp = now(), nonce = 'fuzz-nonce') => ({ signature: sha1([TOKEN, timestamp, nonce]), timestamp, nonce });
+  const url = (q: Record<string, string>) => `/api/channels/wechat?${new URLSearchParams(q)}`;
+  const text = (inner: string) =>
+    `<xml><ToUserName><![CDATA[gh_12345tj]]></ToUserName><FromUserName><![CDATA[oFuzz]]></FromUserName><CreateTime>1795600000</CreateTime>${inner}</xml>`;
+  const msg = (content: string) => text(`<MsgType><![CDATA[text]]></MsgType><Content>${content}</Content><MsgId>9000000000000000001</MsgId>`);
+  const laughs = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('');
+
+  const cases: { name: string; body: string | Buffer; code?: string; status?: number; type?: string; query?: Record<string, string> }[] = [
+    { name: 'billion laughs', body: `<?xml version="1.0"?><!DOCTYPE xml [${laughs}]>${msg('&lol9;')}`, code: 'XML_ENTITIES_FORBIDDEN' },
+    { name: 'quadratic blow-up', body: `<!DOCTYPE xml [<!ENTITY a "${'a'.repeat(30_000)}">]>${msg('&a;'.repeat(1000))}`, code: 'XML_ENTITIES_FORBIDDEN' },
+    { name: 'external DTD', body: `<!DOCTYPE xml SYSTEM "file:///etc/passwd">${msg('x')}`, code: 'XML_ENTITIES_FORBIDDEN' },
+    { name: 'parameter entity', body: `<!DOCTYPE xml [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>${msg('x')}`, code: 'XML_ENTITIES_FORBIDDEN' },
+    { name: 'entity used without a DTD', body: msg('&xxe;'), code: 'XML_ENTITIES_FORBIDDEN' },
+    { name: 'XInclude', body: msg('<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd"/>') },
+    { name: 'processing instruction', body: `<?xml-stylesheet href="http://evil.example/x.xsl"?>${msg('x')}` },
+    { name: 'comment', body: msg('<!-- hidden -->x') },
+    { name: 'attributes', body: `<xml a="1"><ToUserName>x</ToUserName></xml>` },
+    { name: 'unclosed', body: '<xml><ToUserName>a</xml>' },
+    { name: 'unterminated CDATA', body: msg('<![CDATA[never closed') },
+    { name: 'content after the root', body: `${msg('x')}<xml/>` },
+    { name: 'another root', body: '<html><body>x</body></html>', code: 'XML_BAD_ROOT' },
+    { name: 'nested 9,000 deep (just under the size limit)', body: text(`${'<a>'.repeat(9_000)}${'</a>'.repeat(9_000)}`) },
+    { name: 'a duplicated field', body: text('<MsgType>text</MsgType><MsgType>event</MsgType><Content>x</Content>'), code: 'XML_DUPLICATE_FIELD' },
+    { name: 'no MsgType', body: text('<Content>x</Content>'), code: 'MISSING_FIELD' },
+    { name: 'MsgId not a number', body: text("<MsgType>text</MsgType><Content>x</Content><MsgId>1' OR 1=1</MsgId>"), code: 'BAD_FIELD' },
+    { name: 'a NUL character reference', body: msg('a&#0;b') },
+    { name: 'a raw NUL', body: msg('a\u0000b') },
+    { name: 'a surrogate reference', body: msg('&#xD800;') },
+    { name: 'invalid UTF-8 bytes', body: Buffer.concat([Buffer.from(msg('路灯').slice(0, -40)), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('</Content><MsgId>1</MsgId></xml>')]), code: 'XML_MALFORMED' },
+    { name: 'empty', body: '' },
+    { name: 'over 64 KiB', body: msg('长'.repeat(30_000)), status: 413 },
+    { name: 'JSON instead of XML', body: JSON.stringify({ Content: 'x' }), type: 'application/json', status: 415, code: 'XML_REQUIRED' },
+    { name: 'text/plain', body: msg('x'), type: 'text/plain', status: 415 },
+    { name: 'no signature', body: msg('x'), query: {}, status: 400, code: 'VALIDATION_FAILED' },
+    { name: 'signed with another token', body: msg('x'), query: { ...sign(), signature: sha1(['other', now(), 'fuzz-nonce']) }, status: 401, code: 'BAD_SIGNATURE' },
+    { name: 'timestamp an hour ahead', body: msg('x'), query: sign(String(Number(now()) + 3600)), status: 401, code: 'STALE_TIMESTAMP' },
+    { name: 'timestamp a day old', body: msg('x'), query: sign(String(Number(now()) - 86_400)), status: 401, code: 'STALE_TIMESTAMP' },
+    { name: 'timestamp of 12 nines', body: msg('x'), query: sign('999999999999'), status: 401, code: 'STALE_TIMESTAMP' },
+    { name: 'safe mode without msg_signature', body: `<xml><Encrypt>${wechat.encrypt(msg('x'))}</Encrypt></xml>`, query: { ...sign(), encrypt_type: 'aes' }, status: 401 },
+  ];
+  // Safe mode: correctly signed envelopes around bad ciphertext or hostile plaintext.
+  const sealed = (name: string, encrypt: string, code: string) => {
+    const q = sign();
+    cases.push({ name, body: `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, query: { ...q, encrypt_type: 'aes', msg_signature: wechat.signature(q.timestamp, q.nonce, encrypt) }, code });
+  };
+  sealed('ciphertext that is not base64', "' OR 1=1 --", 'WECHAT_DECRYPT_FAILED');
+  sealed('ciphertext of the wrong length', Buffer.alloc(40).toString('base64'), 'WECHAT_DECRYPT_FAILED');
+  sealed('another account', new WechatCrypto(TOKEN, AES_KEY, 'wxsomeoneelse000000').encrypt(msg('x')), 'WECHAT_APPID_MISMATCH');
+  sealed('XXE inside the ciphertext', wechat.encrypt(`<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]>${msg('&x;')}`), 'XML_ENTITIES_FORBIDDEN');
+
+  const before = await snapshot(h.db.sql);
+  for (const c of cases) {
+    const res = await h.app.inject({ method: 'POST', url: url(c.query ?? sign()), payload: c.body, headers: { 'content-type': c.type ?? 'text/xml' } });
+    const why = judge({ big: c.status === 413 }, res);
+    t.equal(why, null, `${c.name}: ${why ?? res.statusCode}`);
+    if (c.status) t.equal(res.statusCode, c.status, `${c.name}: ${res.statusCode}`);
+    else t.equal(res.statusCode, 400, `${c.name}: 400`);
+    if (c.code) t.equal(res.json().code, c.code, `${c.name}: ${c.code}`);
+    if (res.statusCode === 413) t.equal(res.json().details.limit, 64 * 1024, 'the 413 names the route’s own limit');
+    t.notMatch(res.body, /root:|\/bin\/(ba)?sh|lollol/, `${c.name}: nothing expanded or read`);
+  }
+  const stale = await h.app.inject(url({ ...sign(String(Number(now()) - 86_400)), echostr: 'x' }));
+  t.equal(stale.statusCode, 401, 'URL verification with an old timestamp is refused too');
+  t.same(await snapshot(h.db.sql), before, 'nothing stored: no order, no inbound message, no event');
 });
