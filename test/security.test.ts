@@ -125,3 +125,136 @@ t.test('another district by list filter, board and report: nothing of it comes b
     }
   }
 });
+
+/** A real socket to the listening app, keeping every message (events unpacked from their frames). */
+async function socket(h: TestApp, token: string) {
+  if (!h.app.server.listening) await h.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = h.app.server.address() as { port: number };
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  t.teardown(() => ws.terminate());
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const messages: Record<string, any>[] = [];
+  const waiters: [(m: Record<string, any>) => boolean, (m: Record<string, any>) => void][] = [];
+  ws.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    for (const m of frame.type === 'events' ? frame.events : [frame]) {
+      messages.push(m);
+      for (const w of [...waiters]) if (w[0](m)) (waiters.splice(waiters.indexOf(w), 1), w[1](m));
+    }
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  // Waits on the server's answer; the timer only turns a hang into a readable failure.
+  const next = (pred: (m: Record<string, any>) => boolean) =>
+    new Promise<Record<string, any>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no such message; got ${JSON.stringify(messages.slice(-3))}`)), 10_000);
+      waiters.push([pred, (m) => (clearTimeout(timer), resolve(m))]);
+    });
+  const send = (m: object) => ws.send(JSON.stringify(m));
+  send({ type: 'auth', token });
+  return { ws, messages, closed, next, send };
+}
+
+t.test('over the WebSocket: another district’s unit or order yields nothing, not even from the replay', async (t) => {
+  const h = await testApp(t, { sessionTtlMs: TTL });
+  const { desk, order, supervisor } = await twoDistricts(h);
+  const s = await socket(h, supervisor.token);
+  await s.next((m) => m.type === 'ready');
+  for (const sub of [{ topic: 'unit', unit: '120102', lastEventId: 0 }, { topic: 'unit', unit: HEDONG_STREET }, { topic: 'queue' }, { topic: 'unit', unit: "' OR 1=1 --" }]) {
+    s.send({ type: 'subscribe', ...sub });
+    t.equal((await s.next((m) => m.type === 'error' || m.type === 'subscribed')).type, 'error', `subscribe ${JSON.stringify(sub)} refused`);
+  }
+  // An order topic names an id only; replay and live events still pass the subtree rule.
+  s.send({ type: 'subscribe', topic: 'order', orderId: order.id, lastEventId: 0 });
+  t.equal((await s.next((m) => m.type === 'subscribed')).lastEventId, 0, 'the replay from 0 delivered none of its events');
+  s.send({ type: 'subscribe', topic: 'unit', unit: HEXI });
+  await s.next((m) => m.type === 'subscribed' && m.topic.unit === HEXI);
+  await desk.post(`/api/orders/${order.id}/actions/urge`);
+  // Events leave in order: once Hexi's own dispatch arrives, the urge above would have come first.
+  const own = (await desk.post('/api/orders', { channel: 'phone', content: '河西区路灯不亮', categoryCode: 'other', areaCode: '120103001' })).json();
+  await desk.post(`/api/orders/${own.id}/actions/accept`);
+  await desk.post(`/api/orders/${own.id}/actions/dispatch`, { unitId: HEXI });
+  await s.next((m) => m.action === 'dispatch' && m.order?.id === own.id);
+  t.notOk(s.messages.some((m) => m.order?.id === order.id), 'no event of the Hedong order reached Hexi');
+  t.notMatch(JSON.stringify(s.messages), order.number);
+
+  const big = await socket(h, supervisor.token);
+  await big.next((m) => m.type === 'ready');
+  big.ws.send('x'.repeat(65 * 1024));
+  t.equal(await big.closed, 1009, 'a frame over 64 KiB closes the socket (message too big)');
+
+  const nul = await socket(h, supervisor.token);
+  await nul.next((m) => m.type === 'ready');
+  nul.send({ type: 'subscribe', topic: 'unit', unit: 'a\u0000b' });
+  const answer = await Promise.race([nul.next((m) => m.type === 'error'), nul.closed]);
+  t.not(answer, 1011, 'a NUL in a unit id is an error message, not an internal error', { todo: 'server/routes/live.ts sends the id to PostgreSQL, which fails; its owner is changing live.ts' });
+
+  const revoked = await signIn(h, ['supervisor'], HEXI);
+  await revoked.post('/api/auth/logout');
+  t.equal(await (await socket(h, revoked.token)).closed, 4401, 'a revoked token is closed 4401');
+  h.clock.advance(TTL);
+  t.equal(await (await socket(h, supervisor.token)).closed, 4401, 'an expired token is closed 4401');
+});
+
+t.test('security headers on pages and API answers; CORS closed to other origins', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['operator']);
+  const pages = fs.readdirSync(PAGES_DIR).filter((f) => f.endsWith('.html'));
+  t.ok(pages.length > 0, `pages: ${pages.join(', ')}`);
+  for (const url of ['/', ...pages.map((p) => `/${p}`)]) {
+    const res = await h.app.inject(url);
+    t.equal(res.statusCode, 200, url);
+    t.match(res.headers['content-type'], /text\/html/);
+    t.match(res.headers['content-security-policy'], /default-src 'self'/, `${url}: CSP`);
+    t.match(res.headers['content-security-policy'], /script-src 'self'(;|$)/, `${url}: scripts only from the service`);
+    t.match(res.headers['content-security-policy'], /frame-ancestors 'self'/, `${url}: not framed elsewhere`);
+    t.equal(res.headers['x-content-type-options'], 'nosniff', url);
+    t.equal(res.headers['x-powered-by'], undefined, `${url}: no X-Powered-By`);
+  }
+  for (const res of [await desk.get('/api/orders'), await h.app.inject('/api/orders'), await h.app.inject('/nowhere'), await h.app.inject('/app.js')]) {
+    const what = `${res.statusCode} ${res.headers['content-type']}`;
+    t.equal(res.headers['x-content-type-options'], 'nosniff', what);
+    t.equal(res.headers['x-powered-by'], undefined, what);
+    t.ok(res.headers['content-security-policy'], `${what}: CSP`);
+  }
+  const evil = { origin: 'https://evil.example' };
+  for (const [method, url, headers] of [
+    ['OPTIONS', '/api/orders', { ...evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' }],
+    ['OPTIONS', '/api/auth/login', { ...evil, 'access-control-request-method': 'POST' }],
+    ['GET', '/api/orders', { ...evil, ...desk.headers }],
+    ['POST', '/api/auth/login', { ...evil, 'content-type': 'application/json' }],
+    ['GET', '/', evil],
+  ] as const) {
+    const res = await h.app.inject({ method, url, headers, ...(method === 'POST' ? { payload: '{}' } : {}) });
+    t.equal(res.headers['access-control-allow-origin'], undefined, `${method} ${url}: no Access-Control-Allow-Origin`);
+    t.equal(res.headers['access-control-allow-credentials'], undefined, `${method} ${url}: no credentials`);
+    if (method === 'OPTIONS') t.ok(res.statusCode >= 400, `${method} ${url}: preflight refused (${res.statusCode})`);
+  }
+});
+
+t.test('body limits are explicit: one byte over answers 413 naming the limit, at the limit it is read', async (t) => {
+  const h = await testApp(t, { ctiSecret: 'cti', wechat: { token: 'tok' } });
+  const desk = await signIn(h, ['operator']);
+  const limits: [string, number, Record<string, string>][] = [
+    ['/api/auth/login', 4 * 1024, {}],
+    ['/api/channels/web', 32 * 1024, { 'idempotency-key': 'limit-test-1' }],
+    ['/api/track/12345-20261124-000001/rating', 8 * 1024, {}],
+    ['/api/orders', 128 * 1024, desk.headers],
+    ['/api/orders/1/actions/reply', 128 * 1024, desk.headers],
+    ['/api/classify', 128 * 1024, desk.headers],
+    ['/api/channels/phone/calls', 128 * 1024, { 'x-cti-secret': 'cti' }],
+  ];
+  const before = await snapshot(h.db.sql);
+  for (const [url, limit, headers] of limits) {
+    // A JSON object of exactly `bytes` bytes: valid JSON, but no route takes a field called "pad".
+    const body = (bytes: number) => `{"pad":"${'x'.repeat(bytes - 10)}"}`;
+    const at = await h.app.inject({ method: 'POST', url, payload: body(limit), headers: { ...headers, 'content-type': 'application/json' } });
+    t.equal(at.statusCode, 400, `${url}: ${limit} bytes are read (and refused for what they say)`);
+    const over = await h.app.inject({ method: 'POST', url, payload: body(limit + 1), headers: { ...headers, 'content-type': 'application/json' } });
+    t.equal(over.statusCode, 413, `${url}: ${limit + 1} bytes are too many`);
+    t.same([over.json().code, over.json().details?.limit], ['FST_ERR_CTP_BODY_TOO_LARGE', limit]);
+    t.match(over.json().message, String(limit), `${url}: the message names ${limit}`);
+  }
+  const xml = await h.app.inject({ method: 'POST', url: '/api/channels/wechat?signature=' + 'a'.repeat(40) + '&timestamp=1&nonce=n', payload: `<xml>${'x'.repeat(64 * 1024)}</xml>`, headers: { 'content-type': 'text/xml' } });
+  t.same([xml.statusCode, xml.json().details?.limit], [413, 64 * 1024], 'WeChat pushes: 64 KiB');
+  t.same(await snapshot(h.db.sql), before, 'nothing written');
+});
