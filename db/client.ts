@@ -27,6 +27,9 @@ export function connect(url: string, opts: ConnectOptions = {}): DbHandle {
     max: opts.max ?? 20,
     connect_timeout: opts.connectTimeout ?? 5,
     idle_timeout: 60,
+    // The driver's own backoff grows to 20 s between connection attempts, and a
+    // request waits it out: while the database is away, answer 503 within a second.
+    backoff: (retries: number) => Math.min(0.05 * retries, 0.5),
     onnotice: () => {},
     connection: { application_name: 'hotline-12345', TimeZone: 'UTC' },
   });

@@ -97,6 +97,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(docsPlugin);
 
   await app.register(livePlugin);
+  // Runs before @fastify/websocket's own preClose, which closes without a code:
+  // clients should learn the server is going away (1001) and reconnect elsewhere.
+  app.addHook('preClose', async () => {
+    for (const client of app.websocketServer?.clients ?? []) client.close(1001, 'server shutting down');
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthRoutes);
   await app.register(liveRoutes, opts.live ?? {});

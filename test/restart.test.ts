@@ -2,41 +2,16 @@
  * The service as an operator runs it: `npm start` with no DATABASE_URL starts an
  * embedded PostgreSQL whose data survives a stop, a restart, and even a SIGKILL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { freePort, root } from './support/cluster.ts';
+import { startService as startChild } from './support/service.ts';
 
-interface Service {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-async function startService(env: Record<string, string>): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env, DATABASE_URL: '', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${env.PORT}`;
-  // Poll the health endpoint: the service is up when it answers, not after a fixed wait.
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`service exited early:\n${out}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return { child, base, exited, output: () => out };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`service did not come up:\n${out}`);
-}
+/** With no DATABASE_URL: the embedded PostgreSQL. */
+const startService = (env: Record<string, string>) => startChild({ ...env, DATABASE_URL: '' });
 
 t.test('orders survive stop, restart and a killed process', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-restart-'));

@@ -11,9 +11,16 @@ interface ErrorBody {
   requestId: string;
 }
 
+/** The error itself or what it wraps: drizzle wraps the driver's error in `cause`. */
+function codeOf(err: { code?: unknown; cause?: unknown }): string {
+  if (typeof err.code === 'string') return err.code;
+  const cause = err.cause as { code?: unknown } | undefined;
+  return cause && typeof cause.code === 'string' ? cause.code : '';
+}
+
 /** PostgreSQL SQLSTATE classes and driver codes that mean "the database is away". */
-function isDatabaseUnavailable(err: { code?: unknown }): boolean {
-  const code = typeof err.code === 'string' ? err.code : '';
+function isDatabaseUnavailable(err: { code?: unknown; cause?: unknown }): boolean {
+  const code = codeOf(err);
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'EPIPE'].includes(code) ||
     code.startsWith('08') || // connection exception
@@ -53,7 +60,7 @@ function toBody(err: FastifyError & { code?: string }, request: FastifyRequest):
   if (isDatabaseUnavailable(err)) {
     return { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: '数据库暂不可用，请稍后重试', requestId };
   }
-  if (err.code === '40001' || err.code === '40P01') {
+  if (codeOf(err) === '40001' || codeOf(err) === '40P01') {
     return { statusCode: 409, code: 'CONFLICT_RETRY', message: '并发冲突，请重试', requestId };
   }
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

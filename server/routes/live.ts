@@ -172,6 +172,8 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     if (msg.topic === 'queue') return isCityWide(viewer) ? { topic: 'queue' } : '派单队列仅限热线中心';
     if (msg.topic === 'order' && Number.isInteger(msg.orderId)) return { topic: 'order', orderId: msg.orderId as number };
     if (msg.topic === 'unit' && typeof msg.unit === 'string') {
+      // PostgreSQL text cannot hold NUL; no unit id is longer than 64.
+      if (msg.unit.length > 64 || msg.unit.includes('\u0000')) return `单位 ${JSON.stringify(msg.unit.slice(0, 64))} 不存在或不在辖区内`;
       const [unit] = await app.sql`select ancestors from units where id = ${msg.unit}`;
       if (!unit || !(isCityWide(viewer) || (unit.ancestors as string[]).includes(viewer.unitId))) return `单位 ${msg.unit} 不存在或不在辖区内`;
       return { topic: 'unit', unit: msg.unit };
