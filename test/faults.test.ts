@@ -2,6 +2,7 @@
  * Nothing lost, nothing doubled: the service killed under load, shut down with
  * requests in flight, and its database restarted under load.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +11,10 @@ import t, { type Test } from 'tap';
 import { WebSocket } from 'ws';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { testDatabase } from './support/app.ts';
-import { freePort } from './support/cluster.ts';
+import { loadChineseDays } from '../server/core/calendar.ts';
+import { sweepDueClocks } from '../server/jobs/sweeper.ts';
+import { loadRules } from '../server/rules/load.ts';
+import { freePort, root } from './support/cluster.ts';
 import { bearer, startService } from './support/service.ts';
 
 const PASSWORD = 'faults-admin-secret';
@@ -183,4 +187,49 @@ t.test('PostgreSQL restarts under load: fast 503s with Retry-After, /readyz says
   t.same(again.map((o) => o.status), Array(8).fill(201), 'the refused requests succeed when retried');
   const answered = [...before.acked(), ...again.filter((o) => o.status === 201)];
   await checkExactlyOnce(t, pg.url, [...before.outcomes, ...again].map((o) => o.key), answered);
+});
+
+t.test('two sweepers, one killed mid-sweep: every escalation step still happens exactly once', async (t) => {
+  const db = await testDatabase(t);
+  const now = new Date('2026-11-24T06:00:00Z');
+  const due = 6000;
+  // Dispatched orders across Tianjin's communities, each with a claim clock at its first warning.
+  await db.sql`
+    insert into orders (number, channel, content, current_unit_id, unit_path, status, created_at, updated_at, dispatch_count)
+    select '12345-20261124-' || lpad(i::text, 6, '0'), 'web', '故障测试诉求 ' || i,
+      c.ids[1 + i % cardinality(c.ids)], array['hotline', c.ids[1 + i % cardinality(c.ids)]], 'dispatched', ${now.toISOString()}, ${now.toISOString()}, 1
+    from generate_series(1, ${due}) as i, (select array_agg(id order by id) as ids from units where level = 'community') as c`;
+  await db.sql`
+    insert into order_clocks (order_id, kind, unit_id, urgency_class, basis, started_at, due_at, fired_stage, next_at)
+    select id, 'claim', current_unit_id, 'danger', 'natural', ${new Date(now.getTime() - 10 * 60_000).toISOString()}::timestamptz,
+      ${new Date(now.getTime() + 5 * 60_000).toISOString()}::timestamptz, -1, ${new Date(now.getTime() - 60_000).toISOString()}::timestamptz
+    from orders`;
+
+  const sweeper = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sweep-child.ts', db.url, now.toISOString(), '200'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
+    return { child, exited, output: () => out };
+  };
+  const a = sweeper();
+  const b = sweeper();
+  t.teardown(() => (a.child.kill('SIGKILL'), b.child.kill('SIGKILL')));
+  const fired = async () => Number((await db.sql`select count(*) as n from order_events where actor = 'system:sweeper'`)[0]!.n);
+  await until('the sweepers at work', async () => a.output().includes('started') && (await fired()) > 0);
+  a.child.kill('SIGKILL');
+  t.equal(await a.exited, null, 'sweeper A was killed');
+  t.equal(await b.exited, 0, 'sweeper B finished');
+  const byB = JSON.parse(b.output().split('\n').find((l) => l.startsWith('{'))!) as { clocks: number };
+  t.ok(byB.clocks < due, `the work was shared: B swept ${byB.clocks} of ${due}`);
+  // What A held when it died was rolled back; the next sweep (any instance) does it.
+  await sweepDueClocks(db.sql, { policy: loadRules().deadlines, calendar: loadChineseDays() }, now);
+
+  const [counts] = await db.sql`
+    select count(*) as events, count(distinct (order_id, action)) as distinct_steps,
+      (select count(*) from order_clocks where next_at <= ${now.toISOString()}) as still_due
+    from order_events where actor = 'system:sweeper'`;
+  t.equal(Number(counts!.events), due, 'one step per due clock');
+  t.equal(Number(counts!.distinct_steps), due, 'none of them twice');
+  t.equal(Number(counts!.still_due), 0, 'and no clock is left due');
 });
