@@ -8,6 +8,7 @@ import { benchDatabase, machine } from './bench/env.ts';
 import { benchClassifyTree } from './bench/classify.ts';
 import { benchFanout } from './bench/fanout.ts';
 import { benchIntake } from './bench/intake.ts';
+import { benchMixed } from './bench/mixed.ts';
 import { benchSweep } from './bench/sweep.ts';
 import { root } from '../test/support/cluster.ts';
 
@@ -18,10 +19,12 @@ const db = await benchDatabase();
 try {
   const intake = await benchIntake(db.url, orders);
   const fanout = await benchFanout(db.url, 1000, 1000, 10);
+  // BENCH_MIXED_SECONDS sets its window (default 30 s); signing in its 600 users comes on top.
+  const mixed = await benchMixed(db.url);
   const trees = [await benchClassifyTree(db.url, '12')];
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
   const sweeps = [await benchSweep(db.adminUrl, 10_000), await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000))];
-  const report = { at: new Date().toISOString(), machine: machine(), intake, fanout, classification: trees, sweep: sweeps };
+  const report = { at: new Date().toISOString(), machine: machine(), intake, fanout, mixed, classification: trees, sweep: sweeps };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
 
@@ -40,6 +43,22 @@ try {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   console.log(
     `| ${f(fanout.clients)} board clients on 16 districts, ${f(fanout.eventsPerSecond)} events/s for ${f(fanout.seconds)} s | ${f(fanout.events)} | ${f(fanout.deliveries)} | ${f(fanout.p50Ms, 1)} ms | ${f(fanout.p99Ms, 1)} ms | ${f(fanout.maxMs, 1)} ms | ${f(fanout.serverCpuCores, 2)} cores | ${f(fanout.clientCpuCores, 2)} cores |`,
+  );
+  console.log(
+    `\n| busy evening: ${mixed.operators} operators, ${mixed.handlers} handlers, ${mixed.supervisors} boards, ${f(mixed.seconds)} s | requests | rate | p50 | p99 | non-2xx |`,
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const r of mixed.requests) {
+    const refused = r.kind === 'claim' ? `${r.non2xx} (+ ${mixed.claimRaces} lost races, 409)` : `${r.non2xx}`;
+    console.log(`| ${r.kind} | ${f(r.count)} | ${f(r.perSecond, 1)} /s | ${f(r.p50Ms, 1)} ms | ${f(r.p99Ms, 1)} ms | ${refused} |`);
+  }
+  console.log(
+    `| live events → boards (API answer → receipt) | ${f(mixed.events.deliveries)} deliveries | | ${f(mixed.events.p50Ms, 1)} ms | ${f(mixed.events.p99Ms, 1)} ms | max ${f(mixed.events.maxMs, 1)} ms |`,
+  );
+  const o = mixed.orders;
+  console.log(
+    `\nOrders: ${f(o.created)} created (${f(o.autoDispatched)} dispatched by the rules, ${f(o.dispatchedByHand)} by hand), ${f(o.claimed)} claimed, ${f(o.replied)} replied. ` +
+      `Service CPU ${f(mixed.serverCpuCores, 2)} cores, bench clients ${f(mixed.clientCpuCores, 2)} cores; creating and signing in the users took ${f(mixed.setupSeconds)} s before the window.`,
   );
   console.log('\n| tree | areas | load into PostgreSQL | build in memory | heap | classification | rate |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
