@@ -192,7 +192,7 @@ t.test('PostgreSQL restarts under load: fast 503s with Retry-After, /readyz says
 t.test('two sweepers, one killed mid-sweep: every escalation step still happens exactly once', async (t) => {
   const db = await testDatabase(t);
   const now = new Date('2026-11-24T06:00:00Z');
-  const due = 6000;
+  const due = 20_000;
   // Dispatched orders across Tianjin's communities, each with a claim clock at its first warning.
   await db.sql`
     insert into orders (number, channel, content, current_unit_id, unit_path, status, created_at, updated_at, dispatch_count)
@@ -206,19 +206,24 @@ t.test('two sweepers, one killed mid-sweep: every escalation step still happens 
     from orders`;
 
   const sweeper = () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sweep-child.ts', db.url, now.toISOString(), '200'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sweep-child.ts', db.url, now.toISOString(), '100'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
     return { child, exited, output: () => out };
   };
+  const fired = async () => Number((await db.sql`select count(*) as n from order_events where actor = 'system:sweeper'`)[0]!.n);
+  const stillDue = async () => Number((await db.sql`select count(*) as n from order_clocks where next_at <= ${now.toISOString()}`)[0]!.n);
   const a = sweeper();
   const b = sweeper();
   t.teardown(() => (a.child.kill('SIGKILL'), b.child.kill('SIGKILL')));
-  const fired = async () => Number((await db.sql`select count(*) as n from order_events where actor = 'system:sweeper'`)[0]!.n);
-  await until('the sweepers at work', async () => a.output().includes('started') && (await fired()) > 0);
+  await until('both sweepers connected', () => a.output().includes('started') && b.output().includes('started'));
+  a.child.stdin!.write('go\n');
+  b.child.stdin!.write('go\n');
+  await until('the sweepers at work', async () => (await fired()) >= 2000);
   a.child.kill('SIGKILL');
   t.equal(await a.exited, null, 'sweeper A was killed');
+  t.ok((await stillDue()) > 0, 'while clocks were still due');
   t.equal(await b.exited, 0, 'sweeper B finished');
   const byB = JSON.parse(b.output().split('\n').find((l) => l.startsWith('{'))!) as { clocks: number };
   t.ok(byB.clocks < due, `the work was shared: B swept ${byB.clocks} of ${due}`);
