@@ -14,11 +14,18 @@ import type { Database } from '../db/client.ts';
 import { oneTimeNotice } from './notice.ts';
 import type { Deadlines } from './plugins/deadlines.ts';
 
+export interface Intake {
+  order: OrderRow;
+  created: boolean;
+  /** The one-time notice (一次性告知) for the citizen. */
+  notice: string;
+}
+
 export async function intakeOrder(
-  deps: { sql: Sql; classifier: Classifier; deadlines: Deadlines },
+  deps: { sql: Sql; db: Database; classifier: Classifier; deadlines: Deadlines },
   body: NewOrder,
   opts: { actor: Actor; at: Date; idempotencyKey?: string | null; inbound?: unknown },
-): Promise<{ order: OrderRow; created: boolean }> {
+): Promise<Intake> {
   const { classifier } = deps;
   if (body.categoryCode && !classifier.rules.routes.has(body.categoryCode)) {
     throw new AppError(422, 'UNKNOWN_CATEGORY', `事项分类 ${body.categoryCode} 不在 rules/categories.yaml 中`, { field: 'categoryCode' });
@@ -41,7 +48,7 @@ export async function intakeOrder(
     for (const k of applyClockEffects([...clocks.values()], action, opts.at, ctx)) clocks.set(k.kind, k);
   }
   const holder = plan.state.unitPath[plan.state.unitPath.length - 1]!;
-  return createOrder(
+  const { order, created } = await createOrder(
     deps.sql,
     {
       ...body,
@@ -62,10 +69,19 @@ export async function intakeOrder(
       clocks: [...clocks.values()].map((k) => clockRow(0, k, holder, deps.deadlines)),
     },
   );
+  // A new order's clocks are the ones just written; a repeat reads what was stored.
+  const notice = created
+    ? noticeFrom(order, deps.deadlines, clocks.get('resolve')?.dueAt ?? null)
+    : await noticeFor({ db: deps.db, deadlines: deps.deadlines }, order);
+  return { order, created, notice };
+}
+
+function noticeFrom(order: OrderRow, deadlines: Deadlines, resolveDue: Date | null): string {
+  return oneTimeNotice(order, { policy: deadlines.policy, resolveDue, urgencyClass: urgencyClassOf(order) });
 }
 
 /** The one-time notice for an order, from its stored resolution clock (or the policy, before acceptance). */
-export async function noticeFor(app: { db: Database; deadlines: Deadlines }, order: OrderRow): Promise<string> {
+async function noticeFor(app: { db: Database; deadlines: Deadlines }, order: OrderRow): Promise<string> {
   const resolve = (await loadClocks(app.db, order.id)).find((c) => c.kind === 'resolve');
-  return oneTimeNotice(order, { policy: app.deadlines.policy, resolveDue: resolve?.dueAt ?? null, urgencyClass: urgencyClassOf(order) });
+  return noticeFrom(order, app.deadlines, resolve?.dueAt ?? null);
 }

@@ -97,7 +97,8 @@ export default fp(
     }
     const { unlisten } = await app.sql.listen('order_events', (payload) => {
       if (listeners.size === 0) return;
-      pending.push(Number((JSON.parse(payload) as { id: number }).id));
+      // One notification per statement: {"ids":[…]} (migration 0009).
+      for (const id of (JSON.parse(payload) as { ids: number[] }).ids) pending.push(Number(id));
       if (!draining) void drain();
     });
     app.decorate('live', {

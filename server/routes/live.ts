@@ -38,6 +38,50 @@ export interface LiveOptions {
 const REPLAY_PAGE = 1000;
 const REPLAY_MAX = 10_000;
 
+type Deliver = (e: LiveEvent) => void;
+
+/**
+ * Who listens to what. An event goes only to the clients whose topics it can match
+ * (subscribers of the units above its holder, of the order, of the queue), so a
+ * thousand boards cost per event what its few dozen recipients cost.
+ */
+class Audience {
+  private readonly byUnit = new Map<string, Set<Deliver>>();
+  private readonly byOrder = new Map<number, Set<Deliver>>();
+  private readonly queue = new Set<Deliver>();
+  private members = 0;
+
+  constructor(private readonly onFirst: () => void, private readonly onLast: () => void) {}
+
+  add(topic: Topic, d: Deliver): void {
+    if (this.members++ === 0) this.onFirst();
+    if (topic.topic === 'queue') this.queue.add(d);
+    else if (topic.topic === 'unit') setOf(this.byUnit, topic.unit).add(d);
+    else setOf(this.byOrder, topic.orderId).add(d);
+  }
+
+  remove(topic: Topic, d: Deliver): void {
+    if (topic.topic === 'queue') this.queue.delete(d);
+    else if (topic.topic === 'unit') this.byUnit.get(topic.unit)?.delete(d);
+    else this.byOrder.get(topic.orderId)?.delete(d);
+    if (--this.members === 0) this.onLast();
+  }
+
+  recipients(e: LiveEvent): Set<Deliver> {
+    const to = new Set<Deliver>();
+    for (const unit of e.ancestors) for (const d of this.byUnit.get(unit) ?? []) to.add(d);
+    for (const d of this.byOrder.get(e.order.id) ?? []) to.add(d);
+    if (e.order.currentUnitId === 'hotline' && QUEUE.has(e.order.status)) for (const d of this.queue) to.add(d);
+    return to;
+  }
+}
+
+function setOf<K>(map: Map<K, Set<Deliver>>, key: K): Set<Deliver> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+}
+
 const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
   const maxBuffered = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
   const heartbeatMs = opts.heartbeatMs ?? 15_000;
@@ -54,15 +98,23 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     }
   };
 
+  // The feed is looked up only while someone is subscribed.
+  let unsubscribe: (() => void) | null = null;
+  const audience = new Audience(
+    () => (unsubscribe = app.live.subscribe((e) => audience.recipients(e).forEach((d) => d(e)))),
+    () => unsubscribe?.(),
+  );
+  app.addHook('onClose', async () => unsubscribe?.());
+
   app.get('/ws', { websocket: true, schema: { summary: '实时工单事件（WebSocket）', tags: ['live'] } }, (socket: WebSocket) => {
     let viewer: Viewer | null = null;
     const topics: Topic[] = [];
-    let unsubscribe: (() => void) | null = null;
     let replaying = false;
     const held: LiveEvent[] = [];
     let lastSent = 0;
+    const leave = () => topics.splice(0).forEach((t) => audience.remove(t, deliver));
     const dropSlow = () => {
-      unsubscribe?.();
+      leave();
       socket.close(CLOSE.slow, 'slow consumer');
     };
     // A ping waits behind everything unsent; a client that has not answered the last
@@ -121,13 +173,14 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
         viewer = msg.type === 'auth' ? await viewerForToken(app.db, token, app.clock.now()) : null;
         if (!viewer) return socket.close(CLOSE.unauthenticated, 'bad token');
         clearTimeout(authTimer);
-        unsubscribe = app.live.subscribe(deliver);
         return socket.send(JSON.stringify({ type: 'ready', user: viewer.username }));
       }
       if (msg.type !== 'subscribe') return fail('unknown message type');
       const topic = await topicOf(msg, viewer);
       if (typeof topic === 'string') return fail(topic);
+      if (socket.readyState !== socket.OPEN) return;
       topics.push(topic);
+      audience.add(topic, deliver);
       const after = Number(msg.lastEventId);
       const complete = Number.isInteger(after) && after >= 0 ? await catchUp(after) : true;
       flush();
@@ -163,7 +216,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
       clearTimeout(authTimer);
       clearInterval(heartbeat);
       outbox = [];
-      unsubscribe?.();
+      leave();
     });
   });
 

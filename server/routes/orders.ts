@@ -6,7 +6,7 @@ import { getOrder, listOrders, recordPhoneView, similarOrders, timeline, type Or
 import { canSee, canSeePhone, isCityWide, maskPhone, type Viewer } from '../core/access.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
-import { intakeOrder, noticeFor } from '../intake.ts';
+import { intakeOrder } from '../intake.ts';
 import { CreateOrderBody, ErrorReply, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 
 /**
@@ -63,7 +63,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         Object.assign(body, { channelMessageId: callId, citizenPhone: body.citizenPhone ?? call.caller_number ?? undefined });
         inbound = { body: request.body, call };
       }
-      const { order, created } = await intakeOrder(app, body, {
+      const { order, created, notice } = await intakeOrder(app, body, {
         actor: { id: `user:${request.viewer!.userId}` },
         at: app.clock.now(),
         idempotencyKey: request.headers['idempotency-key'],
@@ -71,7 +71,6 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       if (callId) await app.sql`update calls set order_id = ${order.id} where call_id = ${callId} and order_id is null`;
       // The operator on the call has the number already; the response does not repeat it.
-      const notice = await noticeFor(app, order);
       return reply.status(created ? 201 : 200).header('location', `/api/orders/${order.id}`).send({ ...present(order), notice });
     },
   );

@@ -9,7 +9,7 @@ import { applyAction } from '../../db/queries/actions.ts';
 import { findOrder, timeline } from '../../db/queries/orders.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
-import { intakeOrder, noticeFor } from '../intake.ts';
+import { intakeOrder } from '../intake.ts';
 import { ErrorReply, IdempotencyHeaders, OrderRef } from './orders.schema.ts';
 import { Rating, TrackQuery, Tracking, WebReceipt, WebSubmission } from './public.schema.ts';
 
@@ -50,7 +50,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async (request, reply) => {
       const b = request.body;
-      const { order, created } = await intakeOrder(
+      const { order, created, notice } = await intakeOrder(
         app,
         { channel: 'web', citizenName: b.name ?? null, citizenPhone: b.phone, content: b.content, locationText: b.location ?? null },
         { actor: { id: 'citizen:web' }, at: app.clock.now(), idempotencyKey: request.headers['idempotency-key'], inbound: { body: b, ip: request.ip } },
@@ -58,7 +58,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       return reply.status(created ? 201 : 200).send({
         number: order.number,
         status: order.status,
-        notice: await noticeFor(app, order),
+        notice,
         trackUrl: `/api/track/${order.number}`,
       });
     },

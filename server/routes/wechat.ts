@@ -21,7 +21,7 @@ import {
   type WechatMessage,
 } from '../channels/wechat-protocol.ts';
 import { AppError } from '../errors.ts';
-import { intakeOrder, noticeFor } from '../intake.ts';
+import { intakeOrder } from '../intake.ts';
 
 export interface WechatOptions {
   token?: string;
@@ -119,13 +119,13 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
       const content = m.kind === 'text' ? m.content.trim() : m.recognition!.trim();
       if (!content) return '请用文字描述您要反映的问题。';
       // Idempotent by (channel, MsgId): a retried push returns the order the first one made.
-      const { order } = await intakeOrder(
+      const { order, notice } = await intakeOrder(
         app,
         { channel: 'wechat', channelMessageId: m.msgId ?? m.dedupeKey, channelUserId: m.fromUserName, content },
         { actor: { id: `citizen:wechat:${m.fromUserName}` }, at, inbound: raw },
       );
       await log(order.id);
-      return noticeFor(app, order);
+      return notice;
     }
     if (m.kind === 'voice') return '抱歉，未能识别您的语音，请用文字描述您要反映的问题。';
     if (m.kind === 'event') {
