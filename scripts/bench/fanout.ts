@@ -4,10 +4,9 @@
  * the producer's commit to the client's receipt, both timed in this process; the
  * service runs in its own process, whose CPU time is read from /proc.
  */
-import fs from 'node:fs';
 import postgres from 'postgres';
 import { WebSocket } from 'ws';
-import { percentile, startService } from './env.ts';
+import { cpuSeconds, percentile, startService } from './env.ts';
 
 export interface FanoutResult {
   clients: number;
@@ -22,12 +21,6 @@ export interface FanoutResult {
   serverCpuCores: number;
   /** This process (the clients and the producer), for comparison. */
   clientCpuCores: number;
-}
-
-/** user + system CPU seconds of a process so far. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
 }
 
 export async function benchFanout(url: string, clients = 1000, eventsPerSecond = 1000, seconds = 10): Promise<FanoutResult> {

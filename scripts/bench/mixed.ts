@@ -6,12 +6,11 @@
  * Every request is timed here, per kind; event latency runs from the API answer
  * of the action that caused the event to its receipt by each supervisor watching.
  */
-import fs from 'node:fs';
 import { WebSocket } from 'ws';
 import { connect } from '../../db/client.ts';
 import { createUser } from '../../db/queries/users.ts';
 import type { Role } from '../../server/core/access.ts';
-import { percentile, startService } from './env.ts';
+import { cpuSeconds, percentile, startService } from './env.ts';
 
 export interface MixedKind {
   kind: string;
@@ -52,12 +51,6 @@ const COMPLAINTS = [
   (s: string) => `${s}小区门口的垃圾箱满了没人清运，苍蝇很多，请尽快处理。`,
   (s: string) => `${s}菜市场外面有人占道经营，摆摊堵住了人行道，行人只能走机动车道。`,
 ];
-
-/** user + system CPU seconds of a process so far (as in fanout.ts). */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
