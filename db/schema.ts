@@ -275,7 +275,11 @@ export const calls = pgTable(
     orderId: bigint('order_id', { mode: 'number' }).references(() => orders.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('calls_agent_idx').on(t.agentId, t.updatedAt)],
+  (t) => [
+    index('calls_agent_idx').on(t.agentId, t.updatedAt),
+    // The console's list of calls still waiting to be logged: a few rows, however many calls.
+    index('calls_open_idx').on(t.updatedAt).where(sql`${t.orderId} is null`),
+  ],
 );
 
 export const CLOCK_KIND_VALUES = ['accept', 'transfer', 'claim', 'first_reply', 'resolve'] as const;

@@ -173,7 +173,7 @@ t.test('the handler inbox shows a new order without reloading and claims it', as
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });
 
-t.test('the operator console opens a call, classifies as the text is typed and shows the one-time notice', async (t) => {
+t.test('the operator console lists the waiting call, opens it, classifies as the text is typed and shows the one-time notice', async (t) => {
   const h = await testApp(t, { ctiSecret: CTI_SECRET });
   const callId = 'fs-3f2a-77';
   for (const [event, extra] of [
@@ -188,7 +188,10 @@ t.test('the operator console opens a call, classifies as the text is typed and s
     });
     t.equal(res.statusCode, 200);
   }
-  const { page, problems } = await openAs(t, h, ['operator'], 'hotline', `/console.html?call=${callId}`);
+  const { page, problems } = await openAs(t, h, ['operator'], 'hotline', '/console.html');
+  // The call the operator just answered waits in the list; one click opens it.
+  await page.click('#waiting-calls button:has-text("13812345678")', { timeout: 2000 });
+  t.equal(new URL(page.url()).searchParams.get('call'), callId, 'the call is opened by its id');
   await page.waitForFunction(() => (document.getElementById('phone') as HTMLInputElement).value === '13812345678');
   t.equal(await page.inputValue('#content'), '我要反映一下，', 'the transcript prefills the complaint');
   await page.locator('#content').pressSequentially('河东区大王庄街道路灯不亮，晚上很黑', { delay: 20 });

@@ -105,6 +105,11 @@ t.test('call events: repeated and out of order, merged into one call the operato
 
   const op = await signIn(h, ['operator']);
   t.equal((await op.get(`/api/channels/phone/calls/${callId}`)).json().transcript, call.transcript, 'the console prefill');
+  const waiting = await op.get('/api/channels/phone/calls');
+  t.same(waiting.json().calls.map((c: { callId: string }) => c.callId), [callId], 'the console lists the call waiting to be logged');
+  t.equal((await op.get('/api/channels/phone/calls?agent=1007')).json().calls.length, 1, 'the agent who took it sees it');
+  t.same((await op.get('/api/channels/phone/calls?agent=1008')).json().calls, [], 'another agent does not');
+  t.equal((await op.get('/api/channels/phone/calls?limit=0')).statusCode, 400);
   const make = () => op.post('/api/orders', { channel: 'phone', callId, content: call.transcript });
   const [first, again] = [await make(), await make()];
   t.equal(first.statusCode, 201);
@@ -113,6 +118,7 @@ t.test('call events: repeated and out of order, merged into one call the operato
   const full = await op.get(`/api/orders/${first.json().id}?reveal=phone`);
   t.equal(full.json().citizenPhone, '13700001111', 'the caller number fills the phone');
   t.equal((await op.get(`/api/channels/phone/calls/${callId}`)).json().orderId, first.json().id);
+  t.same((await op.get('/api/channels/phone/calls')).json().calls, [], 'a logged call leaves the list');
   const noCti = await testApp(t);
   t.equal((await noCti.app.inject({ method: 'POST', url: '/api/channels/phone/calls', payload: hangup, headers: { 'x-cti-secret': 'x' } })).statusCode, 503);
 });

@@ -119,5 +119,22 @@ $('call-form').addEventListener('submit', (event) => {
   }
 });
 
+// Calls the call centre has announced and nobody has logged yet: one click opens one.
+async function listWaitingCalls() {
+  try {
+    const { calls } = await api('/api/channels/phone/calls?limit=8');
+    $('waiting-calls').replaceChildren(
+      ...calls.map((c) =>
+        h('button', { type: 'button', onclick: () => (history.replaceState(null, '', `?call=${encodeURIComponent(c.callId)}`), openCall(c.callId)) },
+          `${c.callerNumber ?? '号码未知'} · ${c.answeredAt ?? c.startedAt ? formatTime(c.answeredAt ?? c.startedAt) : '时间未知'}`),
+      ),
+    );
+  } catch {
+    // The list is a convenience; typing the call id still works.
+  }
+}
+listWaitingCalls();
+setInterval(listWaitingCalls, 10_000);
+
 const fromUrl = new URLSearchParams(location.search).get('call');
 if (fromUrl) openCall(fromUrl);

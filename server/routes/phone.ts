@@ -95,6 +95,33 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
   );
 
   app.get(
+    '/calls',
+    {
+      preHandler: app.requireUser(['operator', 'dispatcher']),
+      schema: {
+        summary: '待登记来电（近两小时内尚未登记工单的来电，最新在前）',
+        description: '话务台据此找到刚接的来电：主叫号码和语音转写已随通话事件送达。可按坐席 agent 过滤。',
+        tags: ['channels'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object(
+          { agent: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]*$' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ calls: Type.Array(Call) }), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply },
+      },
+    },
+    async (request) => {
+      const since = new Date(app.clock.now().getTime() - 2 * 3600_000).toISOString();
+      const { agent, limit = 20 } = request.query;
+      const rows = await app.sql`
+        select * from calls
+        where order_id is null and updated_at >= ${since} ${agent ? app.sql`and agent_id = ${agent}` : app.sql``}
+        order by updated_at desc limit ${limit}`;
+      return { calls: rows.map(toCall) };
+    },
+  );
+
+  app.get(
     '/calls/:callId',
     {
       preHandler: app.requireUser(['operator', 'dispatcher']),
