@@ -87,6 +87,9 @@ const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin'];
 /** Works across the whole city: the hotline centre's desk roles, or anyone placed at the hotline itself. */
 export const isCityWide = (v: Viewer) => v.roles.some((r) => CITY_WIDE.includes(r)) || v.unitId === 'hotline';
 
+/** A unit (given its ancestors, itself included) lies in the viewer's reach. */
+export const canSeeUnit = (v: Viewer, ancestors: readonly string[]) => isCityWide(v) || ancestors.includes(v.unitId);
+
 export function canSee(v: Viewer, o: OrderPlace): boolean {
   return isCityWide(v) || o.currentAncestors.includes(v.unitId) || o.assists.some((a) => a.ancestors.includes(v.unitId));
 }

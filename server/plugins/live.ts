@@ -23,9 +23,20 @@ const BATCH = 500;
 
 export type Listener = (event: LiveEvent) => void;
 
+/** What a client may watch: a unit's subtree, one order, or the dispatcher's queue. */
+export type Topic = { topic: 'unit'; unit: string } | { topic: 'order'; orderId: number } | { topic: 'queue' };
+
+/** Statuses in which an order held by the hotline centre waits in the dispatcher's queue. */
+const QUEUE_STATUSES = ['received', 'accepted', 'returned'];
+export const inQueue = (o: { currentUnitId: string; status: string }) => o.currentUnitId === 'hotline' && QUEUE_STATUSES.includes(o.status);
+
 declare module 'fastify' {
   interface FastifyInstance {
-    live: { subscribe(listener: Listener): () => void; replay(afterId: number, limit?: number): Promise<LiveEvent[]> };
+    live: {
+      subscribe(listener: Listener): () => void;
+      /** The topic's events after `afterId`, from the audit trail, oldest first. */
+      replay(afterId: number, topic: Topic, limit: number): Promise<LiveEvent[]>;
+    };
   }
 }
 
@@ -38,13 +49,19 @@ export function typeOf(action: string): string {
   return 'order.updated';
 }
 
-async function lookUp(sql: Sql, where: { ids?: number[]; after?: number }, limit = 1000): Promise<LiveEvent[]> {
+function topicFilter(sql: Sql, t: Topic) {
+  if (t.topic === 'unit') return sql`u.ancestors @> array[${t.unit}]::text[]`;
+  if (t.topic === 'order') return sql`o.id = ${t.orderId}`;
+  return sql`o.current_unit_id = 'hotline' and o.status = any(${QUEUE_STATUSES}::text[])`;
+}
+
+async function lookUp(sql: Sql, where: { ids: number[] } | { after: number; topic: Topic }, limit: number): Promise<LiveEvent[]> {
   const rows = await sql`
     select e.id, e.action, e.at, o.id as order_id, o.number, o.status, o.current_unit_id, o.urgency, o.category_code, u.ancestors
     from order_events e
     join orders o on o.id = e.order_id
     join units u on u.id = o.current_unit_id
-    where ${where.ids ? sql`e.id = any(${where.ids.map(String)}::text[]::bigint[])` : sql`e.id > ${where.after!}`}
+    where ${'ids' in where ? sql`e.id = any(${where.ids.map(String)}::text[]::bigint[])` : sql`e.id > ${where.after} and ${topicFilter(sql, where.topic)}`}
     order by e.id
     limit ${limit}`;
   return rows.map((r) => withWire({
@@ -106,7 +123,7 @@ export default fp(
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      replay: (afterId: number, limit = 1000) => lookUp(app.sql, { after: afterId }, limit),
+      replay: (afterId, topic, limit) => lookUp(app.sql, { after: afterId, topic }, limit),
     });
     app.addHook('onClose', async () => {
       await unlisten();

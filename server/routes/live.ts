@@ -17,13 +17,12 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebSocket } from 'ws';
+import { visibleUnit } from '../../db/queries/units.ts';
 import { viewerForToken } from '../../db/queries/users.ts';
-import { isCityWide, type Viewer } from '../core/access.ts';
-import type { LiveEvent } from '../plugins/live.ts';
+import { canSeeUnit, isCityWide, type Viewer } from '../core/access.ts';
+import { AppError } from '../errors.ts';
+import { inQueue, type LiveEvent, type Topic } from '../plugins/live.ts';
 
-type Topic = { topic: 'unit'; unit: string } | { topic: 'order'; orderId: number } | { topic: 'queue' };
-
-const QUEUE = new Set(['received', 'accepted', 'returned']);
 export const CLOSE = { unauthenticated: 4401, slow: 4008, badMessage: 4400 } as const;
 
 export interface LiveOptions {
@@ -71,7 +70,7 @@ class Audience {
     const to = new Set<Deliver>();
     for (const unit of e.ancestors) for (const d of this.byUnit.get(unit) ?? []) to.add(d);
     for (const d of this.byOrder.get(e.order.id) ?? []) to.add(d);
-    if (e.order.currentUnitId === 'hotline' && QUEUE.has(e.order.status)) for (const d of this.queue) to.add(d);
+    if (inQueue(e.order)) for (const d of this.queue) to.add(d);
     return to;
   }
 }
@@ -128,11 +127,8 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     }, heartbeatMs);
     const authTimer = setTimeout(() => viewer || socket.close(CLOSE.unauthenticated, 'auth required'), 5000);
 
-    const sees = (e: LiveEvent) => viewer !== null && (isCityWide(viewer) || e.ancestors.includes(viewer.unitId));
-    const wants = (e: LiveEvent) =>
-      topics.some((t) =>
-        t.topic === 'unit' ? e.ancestors.includes(t.unit) : t.topic === 'order' ? e.order.id === t.orderId : e.order.currentUnitId === 'hotline' && QUEUE.has(e.order.status),
-      );
+    // The audience and the replay pick events by topic; this is the permission rule.
+    const sees = (e: LiveEvent) => viewer !== null && canSeeUnit(viewer, e.ancestors);
 
     // Events for this client wait up to coalesceMs and leave as one frame: a frame
     // per event cannot keep up with a busy evening on two cores.
@@ -144,7 +140,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
       outbox = [];
     };
     const queue = (e: LiveEvent) => {
-      if (!sees(e) || !wants(e)) return;
+      if (!sees(e)) return;
       lastSent = Math.max(lastSent, e.eventId);
       if (outbox.push(e.wire) === 1) later(flush);
     };
@@ -182,7 +178,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
       topics.push(topic);
       audience.add(topic, deliver);
       const after = Number(msg.lastEventId);
-      const complete = Number.isInteger(after) && after >= 0 ? await catchUp(after) : true;
+      const complete = Number.isInteger(after) && after >= 0 ? await catchUp(after, topic) : true;
       flush();
       socket.send(JSON.stringify({ type: 'subscribed', topic, lastEventId: lastSent, complete }));
     }
@@ -191,12 +187,12 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
      * Replays the audit trail after `after`, holding live events until it is out.
      * Beyond REPLAY_MAX events the client is told to reload instead (complete: false).
      */
-    async function catchUp(after: number): Promise<boolean> {
+    async function catchUp(after: number, topic: Topic): Promise<boolean> {
       replaying = true;
       const replayed = new Set<number>();
       try {
         for (let from = after; replayed.size < REPLAY_MAX; ) {
-          const page = await app.live.replay(from, REPLAY_PAGE);
+          const page = await app.live.replay(from, topic, REPLAY_PAGE);
           for (const e of page) {
             replayed.add(e.eventId);
             queue(e);
@@ -227,8 +223,12 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     if (msg.topic === 'unit' && typeof msg.unit === 'string') {
       // PostgreSQL text cannot hold NUL; no unit id is longer than 64.
       if (msg.unit.length > 64 || msg.unit.includes('\u0000')) return `单位 ${JSON.stringify(msg.unit.slice(0, 64))} 不存在或不在辖区内`;
-      const [unit] = await app.sql`select ancestors from units where id = ${msg.unit}`;
-      if (!unit || !(isCityWide(viewer) || (unit.ancestors as string[]).includes(viewer.unitId))) return `单位 ${msg.unit} 不存在或不在辖区内`;
+      try {
+        await visibleUnit(app.sql, viewer, msg.unit);
+      } catch (err) {
+        if (err instanceof AppError) return err.message;
+        throw err;
+      }
       return { topic: 'unit', unit: msg.unit };
     }
     return 'subscribe needs topic unit (with unit), order (with orderId) or queue';

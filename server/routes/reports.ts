@@ -16,7 +16,8 @@ import {
   type ReturnCounts,
   type RowKey,
 } from '../../db/queries/reports.ts';
-import { isCityWide, type Viewer } from '../core/access.ts';
+import { visibleUnit } from '../../db/queries/units.ts';
+import type { Viewer } from '../core/access.ts';
 import { CLOCK_KINDS, type ClockKind } from '../core/deadlines.ts';
 import { RETURN_REASONS } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
@@ -67,11 +68,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function scopeOf(viewer: Viewer, q: Query) {
     const days = period(q.from, q.to); // the input first, before anything is looked up
     const unitId = q.unit ?? viewer.unitId;
-    const [found] = await app.sql<{ id: string; name: string; ancestors: string[] }[]>`select id, name, ancestors from units where id = ${unitId}`;
-    if (!found || !(isCityWide(viewer) || found.ancestors.includes(viewer.unitId))) {
-      throw new AppError(404, 'UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
-    }
-    const unit = { id: found.id, name: found.name };
+    const unit = await visibleUnit(app.sql, viewer, unitId);
     const scope: ReportScope = { unitId, ...days };
     return { unit, scope, head: { unit, from: q.from, to: q.to, at: app.clock.now().toISOString() } };
   }

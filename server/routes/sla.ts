@@ -1,10 +1,9 @@
 /** 督办看板: on-time, at-risk and overdue clocks for a unit and each unit below it. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { isCityWide, type Viewer } from '../core/access.ts';
 import { CLOCK_KINDS, CLOCK_LABELS, type ClockKind } from '../core/deadlines.ts';
 import { STATUS_LABELS, type OrderStatus } from '../core/lifecycle.ts';
-import { AppError } from '../errors.ts';
+import { visibleUnit } from '../../db/queries/units.ts';
 import { ErrorReply, StringEnum } from './orders.schema.ts';
 
 /** How a running clock stands: the board's three columns. */
@@ -58,7 +57,7 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const unitId = request.query.unit;
-      const unit = await visibleUnit(request.viewer!, unitId);
+      const unit = await visibleUnit(app.sql, request.viewer!, unitId);
       const now = app.clock.now();
       const at = now.toISOString();
       const counts = await app.sql`
@@ -121,7 +120,7 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { unit: unitId, limit } = request.query;
-      await visibleUnit(request.viewer!, unitId);
+      await visibleUnit(app.sql, request.viewer!, unitId);
       const at = app.clock.now().toISOString();
       const wanted = request.query.state ?? [...CLOCK_STANDINGS];
       // The same three buckets as the board's counts, so a list and its count agree.
@@ -160,15 +159,6 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
     },
   );
-
-  /** The unit, if the viewer may look at it; otherwise "not found". */
-  async function visibleUnit(viewer: Viewer, unitId: string) {
-    const [unit] = await app.sql`select id, name, ancestors from units where id = ${unitId}`;
-    if (!unit || !(isCityWide(viewer) || (unit.ancestors as string[]).includes(viewer.unitId))) {
-      throw new AppError(404, 'UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
-    }
-    return unit;
-  }
 };
 
 export default slaRoutes;
