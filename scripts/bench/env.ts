@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import postgres from 'postgres';
 import { applyMigrations } from '../../db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../db/embedded.ts';
 import { freePort, root, withDatabase } from '../../test/support/cluster.ts';
+import { startService as startChild, tokenFor } from '../../test/support/service.ts';
 
 export interface BenchDatabase {
   url: string;
@@ -34,35 +34,26 @@ export async function benchDatabase(): Promise<BenchDatabase> {
 export interface RunningService {
   base: string;
   pid: number;
+  /** Bearer token of the admin user, signed in through the API. */
+  token: string;
   stop(): Promise<void>;
 }
 
-/** The service as `npm start` runs it, in its own process, against `databaseUrl`. */
-export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningService> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error('service exited during start-up');
-    if (await fetch(`${base}/readyz`).then((r) => r.ok, () => false)) {
-      return {
-        base,
-        pid: child.pid!,
-        stop: () =>
-          new Promise<void>((resolve) => {
-            child.on('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      };
-    }
-    await new Promise((r) => setTimeout(r, 100));
+const ADMIN_PASSWORD = 'bench-admin-password';
+
+/** The service as `npm start` runs it, in its own process, against `databaseUrl`, with the admin signed in. */
+export async function startService(databaseUrl: string): Promise<RunningService> {
+  const svc = await startChild({ DATABASE_URL: databaseUrl, PORT: String(await freePort()), LOG_LEVEL: 'warn', ADMIN_PASSWORD });
+  const stop = async () => {
+    svc.child.kill('SIGTERM');
+    await svc.exited;
+  };
+  try {
+    return { base: svc.base, pid: svc.child.pid!, token: await tokenFor(svc.base, 'admin', ADMIN_PASSWORD), stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  child.kill('SIGKILL');
-  throw new Error('service did not become ready');
 }
 
 export function machine(): string {

@@ -24,16 +24,11 @@ export interface FanoutResult {
 }
 
 export async function benchFanout(url: string, clients = 1000, eventsPerSecond = 1000, seconds = 10): Promise<FanoutResult> {
-  const service = await startService(url, { ADMIN_PASSWORD: 'bench-admin-password' });
+  const service = await startService(url);
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   const sockets: WebSocket[] = [];
   try {
-    const login = await fetch(`${service.base}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }),
-    });
-    const { token } = (await login.json()) as { token: string };
+    const { token } = service;
     const districts = (await sql`select id from units where level = 'district' and kind <> 'department' order by id`).map((r) => r.id as string);
     // Ten dispatched orders in each district, for events to be about.
     const orders = await sql`

@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import { connect } from '../../db/client.ts';
 import { createUser } from '../../db/queries/users.ts';
 import type { Role } from '../../server/core/access.ts';
+import { tokenFor } from '../../test/support/service.ts';
 import { cpuSeconds, percentile, startService } from './env.ts';
 
 export interface MixedKind {
@@ -72,7 +73,7 @@ export async function benchMixed(
 ): Promise<MixedResult> {
   const seconds = opts.seconds ?? Number(process.env.BENCH_MIXED_SECONDS ?? 30);
   const [nOperators, nHandlers, nSupervisors] = [opts.operators ?? 50, opts.handlers ?? 500, opts.supervisors ?? 50];
-  const service = await startService(url, { ADMIN_PASSWORD: 'bench-admin-password' });
+  const service = await startService(url);
   const db = connect(url, { max: 4 });
   const sockets: WebSocket[] = [];
   try {
@@ -105,10 +106,7 @@ export async function benchMixed(
     await pool(plan, 4, async (u) => {
       const password = `${u.username}-password`;
       await createUser(db.db, { ...u, displayName: u.username, password });
-      const login = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u.username, password }) };
-      const res = await fetch(`${service.base}/api/auth/login`, login);
-      if (!res.ok) throw new Error(`mixed: sign-in of ${u.username} failed: ${res.status} ${await res.text()}`);
-      users.push({ ...u, token: ((await res.json()) as { token: string }).token });
+      users.push({ ...u, token: await tokenFor(service.base, u.username, password) });
     });
     const byRole = (r: Role) => users.filter((u) => u.roles.includes(r));
     const [operators, handlers, supervisors] = [byRole('operator'), byRole('handler'), byRole('supervisor')];

@@ -32,13 +32,18 @@ export async function startService(env: Record<string, string>): Promise<Service
   throw new Error(`service did not come up:\n${out}`);
 }
 
-/** Signs in through the API and returns the bearer headers. */
-export async function bearer(base: string, username: string, password: string): Promise<{ authorization: string }> {
+/** Signs in through the API and returns the token. */
+export async function tokenFor(base: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
+  if (!res.ok) throw new Error(`sign-in of ${username} failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Signs in through the API and returns the bearer headers. */
+export async function bearer(base: string, username: string, password: string): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await tokenFor(base, username, password)}` };
 }
