@@ -131,6 +131,8 @@ t.test('the dispatcher queue, and sockets without a valid token', async (t) => {
   const hq = await connect(h.app, handler.token);
   t.teardown(() => hq.ws.terminate());
   t.equal((await subscribe(hq, { topic: 'queue' })).type, 'error');
+  hq.ws.send(JSON.stringify({ type: 'subscribe', topic: 'order', orderId: 'x' }));
+  await hq.next((m) => m.type === 'error' && /orderId/.test(m.message), 'a malformed subscription, named by its field');
   const bad = await connect(h.app, null);
   t.teardown(() => bad.ws.terminate()); // the in-memory stream never ends by itself
   bad.ws.send(JSON.stringify({ type: 'auth', token: 'x'.repeat(43) }));

@@ -16,11 +16,14 @@
  * `maxBufferedBytes` unsent at all (the server's memory is not its queue).
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from 'typebox';
 import type { WebSocket } from 'ws';
 import { visibleUnit } from '../../db/queries/units.ts';
 import { viewerForToken } from '../../db/queries/users.ts';
 import { canSeeUnit, isCityWide, type Viewer } from '../core/access.ts';
 import { AppError } from '../errors.ts';
+import { validatorCompiler } from '../validation.ts';
+import { StringEnum } from './orders.schema.ts';
 import { inQueue, type LiveEvent, type Topic } from '../plugins/live.ts';
 
 export const CLOSE = { unauthenticated: 4401, slow: 4008, badMessage: 4400 } as const;
@@ -33,6 +36,19 @@ export interface LiveOptions {
   /** How long events for one client wait to share a frame (default 25 ms). */
   coalesceMs?: number;
 }
+
+/** A subscribe message, checked by the same validator as every HTTP body (NUL, sizes, types). */
+const Subscribe = Type.Object(
+  {
+    type: Type.Literal('subscribe'),
+    topic: StringEnum(['unit', 'order', 'queue'] as const),
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    orderId: Type.Optional(Type.Integer({ minimum: 1 })),
+    lastEventId: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+const validSubscribe = validatorCompiler({ schema: Subscribe, method: 'GET', url: '/ws', httpPart: 'body' });
 
 const REPLAY_PAGE = 1000;
 const REPLAY_MAX = 10_000;
@@ -172,13 +188,17 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
         return socket.send(JSON.stringify({ type: 'ready', user: viewer.username }));
       }
       if (msg.type !== 'subscribe') return fail('unknown message type');
-      const topic = await topicOf(msg, viewer);
+      if (!validSubscribe(msg)) {
+        const [error] = validSubscribe.errors ?? [];
+        return fail(`subscribe${error?.instancePath.replaceAll('/', '.') ?? ''}: ${error?.message ?? 'invalid'}`);
+      }
+      const topic = await topicOf(msg as Static<typeof Subscribe>, viewer);
       if (typeof topic === 'string') return fail(topic);
       if (socket.readyState !== socket.OPEN) return;
       topics.push(topic);
       audience.add(topic, deliver);
-      const after = Number(msg.lastEventId);
-      const complete = Number.isInteger(after) && after >= 0 ? await catchUp(after, topic) : true;
+      const after = msg.lastEventId;
+      const complete = typeof after === 'number' ? await catchUp(after, topic) : true;
       flush();
       socket.send(JSON.stringify({ type: 'subscribed', topic, lastEventId: lastSent, complete }));
     }
@@ -217,12 +237,10 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
   });
 
   /** A subscription the viewer may hold, or the reason it may not. */
-  async function topicOf(msg: Record<string, unknown>, viewer: Viewer): Promise<Topic | string> {
+  async function topicOf(msg: Static<typeof Subscribe>, viewer: Viewer): Promise<Topic | string> {
     if (msg.topic === 'queue') return isCityWide(viewer) ? { topic: 'queue' } : '派单队列仅限热线中心';
-    if (msg.topic === 'order' && Number.isInteger(msg.orderId)) return { topic: 'order', orderId: msg.orderId as number };
-    if (msg.topic === 'unit' && typeof msg.unit === 'string') {
-      // PostgreSQL text cannot hold NUL; no unit id is longer than 64.
-      if (msg.unit.length > 64 || msg.unit.includes('\u0000')) return `单位 ${JSON.stringify(msg.unit.slice(0, 64))} 不存在或不在辖区内`;
+    if (msg.topic === 'order' && msg.orderId !== undefined) return { topic: 'order', orderId: msg.orderId };
+    if (msg.topic === 'unit' && msg.unit !== undefined) {
       try {
         await visibleUnit(app.sql, viewer, msg.unit);
       } catch (err) {

@@ -104,7 +104,7 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
         tags: ['channels'],
         security: [{ bearer: [] }],
         querystring: Type.Object(
-          { agent: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]*$' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+          { agent: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ calls: Type.Array(Call) }), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply },
