@@ -40,9 +40,9 @@ export interface MixedResult {
 
 const ORDER_EVERY_MS = 2000; // per operator: 50 of them make 25 orders/s, a busy evening's peak
 const POLL_EVERY_MS = 5000; // per handler
-// Per supervisor, the first event arms one re-fetch 1 s later: a trailing debounce (board.js's
-// 200 ms one) would rarely fire on a city-wide board, whose events seldom pause that long.
-const BOARD_DEBOUNCE_MS = 1000;
+// Per supervisor, as the board page does (refresher in server/pages/app.js): the first
+// event arms one re-fetch 200 ms later, which later events do not push back.
+const BOARD_DEBOUNCE_MS = 200;
 /** Request kinds in the order of an order's life, for the report. */
 const KINDS = ['classify', 'create order', 'accept', 'dispatch', 'inbox orders', 'inbox clocks', 'claim', 'reply', 'board', 'board clocks'];
 const INBOX_STATUSES = ['dispatched', 'reopened', 'claimed', 'returned'].map((s) => `status=${s}`).join('&');

@@ -138,8 +138,10 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 /**
- * What a live page shows, re-fetched: `now()` at once, `soon()` after a short calm
- * (a burst of live events makes one fetch). An answer that arrives after a later
+ * What a live page shows, re-fetched: `now()` at once, `soon()` within `delayMs` of
+ * the first event (a burst of live events makes one fetch). The wait is not
+ * restarted by later events: on a busy city board events never pause, and a
+ * page waiting for calm would never refresh. An answer that arrives after a later
  * fetch has started is dropped, so an old view never overwrites a newer one.
  * <html data-loading> is set while a fetch is due or running.
  */
@@ -163,8 +165,7 @@ export function refresher(fetchAll, show, delayMs = 200) {
   }
   function soon() {
     root.dataset.loading = '';
-    clearTimeout(timer);
-    timer = setTimeout(now, delayMs);
+    timer ??= setTimeout(now, delayMs);
   }
   return { now, soon };
 }

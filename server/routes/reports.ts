@@ -64,6 +64,9 @@ interface Query {
 const TITLES = { rates: '三率报表', onTime: '按时率报表', returns: '退单重办报表', top: '热点排名' } as const;
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // The rules are loaded once at start-up; so is this lookup.
+  const categoryNames = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
+
   /** The unit asked for, if the viewer may see it: one's own subtree, or the whole city for the hotline's desk. */
   async function scopeOf(viewer: Viewer, q: Query) {
     const days = period(q.from, q.to); // the input first, before anything is looked up
@@ -160,11 +163,10 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (q.level && q.by !== 'area') throw new AppError(400, 'VALIDATION_FAILED', 'level 只用于 by=area', { field: 'level' });
     const level = q.by === 'area' ? (q.level ?? 'street') : null;
     const result = await topCounts(app.sql, scope, level ? { kind: 'area', level } : { kind: 'category' }, q.limit);
-    const categories = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
     const rows = result.rows.map((r, i) => ({
       rank: i + 1,
       code: r.key,
-      name: (level ? r.areaName : categories.get(r.key)) ?? r.key,
+      name: (level ? r.areaName : categoryNames.get(r.key)) ?? r.key,
       count: r.count,
       share: ratio(r.count, result.total) ?? 0,
     }));
