@@ -308,6 +308,12 @@ export const orderClocks = pgTable(
     pausedAt: timestamp('paused_at', { withTimezone: true }),
     firedStage: integer('fired_stage').notNull().default(-1),
     nextAt: timestamp('next_at', { withTimezone: true }),
+    /**
+     * The instant of each stage of the ladder (STAGES order), computed by the pure core
+     * when the clock is written. The sweeper then fires stages by comparing instants in
+     * SQL, one statement per batch, with no calendar arithmetic of its own.
+     */
+    stageAt: timestamp('stage_at', { withTimezone: true }).array(),
     extensions: integer('extensions').notNull().default(0),
   },
   (t) => [
@@ -318,6 +324,7 @@ export const orderClocks = pgTable(
     check('order_clocks_urgency_check', sql`${t.urgencyClass} in ('danger', 'outage', 'normal')`),
     check('order_clocks_due_check', sql`${t.dueAt} > ${t.startedAt}`),
     check('order_clocks_basis_check', sql`${t.basis} in ('natural', 'working')`),
+    check('order_clocks_stage_at_check', sql`${t.stageAt} is null or cardinality(${t.stageAt}) = 5`),
   ],
 );
 

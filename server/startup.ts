@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import { applyMigrations, connect, type DbHandle } from '../db/client.ts';
 import { loadDivisions } from '../db/divisions.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.ts';
+import { fillStageInstants } from '../db/queries/clocks.ts';
 import { syncDepartmentUnits } from '../db/queries/units.ts';
 import { createClassifier } from './classifier.ts';
 import type { Config } from './config.ts';
+import { loadChineseDays } from './core/calendar.ts';
 import type { Classifier } from './core/classify.ts';
 import { loadRules } from './rules/load.ts';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +34,8 @@ export async function prepare(config: Config, logger: Logger): Promise<Prepared>
   try {
     await applyMigrations(url);
     db = connect(url, { max: config.dbPoolSize, connectTimeout: Math.ceil(config.dbTimeoutMs / 1000) });
+    const filled = await fillStageInstants(db.sql, { policy: rules.deadlines, calendar: loadChineseDays() });
+    if (filled > 0) logger.info({ clocks: filled }, 'stored the stage instants of running clocks');
     const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from areas`;
     if (row!.n === 0) {
       logger.info({ scope: config.areaScope }, 'loading the official division tree (first start)');

@@ -11,9 +11,8 @@ import t, { type Test } from 'tap';
 import { WebSocket } from 'ws';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { testDatabase } from './support/app.ts';
-import { loadChineseDays } from '../server/core/calendar.ts';
+import { seedClaimClocks } from './support/claim-clocks.ts';
 import { sweepDueClocks } from '../server/jobs/sweeper.ts';
-import { loadRules } from '../server/rules/load.ts';
 import { freePort, root } from './support/cluster.ts';
 import { bearer, startService } from './support/service.ts';
 
@@ -193,17 +192,7 @@ t.test('two sweepers, one killed mid-sweep: every escalation step still happens 
   const db = await testDatabase(t);
   const now = new Date('2026-11-24T06:00:00Z');
   const due = 20_000;
-  // Dispatched orders across Tianjin's communities, each with a claim clock at its first warning.
-  await db.sql`
-    insert into orders (number, channel, content, current_unit_id, unit_path, status, created_at, updated_at, dispatch_count)
-    select '12345-20261124-' || lpad(i::text, 6, '0'), 'web', '故障测试诉求 ' || i,
-      c.ids[1 + i % cardinality(c.ids)], array['hotline', c.ids[1 + i % cardinality(c.ids)]], 'dispatched', ${now.toISOString()}, ${now.toISOString()}, 1
-    from generate_series(1, ${due}) as i, (select array_agg(id order by id) as ids from units where level = 'community') as c`;
-  await db.sql`
-    insert into order_clocks (order_id, kind, unit_id, urgency_class, basis, started_at, due_at, fired_stage, next_at)
-    select id, 'claim', current_unit_id, 'danger', 'natural', ${new Date(now.getTime() - 10 * 60_000).toISOString()}::timestamptz,
-      ${new Date(now.getTime() + 5 * 60_000).toISOString()}::timestamptz, -1, ${new Date(now.getTime() - 60_000).toISOString()}::timestamptz
-    from orders`;
+  await seedClaimClocks(db.sql, { orders: due, now, dueEvery: 1 });
 
   const sweeper = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sweep-child.ts', db.url, now.toISOString(), '100'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
@@ -228,7 +217,7 @@ t.test('two sweepers, one killed mid-sweep: every escalation step still happens 
   const byB = JSON.parse(b.output().split('\n').find((l) => l.startsWith('{'))!) as { clocks: number };
   t.ok(byB.clocks < due, `the work was shared: B swept ${byB.clocks} of ${due}`);
   // What A held when it died was rolled back; the next sweep (any instance) does it.
-  await sweepDueClocks(db.sql, { policy: loadRules().deadlines, calendar: loadChineseDays() }, now);
+  await sweepDueClocks(db.sql, now);
 
   const [counts] = await db.sql`
     select count(*) as events, count(distinct (order_id, action)) as distinct_steps,

@@ -63,7 +63,7 @@ t.test('warnings, overdue and escalations fire at their instants, each once, in 
   const c = await clocksOf(h, id);
   t.equal(c.claim.urgencyClass, 'danger');
   t.equal(c.claim.dueAt, '2026-11-24T02:15:00.000Z', 'danger: claim within 15 minutes');
-  const sweep = () => sweepDueClocks(h.db.sql, h.app.deadlines, h.clock.now());
+  const sweep = () => sweepDueClocks(h.db.sql, h.clock.now());
   h.clock.set('2026-11-24T02:07:00Z');
   t.same(await slaEvents(h, id), []);
   await sweep();
@@ -94,10 +94,9 @@ t.test('two sweepers at once fire each step exactly once', async (t) => {
   const ids = [];
   for (let i = 0; i < 30; i++) ids.push((await dispatchedOrder(h, { urgency: 'urgent', content: `燃气泄漏 ${i}` })).id);
   h.clock.set('2026-11-24T02:13:00Z'); // past 50% and 80% of the 15-minute claim clocks
-  const deps = h.app.deadlines;
   const [a, b] = await Promise.all([
-    sweepDueClocks(h.db.sql, deps, h.clock.now(), { batch: 7 }),
-    sweepDueClocks(h.db.sql, deps, h.clock.now(), { batch: 7 }),
+    sweepDueClocks(h.db.sql, h.clock.now(), { batch: 7 }),
+    sweepDueClocks(h.db.sql, h.clock.now(), { batch: 7 }),
   ]);
   t.ok(a.clocks + b.clocks >= 30, `${a.clocks} + ${b.clocks} clocks`);
   const [{ n, distinct }] = (await h.db.sql`
@@ -145,7 +144,7 @@ t.test('the board counts on-time, at-risk and overdue clocks per unit below, wit
   await dispatchedOrder(h); // claim clock: 1 working day
   const supervisor = await signIn(h, ['supervisor'], '120000');
   h.clock.set('2026-11-24T02:20:00Z');
-  await sweepDueClocks(h.db.sql, h.app.deadlines, h.clock.now());
+  await sweepDueClocks(h.db.sql, h.clock.now());
   const board = (await supervisor.get('/api/sla/board?unit=120000')).json();
   const hedong = board.rows.find((r: { unitId: string }) => r.unitId === DISTRICT);
   t.same(hedong.clocks.claim, { onTime: 1, atRisk: 0, overdue: 1 });
@@ -155,7 +154,7 @@ t.test('the board counts on-time, at-risk and overdue clocks per unit below, wit
   t.equal((await district.get('/api/sla/board?unit=120103')).statusCode, 404, 'another district is out of sight');
   // Wednesday 11:00 in Beijing: 9 of the 15 office hours allowed have passed (warnings count office hours).
   h.clock.set('2026-11-25T03:00:00Z');
-  await sweepDueClocks(h.db.sql, h.app.deadlines, h.clock.now());
+  await sweepDueClocks(h.db.sql, h.clock.now());
   const later = (await (await signIn(h, ['supervisor'], '120000')).get('/api/sla/board?unit=120000')).json();
   t.same(later.rows.find((r: { unitId: string }) => r.unitId === DISTRICT).clocks.claim, { onTime: 0, atRisk: 1, overdue: 1 }, 'the normal one is now at risk');
 });

@@ -1,14 +1,17 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
-import type { Database } from '../client.ts';
+import type { Database, Sql } from '../client.ts';
 import { orderClocks } from '../schema.ts';
-import type { WorkCalendar } from '../../server/core/calendar.ts';
+import type { TimeBasis, WorkCalendar } from '../../server/core/calendar.ts';
 import {
   applyClockEffects,
   CLOCK_LABELS,
   CLOCK_STATE_LABELS,
   clockState,
   nextStage,
+  stageSchedule,
+  startClock,
   type Clock,
+  type ClockKind,
   type ClockContext,
   type UrgencyClass,
 } from '../../server/core/deadlines.ts';
@@ -56,8 +59,37 @@ export function urgencyClassOf(order: { urgency: string; classification: unknown
  */
 export function clockRow(orderId: number, c: Clock, unitId: string, deps: { policy: DeadlinePolicy; calendar: WorkCalendar }) {
   const { kind, urgencyClass, basis, startedAt, dueAt, stoppedAt, pausedAt, firedStage } = c;
+  const stageAt = stageSchedule(c, deps.policy, deps.calendar).map((s) => s.at);
   const nextAt = nextStage(c, deps.policy, deps.calendar)?.at ?? null;
-  return { orderId, kind, unitId, urgencyClass, basis, startedAt, dueAt, stoppedAt, pausedAt, firedStage, nextAt };
+  return { orderId, kind, unitId, urgencyClass, basis, startedAt, dueAt, stoppedAt, pausedAt, firedStage, nextAt, stageAt };
+}
+
+/** A timestamptz[] as text, for passing a column of arrays through unnest(). */
+export const instantsLiteral = (instants: readonly Date[]) => `{${instants.map((d) => d.toISOString()).join(',')}}`;
+
+/**
+ * Clocks written before their stage instants were stored (migration 0011) get them
+ * once, at start and before any sweep, since the sweeper reads only `stage_at`.
+ * Only clocks with a stage still to fire need them; two instances starting together
+ * write the same values.
+ */
+export async function fillStageInstants(sql: Sql, deps: { policy: DeadlinePolicy; calendar: WorkCalendar }): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const rows = await sql<{ order_id: string; kind: ClockKind; urgency_class: UrgencyClass; basis: TimeBasis; started_at: string; due_at: string }[]>`
+      select order_id, kind, urgency_class, basis, started_at, due_at from order_clocks
+      where stage_at is null and next_at is not null limit 1000`;
+    if (rows.length === 0) return filled;
+    const instants = rows.map((r) => {
+      const clock = startClock(r.kind, new Date(r.started_at), new Date(r.due_at), { urgencyClass: r.urgency_class, basis: r.basis });
+      return instantsLiteral(stageSchedule(clock, deps.policy, deps.calendar).map((s) => s.at));
+    });
+    await sql`
+      update order_clocks c set stage_at = f.stage_at::timestamptz[]
+      from unnest(${rows.map((r) => r.order_id)}::text[]::bigint[], ${rows.map((r) => r.kind)}::text[], ${instants}::text[]) as f(order_id, kind, stage_at)
+      where c.order_id = f.order_id and c.kind = f.kind`;
+    filled += rows.length;
+  }
 }
 
 export async function writeClocks(

@@ -4,7 +4,7 @@ import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
 import { planIntake, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
-import type { clockRow } from './clocks.ts';
+import { instantsLiteral, type clockRow } from './clocks.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type EventRow = typeof orderEvents.$inferSelect;
@@ -114,14 +114,14 @@ export async function createOrder(
       order by ev.ord
       returning id
     ), c as (
-      insert into order_clocks (order_id, kind, unit_id, urgency_class, basis, started_at, due_at, stopped_at, fired_stage, next_at)
-      select o.id, k.kind, k.unit_id, k.urgency_class, k.basis, k.started_at, k.due_at, k.stopped_at, k.fired_stage, k.next_at
+      insert into order_clocks (order_id, kind, unit_id, urgency_class, basis, started_at, due_at, stopped_at, fired_stage, next_at, stage_at)
+      select o.id, k.kind, k.unit_id, k.urgency_class, k.basis, k.started_at, k.due_at, k.stopped_at, k.fired_stage, k.next_at, k.stage_at::timestamptz[]
       from o, unnest(${clocks.map((c) => c.kind)}::text[], ${clocks.map((c) => c.unitId)}::text[],
         ${clocks.map((c) => c.urgencyClass)}::text[], ${clocks.map((c) => c.basis)}::text[],
         ${clocks.map((c) => c.startedAt.toISOString())}::text[]::timestamptz[], ${clocks.map((c) => c.dueAt.toISOString())}::text[]::timestamptz[],
         ${clocks.map((c) => iso(c.stoppedAt))}::text[]::timestamptz[], ${clocks.map((c) => String(c.firedStage))}::text[]::int[],
-        ${clocks.map((c) => iso(c.nextAt))}::text[]::timestamptz[])
-        as k(kind, unit_id, urgency_class, basis, started_at, due_at, stopped_at, fired_stage, next_at)
+        ${clocks.map((c) => iso(c.nextAt))}::text[]::timestamptz[], ${clocks.map((c) => instantsLiteral(c.stageAt))}::text[])
+        as k(kind, unit_id, urgency_class, basis, started_at, due_at, stopped_at, fired_stage, next_at, stage_at)
       returning 1
     )
     select o.* from o`;

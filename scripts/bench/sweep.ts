@@ -5,9 +5,8 @@
 import postgres from 'postgres';
 import { applyMigrations } from '../../db/client.ts';
 import { loadDivisions } from '../../db/divisions.ts';
-import { loadChineseDays } from '../../server/core/calendar.ts';
 import { sweepDueClocks } from '../../server/jobs/sweeper.ts';
-import { loadRules } from '../../server/rules/load.ts';
+import { seedClaimClocks } from '../../test/support/claim-clocks.ts';
 import { withDatabase } from '../../test/support/cluster.ts';
 
 export interface SweepBench {
@@ -32,33 +31,18 @@ export async function benchSweep(adminUrl: string, openOrders: number, runs = 3)
     const now = new Date('2026-11-24T06:00:00Z');
     const due = Math.round(openOrders / 100);
     const started = performance.now();
-    // Open orders held by communities across Tianjin, each with a running claim clock.
-    await sql`
-      insert into orders (number, channel, content, current_unit_id, unit_path, status, created_at, updated_at, dispatch_count)
-      select '12345-20261124-' || lpad(i::text, 6, '0'), 'web', '基准测试诉求 ' || i,
-        c.ids[1 + i % cardinality(c.ids)], array['hotline', c.ids[1 + i % cardinality(c.ids)]], 'dispatched',
-        ${now.toISOString()}, ${now.toISOString()}, 1
-      from generate_series(0, ${openOrders - 1}) as i,
-        (select array_agg(id order by id) as ids from units where level = 'community') as c`;
-    // 1% of the clocks are due now; the rest not for a day.
-    await sql`
-      insert into order_clocks (order_id, kind, unit_id, urgency_class, basis, started_at, due_at, fired_stage, next_at)
-      select id, 'claim', current_unit_id, 'danger', 'natural', ${new Date(now.getTime() - 10 * 60_000).toISOString()}::timestamptz,
-        ${new Date(now.getTime() + 5 * 60_000).toISOString()}::timestamptz, -1,
-        case when id % 100 = 0 then ${new Date(now.getTime() - 2 * 60_000).toISOString()}::timestamptz
-             else ${new Date(now.getTime() + 86_400_000).toISOString()}::timestamptz end
-      from orders`;
+    // 1% of the clocks are due now; the rest not for half a day.
+    await seedClaimClocks(sql, { orders: openOrders, now, dueEvery: 100 });
     await sql`vacuum analyze order_clocks`;
     await sql`vacuum analyze orders`;
     const seedSeconds = (performance.now() - started) / 1000;
-    const deps = { policy: loadRules().deadlines, calendar: loadChineseDays() };
     const times: number[] = [];
     let events = 0;
     for (let r = 0; r < runs; r++) {
       // Put the same 1% back to "due" so every run sweeps the same work.
-      await sql`update order_clocks set fired_stage = -1, next_at = ${new Date(now.getTime() - 2 * 60_000).toISOString()} where order_id % 100 = 0`;
+      await sql`update order_clocks set fired_stage = -1, next_at = stage_at[1] where order_id % 100 = 0`;
       const t0 = performance.now();
-      const result = await sweepDueClocks(sql, deps, now);
+      const result = await sweepDueClocks(sql, now);
       times.push(performance.now() - t0);
       events = result.events;
       if (result.clocks !== due) throw new Error(`swept ${result.clocks} clocks, expected ${due}`);

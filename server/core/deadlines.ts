@@ -2,12 +2,12 @@
  * The clocks (时限) of a work order and their escalation ladder. Pure: instants
  * come in as arguments, nothing is read or written, no clock is consulted.
  *
- * A sweeper stores each clock with `next_at` = the instant of its next unfired
- * stage, selects the clocks whose `next_at <= now` (an indexed range scan), and
- * for each one calls `stagesDue`: it gets every stage that came due, in ladder
- * order, however long the sweeper was away, plus the new `firedStage` and
- * `nextAt`. Writing them back under `where fired_stage = <old value>` makes each
- * stage fire exactly once even when two sweepers race.
+ * Each clock is stored with the instants of its whole ladder (`stageSchedule`) and
+ * `next_at` = the instant of its next unfired stage. The sweeper selects the clocks
+ * whose `next_at <= now` (an indexed range scan) under row locks and fires, in SQL,
+ * what `stagesDue` describes: every stage that came due, in ladder order, however
+ * long the sweeper was away, then the new `firedStage` and `nextAt`. `stagesDue` is
+ * the reference the sweep is tested against (test/sweeper.test.ts).
  *
  * Deadlines never move, except through `extendClock` (延期, approved by a supervisor).
  */

@@ -12,7 +12,7 @@ export default fp<{ schedule: string }>(
     let running: Promise<unknown> | null = null;
     const task = cron.schedule(opts.schedule, () => {
       if (running) return;
-      running = sweepDueClocks(app.sql, app.deadlines, app.clock.now())
+      running = sweepDueClocks(app.sql, app.clock.now())
         .then((r) => r.events && app.log.info(r, 'deadline sweep'))
         .catch((err) => app.log.error({ err }, 'deadline sweep failed'))
         .finally(() => (running = null));
@@ -22,5 +22,5 @@ export default fp<{ schedule: string }>(
       await running;
     });
   },
-  { name: 'sweeper', dependencies: ['deadlines', 'db', 'clock'] },
+  { name: 'sweeper', dependencies: ['db', 'clock'] },
 );

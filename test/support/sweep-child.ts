@@ -6,9 +6,7 @@
  */
 import { once } from 'node:events';
 import postgres from 'postgres';
-import { loadChineseDays } from '../../server/core/calendar.ts';
 import { sweepDueClocks } from '../../server/jobs/sweeper.ts';
-import { loadRules } from '../../server/rules/load.ts';
 
 const [url, now, batch] = process.argv.slice(2);
 const sql = postgres(url!, { max: 2, onnotice: () => {} });
@@ -16,6 +14,6 @@ await sql`select 1`;
 process.stdout.write('started\n');
 await once(process.stdin, 'data');
 process.stdin.destroy(); // an open stdin would keep this process alive
-const result = await sweepDueClocks(sql, { policy: loadRules().deadlines, calendar: loadChineseDays() }, new Date(now!), { batch: Number(batch) });
+const result = await sweepDueClocks(sql, new Date(now!), { batch: Number(batch) });
 process.stdout.write(`${JSON.stringify(result)}\n`);
 await sql.end();

@@ -1,0 +1,2 @@
+ALTER TABLE "order_clocks" ADD COLUMN "stage_at" timestamp with time zone[];--> statement-breakpoint
+ALTER TABLE "order_clocks" ADD CONSTRAINT "order_clocks_stage_at_check" CHECK ("order_clocks"."stage_at" is null or cardinality("order_clocks"."stage_at") = 5);
