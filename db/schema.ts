@@ -299,6 +299,12 @@ export const orderClocks = pgTable(
     unitId: text('unit_id')
       .notNull()
       .references(() => units.id),
+    /**
+     * The holding unit's ancestors as 'city/district/street/', set by a trigger from
+     * `units` (migration 0012). "Clocks held in X's subtree" is then one index range,
+     * so a street's inbox reads a street's clocks however many the rest of the city holds.
+     */
+    unitPath: text('unit_path').notNull().default(''),
     urgencyClass: text('urgency_class').$type<'danger' | 'outage' | 'normal'>().notNull(),
     /** How the warnings measure elapsed time: working-day clocks count office hours only. */
     basis: text('basis').$type<'natural' | 'working'>().notNull(),
@@ -319,7 +325,8 @@ export const orderClocks = pgTable(
   (t) => [
     primaryKey({ columns: [t.orderId, t.kind] }),
     index('order_clocks_next_idx').on(t.nextAt).where(sql`${t.nextAt} is not null`),
-    index('order_clocks_unit_idx').on(t.unitId).where(sql`${t.stoppedAt} is null`),
+    // A subtree's running clocks are one range of paths, whatever else is running (see unitPath).
+    index('order_clocks_unit_path_idx').on(sql`${t.unitPath} collate "C"`, t.dueAt).where(sql`${t.stoppedAt} is null`),
     check('order_clocks_kind_check', inList('kind', CLOCK_KIND_VALUES)),
     check('order_clocks_urgency_check', sql`${t.urgencyClass} in ('danger', 'outage', 'normal')`),
     check('order_clocks_due_check', sql`${t.dueAt} > ${t.startedAt}`),

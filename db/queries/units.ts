@@ -5,12 +5,12 @@ import { canSeeUnit, type Viewer } from '../../server/core/access.ts';
 import { AppError } from '../../server/errors.ts';
 
 /** The unit, if the viewer may look at it (boards, reports, live feed); otherwise "not found", never "forbidden". */
-export async function visibleUnit(sql: Sql, viewer: Viewer, unitId: string): Promise<{ id: string; name: string }> {
+export async function visibleUnit(sql: Sql, viewer: Viewer, unitId: string): Promise<{ id: string; name: string; ancestors: string[] }> {
   const [unit] = await sql<{ id: string; name: string; ancestors: string[] }[]>`select id, name, ancestors from units where id = ${unitId}`;
   if (!unit || !canSeeUnit(viewer, unit.ancestors)) {
     throw new AppError(404, 'UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
   }
-  return { id: unit.id, name: unit.name };
+  return unit;
 }
 
 /**

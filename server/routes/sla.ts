@@ -36,6 +36,16 @@ const Row = Type.Object({
 });
 
 const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  /**
+   * Running clocks held in the subtree of a unit with these ancestors: one range of
+   * `unit_path` ('a/b/' up to, not including, 'a/b0'; '0' follows '/' in C order),
+   * read through the clocks' path index.
+   */
+  const heldWithin = (ancestors: string[]) => {
+    const from = `${ancestors.join('/')}/`;
+    return app.sql`c.stopped_at is null and c.unit_path collate "C" >= ${from} and c.unit_path collate "C" < ${`${from.slice(0, -1)}0`}`;
+  };
+
   app.get(
     '/board',
     {
@@ -60,15 +70,13 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const unit = await visibleUnit(app.sql, request.viewer!, unitId);
       const now = app.clock.now();
       const at = now.toISOString();
-      const counts = await app.sql`
-        select coalesce(k.id, ${unitId}) as unit_id, c.kind,
+      const counts = await app.sql<{ unit_path: string; kind: string; on_time: number; at_risk: number; overdue: number }[]>`
+        select c.unit_path, c.kind,
           count(*) filter (where c.due_at > ${at} and c.fired_stage < 0)::int as on_time,
           count(*) filter (where c.due_at > ${at} and c.fired_stage >= 0)::int as at_risk,
           count(*) filter (where c.due_at <= ${at})::int as overdue
         from order_clocks c
-        join units u on u.id = c.unit_id
-        left join units k on k.parent_id = ${unitId} and k.id = any(u.ancestors)
-        where c.stopped_at is null and u.ancestors @> array[${unitId}]::text[]
+        where ${heldWithin(unit.ancestors)}
         group by 1, 2`;
       const children = await app.sql`select id, name from units where parent_id = ${unitId} order by id`;
       const zero = () => ({ onTime: 0, atRisk: 0, overdue: 0 });
@@ -83,7 +91,8 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       const byId = new Map(rows.map((r) => [r.unitId, r]));
       for (const c of counts) {
-        const row = byId.get(c.unit_id);
+        // Counted on the board's own row, or on the row of the child unit whose subtree holds it.
+        const row = byId.get(c.unit_path.split('/')[unit.ancestors.length] || unitId);
         if (!row) continue;
         const slot = row.clocks[c.kind]!;
         slot.onTime += c.on_time;
@@ -120,23 +129,25 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { unit: unitId, limit } = request.query;
-      await visibleUnit(app.sql, request.viewer!, unitId);
+      const unit = await visibleUnit(app.sql, request.viewer!, unitId);
       const at = app.clock.now().toISOString();
       const wanted = request.query.state ?? [...CLOCK_STANDINGS];
       // The same three buckets as the board's counts, so a list and its count agree.
+      // The page of clocks first, from order_clocks alone; the orders and units of that page after.
       const rows = await app.sql`
-        select * from (
-          select o.id, o.number, o.status, o.urgency, o.current_unit_id, u.name as unit_name, o.urge_count, o.supervised_at,
-            c.kind, c.due_at,
-            case when c.due_at <= ${at} then 'overdue' when c.fired_stage >= 0 then 'atRisk' else 'onTime' end as standing
+        select o.id, o.number, o.status, o.urgency, o.current_unit_id, u.name as unit_name, o.urge_count, o.supervised_at,
+          x.kind, x.due_at, x.standing
+        from (
+          select c.order_id, c.kind, c.due_at, c.unit_id, s.standing
           from order_clocks c
-          join units u on u.id = c.unit_id
-          join orders o on o.id = c.order_id
-          where c.stopped_at is null and u.ancestors @> array[${unitId}]::text[]
+            cross join lateral (select case when c.due_at <= ${at} then 'overdue' when c.fired_stage >= 0 then 'atRisk' else 'onTime' end as standing) s
+          where ${heldWithin(unit.ancestors)} and s.standing = any(${wanted}::text[])
+          order by c.due_at, c.order_id
+          limit ${limit}
         ) x
-        where standing = any(${wanted}::text[])
-        order by due_at, id
-        limit ${limit}`;
+        join orders o on o.id = x.order_id
+        join units u on u.id = x.unit_id
+        order by x.due_at, x.order_id`;
       const now = Date.parse(at);
       return {
         at,
