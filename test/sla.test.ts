@@ -158,3 +158,23 @@ t.test('the board counts on-time, at-risk and overdue clocks per unit below, wit
   const later = (await (await signIn(h, ['supervisor'], '120000')).get('/api/sla/board?unit=120000')).json();
   t.same(later.rows.find((r: { unitId: string }) => r.unitId === DISTRICT).clocks.claim, { onTime: 0, atRisk: 1, overdue: 1 }, 'the normal one is now at risk');
 });
+
+t.test('a clock is counted wherever its unit sits in the tree, even after the unit moves', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['operator', 'dispatcher']);
+  const { id } = (await desk.post('/api/orders', { channel: 'phone', content: '楼道杂物堆积', categoryCode: 'housing.property', areaCode: '120102001001' })).json();
+  await desk.post(`/api/orders/${id}/actions/accept`);
+  t.equal((await desk.post(`/api/orders/${id}/actions/dispatch`, { unitId: STREET })).statusCode, 200, 'sent straight to the street (河东区)');
+  const pathOf = async () => (await h.db.sql`select unit_path from order_clocks where order_id = ${id} and kind = 'claim'`)[0]!.unit_path;
+  t.equal(await pathOf(), `120000/${DISTRICT}/${STREET}/`, 'the holder’s ancestors, kept by the database');
+  const city = await signIn(h, ['supervisor'], '120000');
+  const claimsIn = async (unit: string, row: string) =>
+    (await city.get(`/api/sla/board?unit=${unit}`)).json().rows.find((r: { unitId: string }) => r.unitId === row).clocks.claim.onTime;
+  t.equal(await claimsIn('120000', DISTRICT), 1);
+  // A street moved to another district (a boundary change): its running clocks follow it.
+  await h.db.sql`update units set parent_id = '120103' where id = ${STREET}`;
+  t.equal(await pathOf(), `120000/120103/${STREET}/`);
+  t.equal(await claimsIn('120000', DISTRICT), 0);
+  t.equal(await claimsIn('120000', '120103'), 1);
+  t.equal((await city.get(`/api/sla/clocks?unit=120103`)).json().items[0].orderId, id, 'and the new district’s list shows it');
+});
