@@ -1,7 +1,10 @@
 /** Clocks through the API, and the sweeper, with a clock the test moves. */
+import fs from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { sweepDueClocks } from '../server/jobs/sweeper.ts';
 import { signIn, testApp, type TestApp } from './support/app.ts';
+import { root } from './support/cluster.ts';
 
 const DISTRICT = '120102';
 const STREET = '120102001';
@@ -177,4 +180,21 @@ t.test('a clock is counted wherever its unit sits in the tree, even after the un
   t.equal(await claimsIn('120000', DISTRICT), 0);
   t.equal(await claimsIn('120000', '120103'), 1);
   t.equal((await city.get(`/api/sla/clocks?unit=120103`)).json().items[0].orderId, id, 'and the new district’s list shows it');
+});
+
+t.test('a stopped clock stays with the unit it ran at, not the one holding the order after', async (t) => {
+  const h = await testApp(t);
+  const { id } = await dispatchedOrder(h);
+  const district = await signIn(h, ['handler'], DISTRICT);
+  h.clock.advance(60_000);
+  t.equal((await district.post(`/api/orders/${id}/actions/return`, { reasonCode: 'wrong_area' })).statusCode, 200);
+  const c = await clocksOf(h, id);
+  t.same([c.transfer.unitId, c.transfer.state], ['hotline', 'running'], 'a return restarts 转办: the hotline must dispatch again');
+  t.same([c.claim.unitId, c.claim.state], [DISTRICT, 'met'], 'the district answered within the claim time by returning: its 签收 clock');
+  t.equal(c.resolve.stoppedAt, null);
+  t.equal(c.resolve.unitId, 'hotline', 'the running clocks went back with the order');
+  // Rows stored the old way (with the holder after the step) are put back by migration 0013.
+  await h.db.sql`update order_clocks set unit_id = 'hotline' where order_id = ${id} and kind = 'claim'`;
+  await h.db.sql.unsafe(fs.readFileSync(path.join(root, 'db/migrations/0013_stopped_clocks_keep_their_unit.sql'), 'utf8'));
+  t.equal((await clocksOf(h, id)).claim.unitId, DISTRICT);
 });

@@ -54,7 +54,7 @@ export function urgencyClassOf(order: { urgency: string; classification: unknown
 
 /**
  * Write the clocks an action changed, and hand every running clock to the unit
- * now holding the order (the boards count it there). `next_at` is the instant
+ * now holding the order (the boards count it there); a stopped clock keeps its unit. `next_at` is the instant
  * of each clock's next unfired stage, what the sweeper looks for.
  */
 export function clockRow(orderId: number, c: Clock, unitId: string, deps: { policy: DeadlinePolicy; calendar: WorkCalendar }) {
@@ -98,9 +98,12 @@ export async function writeClocks(
   clocks: Clock[],
   holderUnitId: string,
   deps: { policy: DeadlinePolicy; calendar: WorkCalendar },
+  ranAt: ReadonlyMap<ClockKind, string> = new Map(),
 ): Promise<void> {
   for (const c of clocks) {
-    const row = clockRow(orderId, c, holderUnitId, deps);
+    // A clock this step stops stays with the unit it ran at: that unit met or missed it
+    // (a dispatch stops the hotline's 转办 clock, a return the returning unit's 签收 clock).
+    const row = clockRow(orderId, c, (c.stoppedAt && ranAt.get(c.kind)) || holderUnitId, deps);
     const { orderId: _o, kind: _k, ...update } = row;
     await db.insert(orderClocks).values(row).onConflictDoUpdate({ target: [orderClocks.orderId, orderClocks.kind], set: update });
   }
@@ -121,7 +124,8 @@ export async function clocksAfter(
 ): Promise<void> {
   const existing = await loadClocks(db, order.id);
   const ctx: ClockContext = { ...deps, urgencyClass: urgencyClassOf(order), categoryCode: order.categoryCode ?? undefined };
-  await writeClocks(db, order.id, applyClockEffects(existing, action, at, ctx), holderUnitId, deps);
+  const ranAt = new Map(existing.map((c) => [c.kind, c.unitId]));
+  await writeClocks(db, order.id, applyClockEffects(existing, action, at, ctx), holderUnitId, deps, ranAt);
 }
 
 /** What GET /api/orders/:id shows of each clock. */

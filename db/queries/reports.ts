@@ -88,25 +88,17 @@ export interface ClockCounts {
 
 /**
  * 按时率. Each order keeps one clock of each kind (a clock restarted by 下派, 退单 or
- * 重办 replaces the one before). A stopped clock counts for the unit that stopped
- * it; the stored unit is the holder after the step, which for a 转办 clock stopped by
- * a dispatch is the receiving unit and for a 签收 clock stopped by a return is the
- * unit returned to, so those two are taken from the step's `fromUnitId` instead.
+ * 重办 replaces the one before). A clock counts for the unit it is stored with: the
+ * holder while it runs, and the unit it ran at once stopped.
  * Keys: [row, clock kind], null standing for "all".
  */
 export async function clockCounts(sql: Sql, s: ReportScope, now: Date): Promise<Map<string, ClockCounts>> {
   const at = now.toISOString();
   const rows = await sql`
     with c as (
-      select c.kind, c.due_at, c.stopped_at, coalesce(x.unit_id, c.unit_id) as unit_id
+      select c.kind, c.due_at, c.stopped_at, c.unit_id
       from orders o
       join order_clocks c on c.order_id = o.id
-      left join lateral (
-        select e.payload->>'fromUnitId' as unit_id from order_events e
-        where e.order_id = c.order_id and e.at = c.stopped_at
-          and ((c.kind = 'transfer' and e.action = 'dispatch') or (c.kind = 'claim' and e.action = 'return'))
-        order by e.id limit 1
-      ) x on true
       where ${registered(sql, s)} and o.status not in ('merged', 'transferred_out')
     ), s as (
       select ${rowKey(sql, s.unitId)} as key, c.kind, c.due_at, c.stopped_at
