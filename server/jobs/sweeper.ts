@@ -80,7 +80,6 @@ function sweepBatch(sql: Sql, at: string, batch: number) {
       update order_clocks c set fired_stage = r.fired, next_at = r.stage_at[r.fired + 2]
       from reached r
       where c.order_id = r.order_id and c.kind = r.kind
-      returning 1
     )
     select (select count(*) from due)::int as clocks, (select count(*) from events)::int as events`;
 }
