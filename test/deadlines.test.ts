@@ -95,14 +95,14 @@ t.test('a danger claim clock: every stage at its instant, exactly once, in order
     ['escalate_parent', bj('2026-10-01 11:00')],
   ];
   t.same(stageSchedule(clock, policy, calendar).map((s) => [s.stage, s.at]), expected);
-  t.same(nextStage(clock, policy, calendar), { stage: 'warn_50', at: expected[0]![1] });
+  t.same(nextStage(clock, stageSchedule(clock, policy, calendar)), { stage: 'warn_50', at: expected[0]![1] });
 
   const log: { stage: Stage; at: Date; firedAt: Date }[] = [];
   for (let now = start.getTime(); now <= bj('2026-10-01 12:00').getTime(); now += 30_000) clock = sweep(clock, new Date(now), log);
   t.same(log.map((l) => l.stage), [...STAGES], 'each stage once, in ladder order');
   for (const l of log) t.same(l.firedAt, l.at, `${l.stage} fired at its instant`);
   t.equal(clock.firedStage, STAGES.length - 1);
-  t.equal(nextStage(clock, policy, calendar), null);
+  t.equal(nextStage(clock, stageSchedule(clock, policy, calendar)), null);
   t.same(stagesDue(clock, bj('2026-10-02 00:00'), calendar, policy), { stages: [], firedStage: 4, nextAt: null });
 });
 
@@ -140,12 +140,12 @@ t.test('stopped and paused clocks fire nothing', async (t) => {
   const clock = clockFor('claim', bj('2026-03-10 10:00'), { policy, calendar, urgencyClass: 'danger' });
   const stopped = stopClock(clock, bj('2026-03-10 10:05'));
   t.same(stagesDue(stopped, bj('2026-03-11 10:00'), calendar, policy), { stages: [], firedStage: -1, nextAt: null });
-  t.equal(nextStage(stopped, policy, calendar), null);
+  t.equal(nextStage(stopped, stageSchedule(stopped, policy, calendar)), null);
   t.equal(stopClock(stopped, bj('2026-03-10 11:00')).stoppedAt, stopped.stoppedAt, 'the first stop stands');
 
   const paused = pauseClock(clock, bj('2026-03-10 10:05'));
   t.same(stagesDue(paused, bj('2026-03-11 10:00'), calendar, policy), { stages: [], firedStage: -1, nextAt: null });
-  t.equal(nextStage(paused, policy, calendar), null);
+  t.equal(nextStage(paused, stageSchedule(paused, policy, calendar)), null);
   const resumed = resumeClock(paused);
   t.same(resumed.dueAt, clock.dueAt, 'a pause does not move the deadline');
   t.same(stagesDue(resumed, bj('2026-03-10 10:20'), calendar, policy).stages.map((s) => s.stage), ['warn_50', 'warn_80', 'overdue']);
@@ -164,7 +164,7 @@ t.test('an extension recomputes the ladder against the new deadline', async (t) 
 
   const overdue = extendClock({ ...clock, firedStage: 2 }, newDue, bj('2026-03-10 11:10'), policy, calendar);
   t.equal(overdue.firedStage, 0, 'warn_50 already passed under the new deadline: not repeated');
-  t.same(nextStage(overdue, policy, calendar), { stage: 'warn_80', at: bj('2026-03-10 11:36') });
+  t.same(nextStage(overdue, stageSchedule(overdue, policy, calendar)), { stage: 'warn_80', at: bj('2026-03-10 11:36') });
   t.equal(clockState(overdue, bj('2026-03-10 11:10')).state, 'warned');
 
   const lagging = extendClock(clock, newDue, bj('2026-03-10 11:10'), policy, calendar);

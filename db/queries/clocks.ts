@@ -53,14 +53,14 @@ export function urgencyClassOf(order: { urgency: string; classification: unknown
 }
 
 /**
- * Write the clocks an action changed, and hand every running clock to the unit
- * now holding the order (the boards count it there); a stopped clock keeps its unit. `next_at` is the instant
- * of each clock's next unfired stage, what the sweeper looks for.
+ * A clock as stored: with the instants of its whole ladder and, in `next_at`, the
+ * instant of its next unfired stage, which is what the sweeper's index looks for.
  */
 export function clockRow(orderId: number, c: Clock, unitId: string, deps: { policy: DeadlinePolicy; calendar: WorkCalendar }) {
   const { kind, urgencyClass, basis, startedAt, dueAt, stoppedAt, pausedAt, firedStage } = c;
-  const stageAt = stageSchedule(c, deps.policy, deps.calendar).map((s) => s.at);
-  const nextAt = nextStage(c, deps.policy, deps.calendar)?.at ?? null;
+  const schedule = stageSchedule(c, deps.policy, deps.calendar);
+  const stageAt = schedule.map((s) => s.at);
+  const nextAt = nextStage(c, schedule)?.at ?? null;
   return { orderId, kind, unitId, urgencyClass, basis, startedAt, dueAt, stoppedAt, pausedAt, firedStage, nextAt, stageAt };
 }
 
@@ -92,6 +92,10 @@ export async function fillStageInstants(sql: Sql, deps: { policy: DeadlinePolicy
   }
 }
 
+/**
+ * Write the clocks an action changed, and hand every running clock to the unit now
+ * holding the order (the boards count it there); a clock the action stopped keeps its unit.
+ */
 export async function writeClocks(
   db: Queryable,
   orderId: number,

@@ -145,10 +145,9 @@ export function stageSchedule(clock: Clock, policy: DeadlinePolicy, calendar: Wo
 
 const live = (clock: Clock) => !clock.stoppedAt && !clock.pausedAt;
 
-/** The next stage to fire, or null when all fired or the clock is stopped or paused. */
-export function nextStage(clock: Clock, policy: DeadlinePolicy, calendar: WorkCalendar): StageAt | null {
-  if (!live(clock)) return null;
-  return stageSchedule(clock, policy, calendar)[clock.firedStage + 1] ?? null;
+/** The next stage of the clock's `stageSchedule` to fire, or null when all fired or the clock is stopped or paused. */
+export function nextStage(clock: Clock, schedule: readonly StageAt[]): StageAt | null {
+  return live(clock) ? (schedule[clock.firedStage + 1] ?? null) : null;
 }
 
 export interface DueStages {
@@ -169,7 +168,7 @@ export function stagesDue(clock: Clock, now: Date, calendar: WorkCalendar, polic
     stages.push(next);
     fired++;
   }
-  return { stages, firedStage: fired, nextAt: schedule[fired + 1]?.at ?? null };
+  return { stages, firedStage: fired, nextAt: nextStage({ ...clock, firedStage: fired }, schedule)?.at ?? null };
 }
 
 /**
