@@ -84,6 +84,8 @@ export const orders = pgTable(
     channelMessageId: text('channel_message_id'),
     /** The citizen's id on the channel (WeChat openid), to answer them there. */
     channelUserId: text('channel_user_id'),
+    /** Whose key space the idempotency key belongs to (a desk user, or the web submitter): one actor's key never finds another's order. */
+    idempotencyScope: text('idempotency_scope').notNull().default(''),
     idempotencyKey: text('idempotency_key'),
     /** SHA-256 of the creating request, so a reused key with another body is refused. */
     requestHash: text('request_hash'),
@@ -115,6 +117,8 @@ export const orders = pgTable(
     returnCount: integer('return_count').notNull().default(0),
     reopenCount: integer('reopen_count').notNull().default(0),
     replyText: text('reply_text'),
+    /** 查询码: the citizen's tracking code from the one-time notice, stored only as its SHA-256. */
+    queryCodeHash: text('query_code_hash'),
     satisfaction: text('satisfaction'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
@@ -126,7 +130,7 @@ export const orders = pgTable(
   },
   (t) => [
     uniqueIndex('orders_number_key').on(t.number),
-    uniqueIndex('orders_idempotency_key').on(t.idempotencyKey),
+    uniqueIndex('orders_idempotency_key').on(t.idempotencyScope, t.idempotencyKey),
     uniqueIndex('orders_channel_message_key').on(t.channel, t.channelMessageId),
     index('orders_status_idx').on(t.status, t.id),
     index('orders_unit_idx').on(t.currentUnitId, t.id),
@@ -357,4 +361,46 @@ export const orderExtensions = pgTable(
     uniqueIndex('order_extensions_pending_key').on(t.orderId, t.clockKind).where(sql`${t.status} = 'pending'`),
     check('order_extensions_status_check', sql`${t.status} in ('pending', 'approved', 'rejected')`),
   ],
+);
+
+/**
+ * Failure budgets against guessing: one row per (scope, key), e.g. ('track', order
+ * number) or ('login_user', username). Failures count up; past the budget the key is
+ * locked until `lockedUntil`, each lock longer than the last (server/core/throttle.ts).
+ */
+export const THROTTLE_SCOPES = ['track', 'login_user', 'login_addr'] as const;
+export const failureBudgets = pgTable(
+  'failure_budgets',
+  {
+    scope: text('scope').$type<(typeof THROTTLE_SCOPES)[number]>().notNull(),
+    key: text('key').notNull(),
+    failures: integer('failures').notNull().default(0),
+    /** How many times the key has been locked: each lock lasts longer. */
+    lockouts: integer('lockouts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.key] }),
+    check('failure_budgets_scope_check', inList('scope', THROTTLE_SCOPES)),
+    check('failure_budgets_counts_check', sql`${t.failures} >= 0 and ${t.lockouts} >= 0`),
+  ],
+);
+
+/**
+ * 安全审计: who changed which account, lockouts and unlocks. Append-only like the
+ * order trail (trigger in migration 0014); `actor` is 'user:<id>' or 'system'.
+ */
+export const securityEvents = pgTable(
+  'security_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    /** The account or key acted on: a user id, a username or an address. */
+    subject: text('subject').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('security_events_subject_idx').on(t.subject, t.id)],
 );

@@ -1,0 +1,72 @@
+/**
+ * Failure budgets and the security audit (安全审计). The decisions are the pure
+ * core's (server/core/throttle.ts); here a key's row is locked while one failure
+ * is counted, so concurrent guesses cannot slip past the budget together.
+ */
+import type { Sql } from '../client.ts';
+import { afterFailure, lockedUntil, type BudgetPolicy, type BudgetState } from '../../server/core/throttle.ts';
+import type { THROTTLE_SCOPES } from '../schema.ts';
+
+export type ThrottleScope = (typeof THROTTLE_SCOPES)[number];
+
+const toState = (r: { failures: number; lockouts: number; locked_until: Date | null; last_failure_at: Date }): BudgetState => ({
+  failures: r.failures,
+  lockouts: r.lockouts,
+  lockedUntil: r.locked_until,
+  lastFailureAt: r.last_failure_at,
+});
+
+/** Until when the key may not try, or null. */
+export async function lockOf(sql: Sql, scope: ThrottleScope, key: string, now: Date): Promise<Date | null> {
+  const [row] = await sql`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key}`;
+  return row ? lockedUntil(toState(row as never), now) : null;
+}
+
+/** Count one failure; answers the lock it started or that holds, and whether this failure started it. */
+export async function recordFailure(
+  sql: Sql,
+  scope: ThrottleScope,
+  key: string,
+  now: Date,
+  policy: BudgetPolicy,
+): Promise<{ lockedUntil: Date | null; newlyLocked: boolean }> {
+  return sql.begin(async (tx) => {
+    await tx`insert into failure_budgets (scope, key, last_failure_at) values (${scope}, ${key}, ${now}) on conflict do nothing`;
+    const [row] = await tx`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key} for update`;
+    const fresh = Number(row!.failures) === 0 && Number(row!.lockouts) === 0 && !row!.locked_until;
+    const next = afterFailure(fresh ? null : toState(row as never), now, policy);
+    await tx`update failure_budgets set failures = ${next.failures}, lockouts = ${next.lockouts}, locked_until = ${next.lockedUntil},
+      last_failure_at = ${now} where scope = ${scope} and key = ${key}`;
+    return { lockedUntil: lockedUntil(next, now), newlyLocked: next.locked };
+  });
+}
+
+/** A success or an admin's unlock: the key starts afresh. */
+export async function clearFailures(sql: Sql, scope: ThrottleScope, key: string): Promise<boolean> {
+  const rows = await sql`delete from failure_budgets where scope = ${scope} and key = ${key} returning 1`;
+  return rows.length > 0;
+}
+
+/** Keys locked now, for the admin. */
+export async function lockedKeys(sql: Sql, now: Date): Promise<{ scope: ThrottleScope; key: string; lockedUntil: Date; lockouts: number }[]> {
+  const rows = await sql`select scope, key, locked_until, lockouts from failure_budgets where locked_until > ${now} order by locked_until desc limit 500`;
+  return rows.map((r) => ({ scope: r.scope, key: r.key, lockedUntil: r.locked_until, lockouts: r.lockouts }));
+}
+
+export interface SecurityEvent {
+  at: Date;
+  /** 'user:<id>' of the admin, or 'system'. */
+  actor: string;
+  action: string;
+  subject: string;
+  detail?: Record<string, unknown>;
+}
+
+export async function appendSecurityEvent(sql: Sql, e: SecurityEvent): Promise<void> {
+  await sql`insert into security_events (at, actor, action, subject, detail) values (${e.at}, ${e.actor}, ${e.action}, ${e.subject}, ${sql.json((e.detail ?? {}) as never)})`;
+}
+
+export async function securityEventsOf(sql: Sql, subject: string, limit = 200): Promise<(SecurityEvent & { id: number })[]> {
+  const rows = await sql`select id, at, actor, action, subject, detail from security_events where subject = ${subject} order by id desc limit ${limit}`;
+  return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+}
