@@ -96,3 +96,19 @@ t.test('revealing the trail is allowed where the order allows it, and recorded',
   const notAdmin = await desk.get(`/api/orders/${id}/timeline?reveal=raw`);
   t.equal(notAdmin.statusCode, 403, 'a desk role may reveal the phone, not the raw submission');
 });
+
+t.test('an order out of sight and one that does not exist answer alike', async (t) => {
+  const h = await testApp(t);
+  const desk = await signIn(h, ['operator', 'dispatcher']);
+  const order = (await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道马路边有人乱扔垃圾', citizenPhone: PHONE })).json();
+  const outsider = await signIn(h, ['handler'], '120103'); // 河西区
+  const missing = order.number.replace(/\d{6}$/, '999999');
+  for (const path of ['', '/timeline']) {
+    const hidden = await outsider.get(`/api/orders/${order.number}${path}`);
+    const absent = await outsider.get(`/api/orders/${missing}${path}`);
+    t.equal(hidden.statusCode, 404);
+    t.equal(absent.statusCode, 404);
+    const shape = (r: typeof hidden, ref: string) => ({ ...r.json(), requestId: undefined, message: r.json().message.replace(ref, '#') });
+    t.same(shape(hidden, order.number), shape(absent, missing), `GET …${path}: the same answer, so nothing tells them apart`);
+  }
+});

@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { DomainError } from '../../server/core/errors.ts';
 import type { Database } from '../client.ts';
 import { orderAssists, orderEvents, orders, units } from '../schema.ts';
 import { authorize, type OrderPlace, type Viewer } from '../../server/core/access.ts';
 import { decide, type ActionInput, type OrderState, type Policy } from '../../server/core/lifecycle.ts';
 import { checkDispatchTarget, type UnitInfo } from '../../server/core/dispatch.ts';
-import { AppError, notFound } from '../../server/errors.ts';
 import type { Deadlines } from '../../server/plugins/deadlines.ts';
 import { clocksAfter, loadClocks, writeClocks } from './clocks.ts';
 import { extendClock } from '../../server/core/deadlines.ts';
@@ -75,7 +75,7 @@ export async function applyAction(
   const actor = opts.actor ?? (opts.viewer ? `user:${opts.viewer.userId}` : 'system');
   return db.transaction(async (tx) => {
     const target = await findOrder(tx as unknown as Database, ref);
-    if (!target) throw notFound('order', ref);
+    if (!target) throw new DomainError('ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
     const lockIds = input.action === 'merge' ? [target.id, input.masterId].sort((a, b) => a - b) : [target.id];
     // Lock in id order so that two merges in opposite directions cannot deadlock.
     const locked = await tx.select().from(orders).where(inArray(orders.id, lockIds)).orderBy(asc(orders.id)).for('update');
@@ -107,20 +107,20 @@ export async function applyAction(
         categoryCode: current.categoryCode,
       });
       if (input.action === 'dispatch' && input.designate && from !== 'hotline') {
-        throw new AppError(403, 'FORBIDDEN', '只有热线中心派单员可以指定承办单位', { field: 'designate' });
+        throw new DomainError('FORBIDDEN', '只有热线中心派单员可以指定承办单位', { field: 'designate' });
       }
     }
     if (input.action === 'assign_assist') {
       const info = await unitsById(tx, input.unitIds);
       const missing = input.unitIds.filter((id) => !info.has(id) || info.get(id)!.kind === 'hotline');
-      if (missing.length) throw new AppError(422, 'UNIT_NOT_FOUND', `承办单位不存在：${missing.join('、')}`, { field: 'unitIds' });
+      if (missing.length) throw new DomainError('UNKNOWN_UNIT', `承办单位不存在：${missing.join('、')}`, { field: 'unitIds' });
     }
     let master: OrderRow | undefined;
     if (input.action === 'merge') {
       master = locked.find((r) => r.id === input.masterId);
-      if (!master) throw new AppError(422, 'MASTER_NOT_FOUND', `主工单 ${input.masterId} 不存在`, { field: 'masterId' });
+      if (!master) throw new DomainError('MASTER_NOT_FOUND', `主工单 ${input.masterId} 不存在`, { field: 'masterId' });
       if (master.status === 'merged' || master.status === 'transferred_out') {
-        throw new AppError(422, 'MASTER_NOT_OPEN', `主工单 ${master.number} 状态为 ${master.status}，不能作为合并目标`, { field: 'masterId' });
+        throw new DomainError('MASTER_NOT_OPEN', `主工单 ${master.number} 状态为 ${master.status}，不能作为合并目标`, { field: 'masterId' });
       }
       event.payload.masterNumber = master.number;
     }
@@ -180,20 +180,20 @@ async function extensionEffects(tx: Tx, input: ActionInput, order: OrderRow, eve
   if (input.action === 'request_extension') {
     const [clock] = (await loadClocks(tx, order.id)).filter((c) => c.kind === input.clock);
     const due = new Date(input.dueAt);
-    if (!clock || clock.stoppedAt) throw new AppError(409, 'CLOCK_NOT_RUNNING', `「${input.clock}」时限未在计时，无需延期`, { field: 'clock' });
-    if (!(due > clock.dueAt)) throw new AppError(422, 'EXTENSION_NOT_LATER', `申请的时限必须晚于原时限 ${clock.dueAt.toISOString()}`, { field: 'dueAt' });
+    if (!clock || clock.stoppedAt) throw new DomainError('CLOCK_NOT_RUNNING', `「${input.clock}」时限未在计时，无需延期`, { field: 'clock' });
+    if (!(due > clock.dueAt)) throw new DomainError('EXTENSION_NOT_LATER', `申请的时限必须晚于原时限 ${clock.dueAt.toISOString()}`, { field: 'dueAt' });
     const inserted = await tx
       .insert(orderExtensions)
       .values({ orderId: order.id, clockKind: input.clock, requestedBy: opts.actor, requestedAt: opts.at, requestedDueAt: due, reason: input.reason, status: 'pending' })
       .onConflictDoNothing()
       .returning({ id: orderExtensions.id });
-    if (!inserted[0]) throw new AppError(409, 'EXTENSION_PENDING', '该时限已有待审批的延期申请', { field: 'clock' });
+    if (!inserted[0]) throw new DomainError('EXTENSION_PENDING', '该时限已有待审批的延期申请', { field: 'clock' });
     event.payload.extensionId = inserted[0].id;
     return;
   }
   if (input.action !== 'approve_extension' && input.action !== 'reject_extension') return;
   const [ext] = await tx.select().from(orderExtensions).where(and(eq(orderExtensions.id, input.extensionId), eq(orderExtensions.orderId, order.id)));
-  if (!ext || ext.status !== 'pending') throw new AppError(409, 'EXTENSION_NOT_PENDING', `延期申请 ${input.extensionId} 不存在或已处理`, { field: 'extensionId' });
+  if (!ext || ext.status !== 'pending') throw new DomainError('EXTENSION_NOT_PENDING', `延期申请 ${input.extensionId} 不存在或已处理`, { field: 'extensionId' });
   const approved = input.action === 'approve_extension';
   await tx
     .update(orderExtensions)
@@ -201,7 +201,7 @@ async function extensionEffects(tx: Tx, input: ActionInput, order: OrderRow, eve
     .where(eq(orderExtensions.id, ext.id));
   if (!approved) return;
   const clock = (await loadClocks(tx, order.id)).find((c) => c.kind === ext.clockKind);
-  if (!clock || clock.stoppedAt) throw new AppError(409, 'CLOCK_NOT_RUNNING', '该时限已停止计时，不能延期', { field: 'extensionId' });
+  if (!clock || clock.stoppedAt) throw new DomainError('CLOCK_NOT_RUNNING', '该时限已停止计时，不能延期', { field: 'extensionId' });
   const extended = extendClock(clock, ext.requestedDueAt, opts.at, opts.deadlines.policy, opts.deadlines.calendar);
   await writeClocks(tx, order.id, [extended], clock.unitId, opts.deadlines);
   await tx.update(orderClocks).set({ extensions: clock.extensions + 1 }).where(and(eq(orderClocks.orderId, order.id), eq(orderClocks.kind, clock.kind)));

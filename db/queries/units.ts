@@ -1,14 +1,14 @@
 import type { Sql } from '../client.ts';
+import { DomainError } from '../../server/core/errors.ts';
 import { departmentUnitId } from '../../server/core/classify.ts';
 import type { Departments } from '../../server/rules/schema.ts';
 import { canSeeUnit, type Viewer } from '../../server/core/access.ts';
-import { AppError } from '../../server/errors.ts';
 
 /** The unit, if the viewer may look at it (boards, reports, live feed); otherwise "not found", never "forbidden". */
 export async function visibleUnit(sql: Sql, viewer: Viewer, unitId: string): Promise<{ id: string; name: string; ancestors: string[] }> {
   const [unit] = await sql<{ id: string; name: string; ancestors: string[] }[]>`select id, name, ancestors from units where id = ${unitId}`;
   if (!unit || !canSeeUnit(viewer, unit.ancestors)) {
-    throw new AppError(404, 'UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
+    throw new DomainError('UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
   }
   return unit;
 }

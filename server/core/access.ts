@@ -5,7 +5,7 @@
  * order numbers cannot be probed; an order in sight but not one's to act on is
  * "forbidden", with the reason.
  */
-import { AppError } from '../errors.ts';
+import { DomainError } from './errors.ts';
 import type { OrderAction } from './lifecycle.ts';
 
 export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin'] as const;
@@ -111,12 +111,12 @@ function stands(v: Viewer, o: OrderPlace, relation: Relation): boolean {
 
 /** Throws 404 when the order is out of sight, 403 (naming who may) when the action is not the viewer's. */
 export function authorize(v: Viewer, action: OrderAction, o: OrderPlace, orderRef: string): void {
-  if (!canSee(v, o)) throw new AppError(404, 'ORDER_NOT_FOUND', `order ${orderRef} not found`);
+  if (!canSee(v, o)) throw new DomainError('ORDER_NOT_FOUND', `工单 ${orderRef} 不存在`);
   if (v.roles.includes('admin')) return;
   const rules = ACTION_RULES[action];
   if (rules.some((r) => r.roles.some((role) => v.roles.includes(role)) && stands(v, o, r.relation))) return;
   const who = rules.map((r) => `${r.roles.map((x) => ROLE_LABELS[x]).join('/')}（${RELATION_LABELS[r.relation]}）`).join(' 或 ');
-  throw new AppError(403, 'FORBIDDEN', `无权执行「${action}」：该操作只能由 ${who} 执行`, { action });
+  throw new DomainError('FORBIDDEN', `无权执行「${action}」：该操作只能由 ${who} 执行`, { action });
 }
 
 const RELATION_LABELS: Record<Relation, string> = {

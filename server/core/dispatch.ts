@@ -1,5 +1,5 @@
 /** Where an order may be sent (pure): 派单 from the hotline anywhere, 下派 only down the tree. */
-import { AppError } from '../errors.ts';
+import { DomainError } from './errors.ts';
 
 export interface UnitInfo {
   id: string;
@@ -16,7 +16,7 @@ export function checkDispatchTarget(
   to: UnitInfo | undefined,
   ctx: { fromHotline: boolean; negativeRule?: { id: string; name: string }; categoryCode: string | null },
 ): void {
-  if (!to || to.kind === 'hotline') throw new AppError(422, 'UNIT_NOT_FOUND', `承办单位不存在`, { field: 'unitId' });
+  if (!to || to.kind === 'hotline') throw new DomainError('UNKNOWN_UNIT', '承办单位不存在', { field: 'unitId' });
   if (!ctx.fromHotline) {
     // 下派: district → street → community, a government to its departments, and a
     // city department to the same department of a district (市生态环境局 → 区生态环境局).
@@ -24,15 +24,12 @@ export function checkDispatchTarget(
     const sameLine =
       from?.kind === 'department' && from.level === 'city' && to.kind === 'department' && to.level === 'district' && to.departmentKey === from.departmentKey;
     if (!below && !sameLine) {
-      throw new AppError(422, 'NOT_BELOW', `${to.name} 不是 ${from?.name ?? '本单位'} 的下级单位，不能下派`, { field: 'unitId' });
+      throw new DomainError('NOT_BELOW', `${to.name} 不是 ${from?.name ?? '本单位'} 的下级单位，不能下派`, { field: 'unitId' });
     }
   }
   if (to.level === 'community' && ctx.negativeRule) {
     const rule = ctx.negativeRule;
-    throw new AppError(
-      422,
-      'NEGATIVE_LIST',
-      `违反社区事项准入负面清单 ${rule.id}「${rule.name}」：${ctx.categoryCode} 类事项不得派给社区（${to.name}）`,
+    throw new DomainError('NEGATIVE_LIST', `违反社区事项准入负面清单 ${rule.id}「${rule.name}」：${ctx.categoryCode} 类事项不得派给社区（${to.name}）`,
       { field: 'unitId', rule: rule.id },
     );
   }

@@ -3,7 +3,7 @@
  * and the action asked for, and returns the change to make and the audit event to
  * write, or throws. Every capability adds its steps here, not beside it.
  */
-import { AppError } from '../errors.ts';
+import { DomainError, refuse } from './errors.ts';
 
 export const STATUSES = [
   'received',
@@ -161,20 +161,15 @@ export function canApply(status: OrderStatus, action: OrderAction): boolean {
   return (TRANSITIONS[action].from as readonly OrderStatus[]).includes(status);
 }
 
-export function illegalTransition(status: OrderStatus, action: OrderAction): AppError {
+export function illegalTransition(status: OrderStatus, action: OrderAction): DomainError {
   const allowed = TRANSITIONS[action].from;
-  return new AppError(
-    409,
-    'ILLEGAL_TRANSITION',
-    `工单状态为「${STATUS_LABELS[status]}」(${status})，不能执行「${ACTION_LABELS[action]}」(${action})；` +
+  return new DomainError('ILLEGAL_TRANSITION', `工单状态为「${STATUS_LABELS[status]}」(${status})，不能执行「${ACTION_LABELS[action]}」(${action})；` +
       `该操作只适用于：${allowed.map((s) => `${STATUS_LABELS[s]}(${s})`).join('、')}`,
     { status, action, allowedFrom: allowed },
   );
 }
 
 const last = (path: string[]): string => path[path.length - 1]!;
-const refuse = (status: number, code: string, message: string, field?: string) =>
-  new AppError(status, code, message, field ? { field } : undefined);
 
 /** Decide the change an action makes to an order, at instant `at`. */
 export function decide(order: OrderState, input: ActionInput, at: Date, policy: Policy = DEFAULT_POLICY): Decision {
@@ -194,7 +189,7 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
     case 'dispatch':
     case 'redispatch':
     case 'hand_down': {
-      if (input.unitId === current) throw refuse(422, 'DISPATCH_TO_SELF', `工单已在单位 ${input.unitId}，不能派给自己`, 'unitId');
+      if (input.unitId === current) throw refuse('DISPATCH_TO_SELF', `工单已在单位 ${input.unitId}，不能派给自己`, 'unitId');
       // 改派 replaces the unit that has not claimed yet; 派单 and 下派 add a step down.
       const base = input.action === 'redispatch' ? order.unitPath.slice(0, -1) : order.unitPath;
       Object.assign(patch, { unitPath: [...base, input.unitId], dispatchCount: order.dispatchCount + 1, dispatchedAt: at });
@@ -209,7 +204,7 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
       break;
     case 'return': {
       if (order.designated) {
-        throw refuse(422, 'ORDER_DESIGNATED', '该工单已由热线中心指定承办，不能退回；如有异议请联系派单员', 'reasonCode');
+        throw refuse('ORDER_DESIGNATED', '该工单已由热线中心指定承办，不能退回；如有异议请联系派单员', 'reasonCode');
       }
       const returns = order.returnCount + 1;
       // No order bounces forever: at the limit it goes to the city dispatcher, who must designate.
@@ -223,19 +218,19 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
     }
     case 'assign_assist': {
       const unique = [...new Set(input.unitIds)];
-      if (unique.includes(current)) throw refuse(422, 'ASSIST_IS_LEAD', `主办单位 ${current} 不能同时是协办单位`, 'unitIds');
+      if (unique.includes(current)) throw refuse('ASSIST_IS_LEAD', `主办单位 ${current} 不能同时是协办单位`, 'unitIds');
       const already = unique.filter((u) => assists.some((a) => a.unitId === u));
-      if (already.length) throw refuse(409, 'ASSIST_EXISTS', `已是协办单位：${already.join('、')}`, 'unitIds');
+      if (already.length) throw refuse('ASSIST_EXISTS', `已是协办单位：${already.join('、')}`, 'unitIds');
       payload.unitIds = unique;
       break;
     }
     case 'assist_claim':
     case 'assist_reply': {
       const assist = assists.find((a) => a.unitId === input.unitId);
-      if (!assist) throw refuse(404, 'ORDER_NOT_FOUND', `order ${order.id} not found`);
+      if (!assist) throw refuse('ORDER_NOT_FOUND', `工单 ${order.id} 不存在`);
       const needed = input.action === 'assist_claim' ? 'assigned' : 'claimed';
       if (assist.status !== needed) {
-        throw refuse(409, 'ILLEGAL_TRANSITION', `协办状态为 ${assist.status}，不能执行「${ACTION_LABELS[input.action]}」`);
+        throw refuse('ILLEGAL_TRANSITION', `协办状态为 ${assist.status}，不能执行「${ACTION_LABELS[input.action]}」`);
       }
       payload.assistUnitId = input.unitId;
       if (input.action === 'assist_reply') reason = input.text;
@@ -244,7 +239,7 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
     case 'reply': {
       // 协办: the lead answers the citizen only once every assisting unit has answered the lead.
       const pending = assists.filter((a) => a.status !== 'replied').map((a) => a.unitId);
-      if (pending.length) throw refuse(409, 'ASSISTS_PENDING', `协办单位尚未回复：${pending.join('、')}`);
+      if (pending.length) throw refuse('ASSISTS_PENDING', `协办单位尚未回复：${pending.join('、')}`);
       Object.assign(patch, { replyText: input.text, repliedAt: at });
       reason = input.text;
       break;
@@ -279,7 +274,7 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
       patch.supervisedAt = at;
       break;
     case 'merge':
-      if (input.masterId === order.id) throw refuse(422, 'MERGE_INTO_SELF', '工单不能合并到自身', 'masterId');
+      if (input.masterId === order.id) throw refuse('MERGE_INTO_SELF', '工单不能合并到自身', 'masterId');
       patch.mergedIntoId = input.masterId;
       payload.masterId = input.masterId;
       break;

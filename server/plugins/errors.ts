@@ -1,6 +1,13 @@
+import { createRequire } from 'node:module';
+import type { Localize } from 'ajv-i18n/localize/types.js';
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { DomainError, ERROR_CATALOGUE, isErrorCode, type ErrorCode } from '../core/errors.ts';
 import { AppError } from '../errors.ts';
+
+// A CommonJS function whose typings claim an ES default export: load it as what it is.
+const localizeZh = createRequire(import.meta.url)('ajv-i18n/localize/zh') as Localize;
 
 interface ErrorBody {
   statusCode: number;
@@ -40,42 +47,54 @@ function fieldOf(err: FastifyError): string | undefined {
   return [path, missing ?? extra].filter(Boolean).join('.') || undefined;
 }
 
+/** An answer from the catalogue: its status, and its message unless a more precise one is given. */
+const answer = (code: ErrorCode, requestId: string, extra: Partial<ErrorBody> = {}): ErrorBody => ({
+  statusCode: ERROR_CATALOGUE[code].status,
+  code,
+  message: ERROR_CATALOGUE[code].message,
+  requestId,
+  ...extra,
+});
+
 function toBody(err: FastifyError & { code?: string }, request: FastifyRequest): ErrorBody {
   const requestId = request.id;
+  if (err instanceof DomainError) {
+    const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
+    return answer(err.code, requestId, { message: err.message, field, details: err.details });
+  }
   if (err instanceof AppError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
     return { statusCode: err.statusCode, code: err.code, message: err.message, field, details: err.details, requestId };
   }
   if (err.validation) {
     const field = fieldOf(err);
-    const where = err.validationContext ?? 'request';
-    return {
-      statusCode: 400,
-      code: 'VALIDATION_FAILED',
-      message: `${where}${field ? `.${field}` : ''}: ${err.validation[0]?.message ?? err.message}`,
-      field,
-      requestId,
-    };
+    const where = WHERE[err.validationContext ?? ''] ?? '请求';
+    // Ajv's own words, in Chinese (ajv-i18n), after the field they are about.
+    const first = { ...err.validation[0] } as ErrorObject;
+    localizeZh([first]);
+    const message = `${where}${field ? ` ${field}` : ''} 不符合要求：${first.message ?? ERROR_CATALOGUE.VALIDATION_FAILED.message}`;
+    return answer('VALIDATION_FAILED', requestId, { message, field });
   }
-  if (isDatabaseUnavailable(err)) {
-    return { statusCode: 503, code: 'DATABASE_UNAVAILABLE', message: '数据库暂不可用，请稍后重试', requestId };
-  }
-  if (codeOf(err) === '40001' || codeOf(err) === '40P01') {
-    return { statusCode: 409, code: 'CONFLICT_RETRY', message: '并发冲突，请重试', requestId };
-  }
+  if (isDatabaseUnavailable(err)) return answer('DATABASE_UNAVAILABLE', requestId);
+  if (codeOf(err) === '40001' || codeOf(err) === '40P01') return answer('CONFLICT_RETRY', requestId);
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     // The limit in force for this route (its own, or the server's), so a client knows what to send.
     const limit = request.routeOptions.bodyLimit;
     const message = `请求体超过 ${limit} 字节（${limit / 1024} KiB）的上限`;
-    return { statusCode: 413, code: err.code, message, details: { limit }, requestId };
+    return answer('FST_ERR_CTP_BODY_TOO_LARGE', requestId, { message, details: { limit } });
   }
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    // Fastify's own client errors (bad JSON, body too large, wrong content type) keep their code.
-    return { statusCode: status, code: err.code ?? 'BAD_REQUEST', message: err.message, requestId };
+    // Fastify's own client errors keep their code where the catalogue knows it, with its Chinese text.
+    if (err.code && isErrorCode(err.code) && ERROR_CATALOGUE[err.code].status === status) return answer(err.code, requestId);
+    if (status === 429) return answer('RATE_LIMITED', requestId, { message: err.message });
+    return { ...answer('BAD_REQUEST', requestId), statusCode: status };
   }
-  return { statusCode: 500, code: 'INTERNAL', message: '服务内部错误', requestId };
+  return answer('INTERNAL', requestId);
 }
+
+/** Where a validation error was found, for the message. */
+const WHERE: Record<string, string> = { body: '请求体', querystring: '查询参数', params: '路径参数', headers: '请求头' };
 
 /** The one place errors become JSON. Stack traces go to the log, never to the client. */
 export default fp(
@@ -89,12 +108,7 @@ export default fp(
       return reply.status(body.statusCode).send(body);
     });
     app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send({
-        statusCode: 404,
-        code: 'ROUTE_NOT_FOUND',
-        message: `${request.method} ${request.url.split('?')[0]} does not exist`,
-        requestId: request.id,
-      }),
+      reply.status(404).send(answer('ROUTE_NOT_FOUND', request.id, { message: `没有这个地址：${request.method} ${request.url.split('?')[0]}` })),
     );
   },
   { name: 'errors' },
