@@ -28,7 +28,7 @@ t.test('every action: allowed exactly for its roles standing where the rules say
         const v = viewer([role], unitId);
         const run = () => authorize(v, action, place, '1');
         if (!canSee(v, place)) {
-          t.throws(run, { statusCode: 404, code: 'ORDER_NOT_FOUND' }, `${role}@${relation} ${action}: out of sight`);
+          t.throws(run, { kind: 'not_found', code: 'ORDER_NOT_FOUND' }, `${role}@${relation} ${action}: out of sight`);
           continue;
         }
         const expected =
@@ -47,7 +47,7 @@ t.test('every action: allowed exactly for its roles standing where the rules say
                       : ['120000', '120102', '120102001', 'hotline'].includes(unitId) || ['operator', 'dispatcher'].includes(role)),
           );
         if (expected) t.doesNotThrow(run, `${role}@${relation} may ${action}`);
-        else t.throws(run, { statusCode: 403, code: 'FORBIDDEN' }, `${role}@${relation} may not ${action}`);
+        else t.throws(run, { kind: 'forbidden', code: 'FORBIDDEN' }, `${role}@${relation} may not ${action}`);
       }
     }
   }

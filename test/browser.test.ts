@@ -103,18 +103,18 @@ t.test('the supervisor board shows a new order without reloading and turns it re
   const swept = await sweepDueClocks(h.db.sql, h.clock.now());
   t.ok(swept.events > 0, 'the sweep fired warnings and the overdue step');
   const red = `#overdue li.overdue[data-order-number="${order.number}"]`;
-  await page.waitForSelector(red, { timeout: 2000 });
+  await page.waitForSelector(red, { timeout: 15_000 });
   t.equal(await page.$(`#on-time li[data-order-number="${order.number}"]`), null, 'no longer listed as on time');
   t.match(await page.textContent(`${red} [data-clock="claim"]`), /签收 超期/);
-  await page.waitForSelector('#board tr[data-unit="120102:urban"] td.hot:last-child', { timeout: 1000 });
+  await page.waitForSelector('#board tr[data-unit="120102:urban"] td.hot:last-child', { timeout: 15_000 });
   t.pass('the unit’s total overdue cell is red');
 
   // 催办 from the board: recorded on the order, shown on the row after the live refresh.
   await page.click(`${red} button[data-action="urge"]`);
-  await page.waitForSelector(`${red} [data-urged="1"]`, { timeout: 2000 });
+  await page.waitForSelector(`${red} [data-urged="1"]`, { timeout: 15_000 });
   t.equal((await statusOf(h, order.id)).urge_count, 1);
   await page.click(`${red} button[data-action="supervise"]`);
-  await page.waitForSelector(`${red} [data-supervised]`, { timeout: 2000 });
+  await page.waitForSelector(`${red} [data-supervised]`, { timeout: 15_000 });
   await shot(page, 'board-overdue');
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });
@@ -136,7 +136,7 @@ t.test('the handler inbox shows a new order without reloading and claims it', as
   await shot(page, 'inbox-new');
 
   await page.click(`${card} button[data-action="claim"]`);
-  await page.waitForSelector(`${card}[data-status="claimed"]`, { timeout: 2000 });
+  await page.waitForSelector(`${card}[data-status="claimed"]`, { timeout: 15_000 });
   t.equal(await page.textContent(`${card} .status`), '已签收');
   const row = await statusOf(h, order.id);
   t.equal(row.status, 'claimed');
@@ -154,11 +154,11 @@ t.test('the handler inbox shows a new order without reloading and claims it', as
   await page.waitForSelector('html:not([data-loading])');
   const [{ last }] = (await h.db.sql`select max(id)::int as last from order_events`) as unknown as [{ last: number }];
   for (const client of h.app.websocketServer.clients) client.terminate();
-  await page.waitForSelector('#live-status[data-live="off"]', { timeout: 2000 });
+  await page.waitForSelector('#live-status[data-live="off"]', { timeout: 15_000 });
   const missed = (await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道马路上垃圾成堆，没人清运' })).json();
   t.equal(missed.currentUnitId, '120102001');
-  await page.waitForSelector('#live-status[data-live="on"]', { timeout: 5000 });
-  await page.waitForSelector(`#orders li[data-order-number="${missed.number}"]`, { timeout: 2000 });
+  await page.waitForSelector('#live-status[data-live="on"]', { timeout: 15_000 });
+  await page.waitForSelector(`#orders li[data-order-number="${missed.number}"]`, { timeout: 15_000 });
   const resubscribe = sent.filter((m) => m.type === 'subscribe').at(-1);
   t.match(resubscribe, { topic: 'unit', unit: '120102001', lastEventId: last }, 'resubscribed from the highest event id seen');
 
@@ -167,7 +167,7 @@ t.test('the handler inbox shows a new order without reloading and claims it', as
   await page.selectOption(`${card} form[data-form="return"] select`, 'wrong_area');
   await page.fill(`${card} form[data-form="return"] input[name="reason"]`, '地址在河西区');
   await page.click(`${card} form[data-form="return"] button[type="submit"]`);
-  await page.waitForSelector(card, { state: 'detached', timeout: 2000 });
+  await page.waitForSelector(card, { state: 'detached', timeout: 15_000 });
   const [returned] = await h.db.sql`select payload, reason from order_events where order_id = ${order.id} and action = 'return'`;
   t.match(returned, { payload: { reasonCode: 'wrong_area' }, reason: '地址在河西区' });
   t.same(problems, [], 'no page errors, console errors or failed requests');
@@ -190,18 +190,18 @@ t.test('the operator console lists the waiting call, opens it, classifies as the
   }
   const { page, problems } = await openAs(t, h, ['operator'], 'hotline', '/console.html');
   // The call the operator just answered waits in the list; one click opens it.
-  await page.click('#waiting-calls button:has-text("13812345678")', { timeout: 2000 });
+  await page.click('#waiting-calls button:has-text("13812345678")', { timeout: 15_000 });
   t.equal(new URL(page.url()).searchParams.get('call'), callId, 'the call is opened by its id');
   await page.waitForFunction(() => (document.getElementById('phone') as HTMLInputElement).value === '13812345678');
   t.equal(await page.inputValue('#content'), '我要反映一下，', 'the transcript prefills the complaint');
   await page.locator('#content').pressSequentially('河东区大王庄街道路灯不亮，晚上很黑', { delay: 20 });
-  await page.waitForSelector('#classification [data-category="urban.street_light"]', { timeout: 2000 });
+  await page.waitForSelector('#classification [data-category="urban.street_light"]', { timeout: 15_000 });
   t.match(await page.textContent('#classification'), /河东区城市管理委员会/);
   t.match(await page.textContent('#classification .explanation'), /路灯/, 'the matched words are shown');
   await shot(page, 'console-classified');
 
   await page.click('#submit');
-  await page.waitForSelector('#result:not([hidden])', { timeout: 2000 });
+  await page.waitForSelector('#result:not([hidden])', { timeout: 15_000 });
   const notice = await page.textContent('#notice');
   const number = await page.getAttribute('#result', 'data-order-number');
   t.match(notice, /您的诉求已登记，工单编号 12345-/);
@@ -232,7 +232,7 @@ t.test('the dispatcher queue dispatches an order the rules could not place', asy
   await shot(page, 'queue-detail');
   t.ok(await page.isChecked('#dispatch-form input[value="120112101"]'), 'the street, the owning level, is preselected');
   await page.click('#dispatch');
-  await page.waitForSelector(row, { state: 'detached', timeout: 2000 });
+  await page.waitForSelector(row, { state: 'detached', timeout: 15_000 });
   const stored = await statusOf(h, order.id);
   t.equal(stored.status, 'dispatched');
   t.equal(stored.current_unit_id, '120112101');

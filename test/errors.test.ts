@@ -5,11 +5,11 @@
 import Fastify from 'fastify';
 import t from 'tap';
 import { DomainError, ERROR_CATALOGUE, type ErrorCode } from '../server/core/errors.ts';
-import errorsPlugin from '../server/plugins/errors.ts';
+import errorsPlugin, { statusOf } from '../server/plugins/errors.ts';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
-t.test('the errors plugin answers every code of the catalogue with its status and a Chinese message', async (t) => {
+t.test('the errors plugin answers every code of the catalogue with the one status of its kind and a Chinese message', async (t) => {
   const app = Fastify();
   await app.register(errorsPlugin);
   app.get('/throw/:code', async (request) => {
@@ -22,7 +22,8 @@ t.test('the errors plugin answers every code of the catalogue with its status an
   const codes = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
   t.ok(codes.length >= 40, `${codes.length} codes`);
   for (const code of codes) {
-    const { status, message } = ERROR_CATALOGUE[code];
+    const { message } = ERROR_CATALOGUE[code];
+    const status = statusOf(code);
     t.ok(status >= 400 && status < 600, `${code}: an error status`);
     t.match(message, CHINESE, `${code}: its message is Chinese`);
     const res = await app.inject(`/throw/${code}`);

@@ -10,7 +10,7 @@ import {
   type OrderState,
   type OrderStatus,
 } from '../server/core/lifecycle.ts';
-import { AppError } from '../server/errors.ts';
+import { DomainError } from '../server/core/errors.ts';
 
 const at = new Date('2026-11-24T08:00:00Z');
 const inputs: Record<OrderAction, ActionInput> = {
@@ -77,7 +77,7 @@ t.test('every state × action pair is legal exactly when the table says so', asy
         t.equal(event.fromStatus, status);
         t.equal(event.toStatus, to);
       } else {
-        t.throws(run, { statusCode: 409, code: 'ILLEGAL_TRANSITION' }, `${status} refuses ${action}`);
+        t.throws(run, { kind: 'conflict', code: 'ILLEGAL_TRANSITION' }, `${status} refuses ${action}`);
       }
     }
   }
@@ -88,8 +88,8 @@ t.test('an illegal transition names the current state and the action', async (t)
     decide(order('closed'), inputs.claim, at);
     t.fail('should throw');
   } catch (err) {
-    t.ok(err instanceof AppError);
-    const e = err as AppError;
+    t.ok(err instanceof DomainError);
+    const e = err as DomainError;
     t.match(e.message, /已办结/);
     t.match(e.message, /closed/);
     t.match(e.message, /签收/);
@@ -159,7 +159,7 @@ t.test('the third return sends the order to the city dispatcher; a designated un
   t.equal(third.event.payload.escalatedToDispatcher, true);
   t.equal(third.event.unitId, 'hotline');
   const designated = { ...order('claimed'), designated: true };
-  t.throws(() => decide(designated, inputs.return, at), { statusCode: 422, code: 'ORDER_DESIGNATED' });
+  t.throws(() => decide(designated, inputs.return, at), { kind: 'unprocessable', code: 'ORDER_DESIGNATED' });
   const d = decide(order('returned', ['hotline']), { action: 'dispatch', unitId: '120102', designate: true }, at);
   t.equal(d.patch.designated, true);
 });
@@ -175,7 +175,7 @@ t.test('redispatch replaces the unit that has not claimed; hand-down adds a step
 
 t.test('the lead replies only after every assisting unit has', async (t) => {
   const pending = { ...order('claimed'), assists: [{ unitId: '120102:urban', status: 'claimed' as const }] };
-  t.throws(() => decide(pending, inputs.reply, at), { statusCode: 409, code: 'ASSISTS_PENDING' });
+  t.throws(() => decide(pending, inputs.reply, at), { kind: 'conflict', code: 'ASSISTS_PENDING' });
   const done = { ...order('claimed'), assists: [{ unitId: '120102:urban', status: 'replied' as const }] };
   t.equal(decide(done, inputs.reply, at).patch.status, 'replied');
   t.throws(() => decide({ ...order('claimed'), assists: [] }, { action: 'assign_assist', unitIds: ['120102'] }, at), { code: 'ASSIST_IS_LEAD' });

@@ -1,72 +1,87 @@
 /**
- * The service's error codes, each once, with its HTTP status and the Chinese text a
- * person is shown when the thrower gives none. The core throws `DomainError` with a
- * code and knows nothing of HTTP; the errors plugin looks the status up here. Codes
- * are stable: clients branch on them. Messages are for people, in Chinese; logs
- * carry the code and the details.
+ * The service's error codes, each once, with its kind and the Chinese text a person
+ * is shown when the thrower gives none. The core throws `DomainError` with a code
+ * and knows nothing of HTTP: the errors plugin turns each kind into one HTTP status
+ * (server/plugins/errors.ts). Codes are stable: clients branch on them. Messages
+ * are for people, in Chinese; logs carry the code and the details.
  */
+export const ERROR_KINDS = [
+  'invalid', // the request cannot be read as sent
+  'unauthenticated', // who is asking is not established
+  'forbidden', // known, in sight, but not theirs to do or see
+  'not_found', // not there, or out of the viewer's sight (never told apart)
+  'conflict', // the state of things does not allow it now
+  'too_large',
+  'unsupported', // a body of a kind not taken here
+  'unprocessable', // readable, but it names something that is not so
+  'too_many',
+  'internal',
+  'unavailable',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
 export const ERROR_CATALOGUE = {
   // 400: the request cannot be read as sent
-  VALIDATION_FAILED: { status: 400, message: '请求内容不符合要求' },
-  UNKNOWN_ACTION: { status: 400, message: '没有这种工单操作' },
-  SAFE_MODE_NOT_CONFIGURED: { status: 400, message: '未配置微信安全模式的密钥，不能解密消息' },
-  XML_MALFORMED: { status: 400, message: 'XML 格式错误' },
-  XML_ENTITIES_FORBIDDEN: { status: 400, message: 'XML 中不允许自定义实体' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, message: '请求体不是合法的 JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, message: '请求体为空，但声明为 JSON' },
-  BAD_REQUEST: { status: 400, message: '请求无法处理' },
+  VALIDATION_FAILED: { kind: 'invalid', message: '请求内容不符合要求' },
+  UNKNOWN_ACTION: { kind: 'invalid', message: '没有这种工单操作' },
+  SAFE_MODE_NOT_CONFIGURED: { kind: 'invalid', message: '未配置微信安全模式的密钥，不能解密消息' },
+  XML_MALFORMED: { kind: 'invalid', message: 'XML 格式错误' },
+  XML_ENTITIES_FORBIDDEN: { kind: 'invalid', message: 'XML 中不允许自定义实体' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { kind: 'invalid', message: '请求体不是合法的 JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { kind: 'invalid', message: '请求体为空，但声明为 JSON' },
+  BAD_REQUEST: { kind: 'invalid', message: '请求无法处理' },
   // 401: who is asking is not established
-  UNAUTHENTICATED: { status: 401, message: '请先登录' },
-  BAD_CREDENTIALS: { status: 401, message: '用户名或密码错误' },
-  BAD_CTI_SECRET: { status: 401, message: 'X-CTI-Secret 不正确' },
-  BAD_SIGNATURE: { status: 401, message: '签名校验失败' },
-  STALE_TIMESTAMP: { status: 401, message: '时间戳过旧或超前，疑似重放' },
+  UNAUTHENTICATED: { kind: 'unauthenticated', message: '请先登录' },
+  BAD_CREDENTIALS: { kind: 'unauthenticated', message: '用户名或密码错误' },
+  BAD_CTI_SECRET: { kind: 'unauthenticated', message: 'X-CTI-Secret 不正确' },
+  BAD_SIGNATURE: { kind: 'unauthenticated', message: '签名校验失败' },
+  STALE_TIMESTAMP: { kind: 'unauthenticated', message: '时间戳过旧或超前，疑似重放' },
   // 403: known, in sight, but not theirs to do or see
-  FORBIDDEN: { status: 403, message: '无权执行该操作' },
-  PHONE_MASKED: { status: 403, message: '诉求人电话在本单位签收工单后才能查看' },
-  RAW_ADMIN_ONLY: { status: 403, message: '原始报文只有管理员可以查看' },
+  FORBIDDEN: { kind: 'forbidden', message: '无权执行该操作' },
+  PHONE_MASKED: { kind: 'forbidden', message: '诉求人电话在本单位签收工单后才能查看' },
+  RAW_ADMIN_ONLY: { kind: 'forbidden', message: '原始报文只有管理员可以查看' },
   // 404: not there, or out of the viewer's sight (never told apart)
-  ORDER_NOT_FOUND: { status: 404, message: '工单不存在' },
-  UNIT_NOT_FOUND: { status: 404, message: '单位不存在或不在本单位辖区内' },
-  CALL_NOT_FOUND: { status: 404, message: '通话不存在' },
-  ROUTE_NOT_FOUND: { status: 404, message: '没有这个地址' },
+  ORDER_NOT_FOUND: { kind: 'not_found', message: '工单不存在' },
+  UNIT_NOT_FOUND: { kind: 'not_found', message: '单位不存在或不在本单位辖区内' },
+  CALL_NOT_FOUND: { kind: 'not_found', message: '通话不存在' },
+  ROUTE_NOT_FOUND: { kind: 'not_found', message: '没有这个地址' },
   // 409: the state of things does not allow it now
-  ILLEGAL_TRANSITION: { status: 409, message: '工单当前状态不能执行该操作' },
-  ASSIST_EXISTS: { status: 409, message: '已是协办单位' },
-  ASSISTS_PENDING: { status: 409, message: '协办单位尚未回复' },
-  CLOCK_NOT_RUNNING: { status: 409, message: '该时限未在计时' },
-  EXTENSION_PENDING: { status: 409, message: '该时限已有待审批的延期申请' },
-  EXTENSION_NOT_PENDING: { status: 409, message: '延期申请不存在或已处理' },
-  CONFLICT_RETRY: { status: 409, message: '并发冲突，请重试' },
+  ILLEGAL_TRANSITION: { kind: 'conflict', message: '工单当前状态不能执行该操作' },
+  ASSIST_EXISTS: { kind: 'conflict', message: '已是协办单位' },
+  ASSISTS_PENDING: { kind: 'conflict', message: '协办单位尚未回复' },
+  CLOCK_NOT_RUNNING: { kind: 'conflict', message: '该时限未在计时' },
+  EXTENSION_PENDING: { kind: 'conflict', message: '该时限已有待审批的延期申请' },
+  EXTENSION_NOT_PENDING: { kind: 'conflict', message: '延期申请不存在或已处理' },
+  CONFLICT_RETRY: { kind: 'conflict', message: '并发冲突，请重试' },
   // 413, 415: the body's size or kind
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, message: '请求体超过上限' },
-  XML_TOO_LARGE: { status: 413, message: 'XML 消息体超过上限' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, message: '不支持该请求体类型，请使用 application/json' },
-  XML_REQUIRED: { status: 415, message: '消息体必须是 XML（text/xml）' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { kind: 'too_large', message: '请求体超过上限' },
+  XML_TOO_LARGE: { kind: 'too_large', message: 'XML 消息体超过上限' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { kind: 'unsupported', message: '不支持该请求体类型，请使用 application/json' },
+  XML_REQUIRED: { kind: 'unsupported', message: '消息体必须是 XML（text/xml）' },
   // 422: readable, but it names something that is not so
-  UNKNOWN_UNIT: { status: 422, message: '承办单位不存在' },
-  UNKNOWN_CALL: { status: 422, message: '关联的通话不存在' },
-  UNKNOWN_AREA: { status: 422, message: '区域代码不存在' },
-  UNKNOWN_CATEGORY: { status: 422, message: '事项分类不存在' },
-  CALL_NEEDS_PHONE: { status: 422, message: '关联来电的工单渠道必须是 phone' },
-  NOT_BELOW: { status: 422, message: '不是本单位的下级单位，不能下派' },
-  NEGATIVE_LIST: { status: 422, message: '该事项在社区负面清单内，不能派给社区' },
-  DISPATCH_TO_SELF: { status: 422, message: '工单不能派给自己' },
-  ORDER_DESIGNATED: { status: 422, message: '该工单已由热线中心指定承办，不能退回' },
-  ASSIST_IS_LEAD: { status: 422, message: '主办单位不能同时是协办单位' },
-  MERGE_INTO_SELF: { status: 422, message: '工单不能合并到自身' },
-  MASTER_NOT_FOUND: { status: 422, message: '主工单不存在' },
-  MASTER_NOT_OPEN: { status: 422, message: '主工单已不在办理中，不能作为合并目标' },
-  EXTENSION_NOT_LATER: { status: 422, message: '申请的时限必须晚于原时限' },
-  IDEMPOTENCY_KEY_REUSED: { status: 422, message: '该 Idempotency-Key 已用于另一份内容不同的提交' },
+  UNKNOWN_UNIT: { kind: 'unprocessable', message: '承办单位不存在' },
+  UNKNOWN_CALL: { kind: 'unprocessable', message: '关联的通话不存在' },
+  UNKNOWN_AREA: { kind: 'unprocessable', message: '区域代码不存在' },
+  UNKNOWN_CATEGORY: { kind: 'unprocessable', message: '事项分类不存在' },
+  CALL_NEEDS_PHONE: { kind: 'unprocessable', message: '关联来电的工单渠道必须是 phone' },
+  NOT_BELOW: { kind: 'unprocessable', message: '不是本单位的下级单位，不能下派' },
+  NEGATIVE_LIST: { kind: 'unprocessable', message: '该事项在社区负面清单内，不能派给社区' },
+  DISPATCH_TO_SELF: { kind: 'unprocessable', message: '工单不能派给自己' },
+  ORDER_DESIGNATED: { kind: 'unprocessable', message: '该工单已由热线中心指定承办，不能退回' },
+  ASSIST_IS_LEAD: { kind: 'unprocessable', message: '主办单位不能同时是协办单位' },
+  MERGE_INTO_SELF: { kind: 'unprocessable', message: '工单不能合并到自身' },
+  MASTER_NOT_FOUND: { kind: 'unprocessable', message: '主工单不存在' },
+  MASTER_NOT_OPEN: { kind: 'unprocessable', message: '主工单已不在办理中，不能作为合并目标' },
+  EXTENSION_NOT_LATER: { kind: 'unprocessable', message: '申请的时限必须晚于原时限' },
+  IDEMPOTENCY_KEY_REUSED: { kind: 'unprocessable', message: '该 Idempotency-Key 已用于另一份内容不同的提交' },
   // 429: too many
-  RATE_LIMITED: { status: 429, message: '提交过于频繁，请稍后再试' },
+  RATE_LIMITED: { kind: 'too_many', message: '提交过于频繁，请稍后再试' },
   // 500, 503: ours, not theirs
-  INTERNAL: { status: 500, message: '服务内部错误' },
-  DATABASE_UNAVAILABLE: { status: 503, message: '数据库暂不可用，请稍后重试' },
-  CTI_NOT_CONFIGURED: { status: 503, message: '未配置 CTI_SECRET，不接收来电事件' },
-  WECHAT_NOT_CONFIGURED: { status: 503, message: '未配置 WECHAT_TOKEN，不接收微信消息' },
-} as const satisfies Record<string, { status: number; message: string }>;
+  INTERNAL: { kind: 'internal', message: '服务内部错误' },
+  DATABASE_UNAVAILABLE: { kind: 'unavailable', message: '数据库暂不可用，请稍后重试' },
+  CTI_NOT_CONFIGURED: { kind: 'unavailable', message: '未配置 CTI_SECRET，不接收来电事件' },
+  WECHAT_NOT_CONFIGURED: { kind: 'unavailable', message: '未配置 WECHAT_TOKEN，不接收微信消息' },
+} as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
@@ -88,8 +103,8 @@ export class DomainError extends Error {
     this.details = details;
   }
 
-  get status(): number {
-    return ERROR_CATALOGUE[this.code].status;
+  get kind(): ErrorKind {
+    return ERROR_CATALOGUE[this.code].kind;
   }
 }
 

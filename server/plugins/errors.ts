@@ -3,7 +3,7 @@ import type { Localize } from 'ajv-i18n/localize/types.js';
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, ERROR_CATALOGUE, isErrorCode, type ErrorCode } from '../core/errors.ts';
+import { DomainError, ERROR_CATALOGUE, isErrorCode, type ErrorCode, type ErrorKind } from '../core/errors.ts';
 import { AppError } from '../errors.ts';
 
 // A CommonJS function whose typings claim an ES default export: load it as what it is.
@@ -47,9 +47,27 @@ function fieldOf(err: FastifyError): string | undefined {
   return [path, missing ?? extra].filter(Boolean).join('.') || undefined;
 }
 
+/** The one HTTP status of each kind of error. */
+export const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  unprocessable: 422,
+  too_many: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+/** The HTTP status of a code of the catalogue. */
+export const statusOf = (code: ErrorCode) => STATUS_OF[ERROR_CATALOGUE[code].kind];
+
 /** An answer from the catalogue: its status, and its message unless a more precise one is given. */
 const answer = (code: ErrorCode, requestId: string, extra: Partial<ErrorBody> = {}): ErrorBody => ({
-  statusCode: ERROR_CATALOGUE[code].status,
+  statusCode: statusOf(code),
   code,
   message: ERROR_CATALOGUE[code].message,
   requestId,
@@ -86,7 +104,7 @@ function toBody(err: FastifyError & { code?: string }, request: FastifyRequest):
   const status = err.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own client errors keep their code where the catalogue knows it, with its Chinese text.
-    if (err.code && isErrorCode(err.code) && ERROR_CATALOGUE[err.code].status === status) return answer(err.code, requestId);
+    if (err.code && isErrorCode(err.code) && statusOf(err.code) === status) return answer(err.code, requestId);
     if (status === 429) return answer('RATE_LIMITED', requestId, { message: err.message });
     return { ...answer('BAD_REQUEST', requestId), statusCode: status };
   }

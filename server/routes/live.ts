@@ -21,6 +21,7 @@ import type { WebSocket } from 'ws';
 import { visibleUnit } from '../../db/queries/units.ts';
 import { viewerForToken } from '../../db/queries/users.ts';
 import { canSeeUnit, isCityWide, type Viewer } from '../core/access.ts';
+import { DomainError } from '../core/errors.ts';
 import { AppError } from '../errors.ts';
 import { validatorCompiler } from '../validation.ts';
 import { StringEnum } from './orders.schema.ts';
@@ -244,7 +245,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
       try {
         await visibleUnit(app.sql, viewer, msg.unit);
       } catch (err) {
-        if (err instanceof AppError) return err.message;
+        if (err instanceof AppError || err instanceof DomainError) return err.message;
         throw err;
       }
       return { topic: 'unit', unit: msg.unit };
