@@ -10,7 +10,7 @@ import { benchFanout } from './bench/fanout.ts';
 import { benchIntake } from './bench/intake.ts';
 import { benchMixed } from './bench/mixed.ts';
 import { benchSweep } from './bench/sweep.ts';
-import { root } from '../test/support/cluster.ts';
+import { root } from './harness/cluster.ts';
 
 const orders = Number(process.env.BENCH_ORDERS ?? 5000);
 // BENCH_COUNTRY=0 skips the whole-country tree (it takes a minute or two to load).

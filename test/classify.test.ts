@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { parse } from 'yaml';
-import { root } from './support/cluster.ts';
+import { root } from '../scripts/harness/cluster.ts';
 import { tianjinClassifier } from './support/classifier.ts';
 
 interface Example {

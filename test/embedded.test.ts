@@ -9,7 +9,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import t from 'tap';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
-import { freePort } from './support/cluster.ts';
+import { freePort } from '../scripts/harness/cluster.ts';
 
 const FILE = 'hotline-superuser.password';
 

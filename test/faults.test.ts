@@ -11,10 +11,10 @@ import t, { type Test } from 'tap';
 import { WebSocket } from 'ws';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { testDatabase } from './support/app.ts';
-import { seedClaimClocks } from './support/claim-clocks.ts';
+import { seedClaimClocks } from '../scripts/harness/claim-clocks.ts';
 import { sweepDueClocks } from '../server/jobs/sweeper.ts';
-import { freePort, root } from './support/cluster.ts';
-import { bearer, startService } from './support/service.ts';
+import { freePort, root } from '../scripts/harness/cluster.ts';
+import { bearer, startService } from '../scripts/harness/service.ts';
 
 const PASSWORD = 'faults-admin-secret';
 const complaint = (key: string) =>

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { freePort, root } from './support/cluster.ts';
-import { startService as startChild } from './support/service.ts';
+import { freePort, root } from '../scripts/harness/cluster.ts';
+import { startService as startChild } from '../scripts/harness/service.ts';
 
 /** With no DATABASE_URL: the embedded PostgreSQL. */
 const startService = (env: Record<string, string>) => startChild({ ...env, DATABASE_URL: '' });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { defaultRulesDir, loadRules, RulesError } from '../server/rules/load.ts';
-import { root } from './support/cluster.ts';
+import { root } from '../scripts/harness/cluster.ts';
 
 /** A copy of rules/ with one file changed by `edit`. */
 function brokenCopy(t: { teardown(fn: () => void): void }, file: string, edit: (text: string) => string): string {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { testDatabase } from './support/app.ts';
-import { root } from './support/cluster.ts';
+import { root } from '../scripts/harness/cluster.ts';
 
 t.test('npm run seed:demo makes users of every role and orders in every state, once', async (t) => {
   const db = await testDatabase(t);

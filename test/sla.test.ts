@@ -4,7 +4,7 @@ import path from 'node:path';
 import t from 'tap';
 import { sweepDueClocks } from '../server/jobs/sweeper.ts';
 import { signIn, testApp, type TestApp } from './support/app.ts';
-import { root } from './support/cluster.ts';
+import { root } from '../scripts/harness/cluster.ts';
 
 const DISTRICT = '120102';
 const STREET = '120102001';

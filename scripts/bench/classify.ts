@@ -12,7 +12,7 @@ import { loadPlaceIndex } from '../../server/classifier.ts';
 import { Classifier } from '../../server/core/classify.ts';
 import { loadRules } from '../../server/rules/load.ts';
 import { regionNames } from '../../server/rules/regions.ts';
-import { root } from '../../test/support/cluster.ts';
+import { root } from '../harness/cluster.ts';
 
 export interface TreeResult {
   scope: string;

@@ -4,8 +4,8 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { applyMigrations } from '../../db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../db/embedded.ts';
-import { freePort, root, withDatabase } from '../../test/support/cluster.ts';
-import { startService as startChild, tokenFor } from '../../test/support/service.ts';
+import { freePort, root, withDatabase } from '../harness/cluster.ts';
+import { startService as startChild, tokenFor } from '../harness/service.ts';
 
 export interface BenchDatabase {
   url: string;

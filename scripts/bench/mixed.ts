@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import { connect } from '../../db/client.ts';
 import { createUser } from '../../db/queries/users.ts';
 import type { Role } from '../../server/core/access.ts';
-import { tokenFor } from '../../test/support/service.ts';
+import { tokenFor } from '../harness/service.ts';
 import { cpuSeconds, percentile, startService } from './env.ts';
 
 export interface MixedKind {

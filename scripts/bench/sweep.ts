@@ -6,8 +6,8 @@ import postgres from 'postgres';
 import { applyMigrations } from '../../db/client.ts';
 import { loadDivisions } from '../../db/divisions.ts';
 import { sweepDueClocks } from '../../server/jobs/sweeper.ts';
-import { seedClaimClocks } from '../../test/support/claim-clocks.ts';
-import { withDatabase } from '../../test/support/cluster.ts';
+import { seedClaimClocks } from '../harness/claim-clocks.ts';
+import { withDatabase } from '../harness/cluster.ts';
 
 export interface SweepBench {
   openOrders: number;

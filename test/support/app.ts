@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { connect, type DbHandle } from '../../db/client.ts';
 import { buildApp, type AppOptions } from '../../server/app.ts';
 import type { Clock } from '../../server/plugins/clock.ts';
-import { readState, TEMPLATE, withDatabase } from './cluster.ts';
+import { readState, TEMPLATE, withDatabase } from '../../scripts/harness/cluster.ts';
 import { createUser } from '../../db/queries/users.ts';
 import type { Role } from '../../server/core/access.ts';
 

@@ -1,0 +1,39 @@
+// Lint and the import boundaries of the layout (README "Layout"): which folder may
+// import which. Style is Prettier's (.prettierrc.json); eslint-config-prettier
+// turns off the rules that would argue with it.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import importX from 'eslint-plugin-import-x';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const boundary = (message, ...regexes) => ({
+  'no-restricted-imports': ['error', { patterns: regexes.map((regex) => ({ regex, message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.tmp/', '.data/', 'db/migrations/', 'bench/', 'server/pages/dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js'] })] },
+    rules: {
+      'import-x/no-cycle': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  // The pure core: the state machine, deadlines, classification, access. It imports only itself.
+  { files: ['server/core/**/*.ts'], rules: boundary('server/core imports only server/core', '^(?!\\./)') },
+  // The database layer knows the core (its lists and rules), never the HTTP side.
+  { files: ['db/**/*.ts'], rules: boundary('db/ does not import server/plugins or server/routes', 'server/(plugins|routes)/') },
+  // A route may share schemas, not another route's code.
+  { files: ['server/routes/**/*.ts'], rules: boundary('routes do not import other routes (only their *.schema.ts)', '^\\./(?!.*\\.schema\\.ts$)') },
+  // Scripts (bench, loaders) may not lean on the tests.
+  { files: ['scripts/**/*.ts'], rules: boundary('scripts/ does not import test/', '(^|/)test/') },
+  { files: ['server/pages/**/*.js'], languageOptions: { globals: globals.browser } },
+  { files: ['*.js', 'scripts/**/*.js'], languageOptions: { globals: globals.node } },
+  prettier,
+);
