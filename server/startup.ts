@@ -6,7 +6,7 @@ import { fillStageInstants } from '../db/queries/clocks.ts';
 import { syncDepartmentUnits } from '../db/queries/units.ts';
 import { createClassifier } from './classifier.ts';
 import type { Config } from './config.ts';
-import { loadChineseDays } from './core/calendar.ts';
+import { loadChineseDays } from './rules/calendar.ts';
 import type { Classifier } from './core/classify.ts';
 import { loadRules } from './rules/load.ts';
 import { randomBytes } from 'node:crypto';

@@ -2,7 +2,8 @@
 process.env.TZ = 'America/Los_Angeles';
 
 import t from 'tap';
-import { loadChineseDays, WorkCalendar, type Duration } from '../server/core/calendar.ts';
+import { WorkCalendar, type Duration } from '../server/core/calendar.ts';
+import { loadChineseDays } from '../server/rules/calendar.ts';
 
 /** A Beijing wall-clock time, 'YYYY-MM-DD HH:MM[:SS.mmm]', as an instant. */
 const bj = (s: string) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import t from 'tap';
 import { parse } from 'yaml';
-import { loadChineseDays } from '../server/core/calendar.ts';
+import { loadChineseDays } from '../server/rules/calendar.ts';
 import {
   applyClockEffects,
   clockEffects,

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { clockRow, fillStageInstants, writeClocks } from '../db/queries/clocks.ts';
-import { loadChineseDays } from '../server/core/calendar.ts';
+import { loadChineseDays } from '../server/rules/calendar.ts';
 import {
   CLOCK_KINDS,
   CLOCK_LABELS,

@@ -6,7 +6,7 @@
  */
 import type { Sql } from '../../db/client.ts';
 import { instantsLiteral } from '../../db/queries/clocks.ts';
-import { loadChineseDays } from '../../server/core/calendar.ts';
+import { loadChineseDays } from '../../server/rules/calendar.ts';
 import { stageSchedule, startClock } from '../../server/core/deadlines.ts';
 import { loadRules } from '../../server/rules/load.ts';
 

@@ -11,9 +11,8 @@
  * a caller can warn that the data needs updating (the package is updated each
  * December when the State Council publishes the next year's arrangement).
  *
- * Pure apart from `loadChineseDays`, the one function that reads a file.
+ * Pure: the calendar's data is read by server/rules/calendar.ts (`loadChineseDays`).
  */
-import { createRequire } from 'node:module';
 
 export const DURATION_UNITS = ['minutes', 'hours', 'days', 'working_days', 'working_hours'] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
@@ -203,8 +202,3 @@ export class WorkCalendar {
   }
 }
 
-/** The calendar of the `chinese-days` package (statutory holidays and 调休 since 2004). */
-export function loadChineseDays(options?: CalendarOptions): WorkCalendar {
-  const data = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as CalendarData;
-  return new WorkCalendar(data, options);
-}

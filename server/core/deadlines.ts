@@ -12,7 +12,27 @@
  * Deadlines never move, except through `extendClock` (延期, approved by a supervisor).
  */
 import { basisOf, type Duration, type TimeBasis, type WorkCalendar } from './calendar.ts';
-import type { DeadlinePolicy } from '../rules/deadlines-schema.ts';
+
+/** One duration for each urgency class. */
+export type ByUrgencyClass = Record<UrgencyClass, Duration>;
+
+/**
+ * 时限规则 (rules/deadlines.yaml): the core's own statement of the policy; the
+ * rules loader checks the file against it (server/rules/deadlines-schema.ts).
+ */
+export interface DeadlinePolicy {
+  /** The two 黄灯 warnings, as fractions of the time allowed. */
+  warnAt: [number, number];
+  clocks: Record<ClockKind, ByUrgencyClass>;
+  escalation: {
+    /** From the due instant to the escalation to the unit's own supervisor. */
+    unitAfter: ByUrgencyClass;
+    /** From that escalation to the one to the parent unit's supervisor (督办). */
+    parentAfter: ByUrgencyClass;
+  };
+  /** Deadlines of a category or a group of categories ('env' covers 'env.oil_fume'). */
+  overrides: { category: string; clocks: Partial<Record<ClockKind, Partial<ByUrgencyClass>>>; basis?: string }[];
+}
 
 export const CLOCK_KINDS = ['accept', 'transfer', 'claim', 'first_reply', 'resolve'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];

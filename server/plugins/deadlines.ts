@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
-import { loadChineseDays, type WorkCalendar } from '../core/calendar.ts';
+import { type WorkCalendar } from '../core/calendar.ts';
+import { loadChineseDays } from '../rules/calendar.ts';
 import type { DeadlinePolicy } from '../rules/deadlines-schema.ts';
 
 export interface Deadlines {

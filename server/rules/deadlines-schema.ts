@@ -1,7 +1,7 @@
 /** The shape of rules/deadlines.yaml (时限规则), and the checks a schema cannot express. */
 import { Type, type Static } from 'typebox';
 import { DURATION_UNITS, type DurationUnit } from '../core/calendar.ts';
-import type { ClockKind, UrgencyClass } from '../core/deadlines.ts';
+import type { DeadlinePolicy } from '../core/deadlines.ts';
 
 const strict = { additionalProperties: false } as const;
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$', maxLength: 48 });
@@ -66,11 +66,12 @@ export const DeadlinesFile = Type.Object(
   strict,
 );
 
-export type DeadlinePolicy = Static<typeof DeadlinesFile>;
+export type { DeadlinePolicy };
 
-// The schema spells the kinds and classes out; this fails to compile when they drift from the code's lists.
+// The file's schema spells the policy out for the loader; this fails to compile when it
+// drifts from the core's DeadlinePolicy, in either direction.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const inStep: [Same<keyof DeadlinePolicy['clocks'], ClockKind>, Same<keyof DeadlinePolicy['escalation']['unitAfter'], UrgencyClass>] = [true, true];
+const inStep: Same<Static<typeof DeadlinesFile>, DeadlinePolicy> = true;
 void inStep;
 
 export interface PolicyProblem {
