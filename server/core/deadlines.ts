@@ -62,6 +62,18 @@ export interface StageAt {
   at: Date;
 }
 
+/**
+ * How a running clock stands on the board (督办看板's three columns): overdue once
+ * due, at risk once a warning has fired, else on time.
+ */
+export const CLOCK_STANDINGS = ['onTime', 'atRisk', 'overdue'] as const;
+export type ClockStanding = (typeof CLOCK_STANDINGS)[number];
+export const STANDING_LABELS: Record<ClockStanding, string> = {
+  onTime: '按时',
+  atRisk: '黄灯预警',
+  overdue: '红灯超期',
+};
+
 export type ClockState = 'running' | 'warned' | 'overdue' | 'met' | 'missed' | 'paused';
 export const CLOCK_STATE_LABELS: Record<ClockState, string> = {
   running: '计时中',
