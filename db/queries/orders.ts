@@ -5,6 +5,7 @@ import { orderEvents, orders } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
 import { planIntake, UNFINISHED_STATUSES, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
 import type { OrderPlace } from '../../server/core/access.ts';
+import type { Urgency } from '../../server/core/lists.ts';
 import { instantsLiteral, type clockRow } from './clocks.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -19,7 +20,7 @@ export interface NewOrder {
   content: string;
   locationText?: string | null;
   categoryCode?: string | null;
-  urgency?: 'urgent' | 'normal';
+  urgency?: Urgency;
   areaCode?: string | null;
 }
 

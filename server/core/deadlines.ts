@@ -24,7 +24,10 @@ export const CLOCK_LABELS: Record<ClockKind, string> = {
   resolve: '办结',
 };
 
-export const URGENCY_CLASSES = ['danger', 'outage', 'normal'] as const;
+/** The classes the urgency rules give (rules/urgency.yaml); anything else is normal. */
+export const URGENT_CLASSES = ['danger', 'outage'] as const;
+export type UrgentClass = (typeof URGENT_CLASSES)[number];
+export const URGENCY_CLASSES = [...URGENT_CLASSES, 'normal'] as const;
 export type UrgencyClass = (typeof URGENCY_CLASSES)[number];
 export const URGENCY_CLASS_LABELS: Record<UrgencyClass, string> = {
   danger: '危及生命财产安全',
@@ -42,6 +45,10 @@ export const STAGE_LABELS: Record<Stage, string> = {
   escalate_unit: '超期上报本单位负责人',
   escalate_parent: '超期上报上级单位督办',
 };
+
+/** 延期 requests: asked, then approved or rejected by a supervisor; only an approval moves a deadline. */
+export const EXTENSION_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
 
 export interface Clock {
   kind: ClockKind;
