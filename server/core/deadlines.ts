@@ -50,6 +50,21 @@ export const STAGE_LABELS: Record<Stage, string> = {
 export const EXTENSION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
 
+/** What a fired stage tells those watching (the live feed's `sla.*` messages). */
+export const STAGE_SIGNALS: Record<Stage, 'warning' | 'overdue' | 'escalated'> = {
+  warn_50: 'warning',
+  warn_80: 'warning',
+  overdue: 'overdue',
+  escalate_unit: 'escalated',
+  escalate_parent: 'escalated',
+};
+
+/** The audit action a fired stage is recorded as: 'sla_warn_50', … */
+export const stageAction = (stage: Stage): string => `sla_${stage}`;
+const STAGE_OF_ACTION = new Map<string, Stage>(STAGES.map((s) => [stageAction(s), s]));
+/** The stage an audit action records the firing of, or null for any other action. */
+export const stageOfAction = (action: string): Stage | null => STAGE_OF_ACTION.get(action) ?? null;
+
 export interface Clock {
   kind: ClockKind;
   urgencyClass: UrgencyClass;

@@ -5,6 +5,7 @@
  */
 import fp from 'fastify-plugin';
 import { eventsAfter, eventsByIds, listenForEvents, type FeedEvent, type Topic } from '../../db/queries/events.ts';
+import { STAGE_SIGNALS, stageOfAction } from '../core/deadlines.ts';
 import { QUEUE_STATUSES } from '../core/lifecycle.ts';
 
 export interface LiveEvent {
@@ -42,9 +43,8 @@ declare module 'fastify' {
 /** What kind of message an audit action is on the wire. */
 export function typeOf(action: string): string {
   if (action === 'create') return 'order.created';
-  if (action === 'sla_warn_50' || action === 'sla_warn_80') return 'sla.warning';
-  if (action === 'sla_overdue') return 'sla.overdue';
-  if (action.startsWith('sla_escalate')) return 'sla.escalated';
+  const stage = stageOfAction(action);
+  if (stage) return `sla.${STAGE_SIGNALS[stage]}`;
   return 'order.updated';
 }
 
