@@ -5,7 +5,7 @@ import { authorize, type OrderPlace, type Viewer } from '../../server/core/acces
 import { decide, type ActionInput, type OrderState, type Policy } from '../../server/core/lifecycle.ts';
 import { checkDispatchTarget, type UnitInfo } from '../../server/core/dispatch.ts';
 import { AppError, notFound } from '../../server/errors.ts';
-import type { Deadlines } from '../../server/plugins/deadlines.ts';
+import type { Deadlines } from '../../server/core/deadlines.ts';
 import { clocksAfter, loadClocks, writeClocks } from './clocks.ts';
 import { extendClock } from '../../server/core/deadlines.ts';
 import { orderClocks, orderExtensions } from '../schema.ts';

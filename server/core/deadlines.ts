@@ -129,6 +129,12 @@ export function startClock(kind: ClockKind, at: Date, due: Date, meta: { urgency
   return { kind, urgencyClass: meta.urgencyClass, basis: meta.basis, startedAt: at, dueAt: due, stoppedAt: null, pausedAt: null, firedStage: -1 };
 }
 
+/** The deadline rules in force and the calendar they count on: what every clock write needs. */
+export interface Deadlines {
+  policy: DeadlinePolicy;
+  calendar: WorkCalendar;
+}
+
 export interface ClockContext {
   policy: DeadlinePolicy;
   calendar: WorkCalendar;

@@ -1,11 +1,8 @@
 import fp from 'fastify-plugin';
-import { loadChineseDays, type WorkCalendar } from '../core/calendar.ts';
-import type { DeadlinePolicy } from '../rules/deadlines-schema.ts';
+import { loadChineseDays } from '../core/calendar.ts';
+import type { Deadlines } from '../core/deadlines.ts';
 
-export interface Deadlines {
-  policy: DeadlinePolicy;
-  calendar: WorkCalendar;
-}
+export type { Deadlines };
 
 declare module 'fastify' {
   interface FastifyInstance {
