@@ -1,6 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { SATISFACTION, STATUSES, TRANSFER_TARGETS, type OrderStatus } from '../server/core/lifecycle.ts';
+import { ROLES, type Role } from '../server/core/access.ts';
+import { TIME_BASES, type TimeBasis } from '../server/core/calendar.ts';
+import { CLOCK_KINDS, EXTENSION_STATUSES, STAGES, URGENCY_CLASSES, type ClockKind, type ExtensionStatus, type UrgencyClass } from '../server/core/deadlines.ts';
+import { ASSIST_STATUSES, SATISFACTION, STATUSES, TRANSFER_TARGETS, type AssistStatus, type OrderStatus } from '../server/core/lifecycle.ts';
+import { CHANNELS, UNIT_KINDS, UNIT_LEVELS, URGENCIES, type UnitKind, type UnitLevel } from '../server/core/lists.ts';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   primaryKey,
@@ -15,13 +20,17 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-/** Values the database checks; the TypeScript unions in server/core mirror them. */
-export const CHANNELS = ['phone', 'web', 'wechat', 'app', 'email', 'other'] as const;
-export const UNIT_LEVELS = ['city', 'district', 'street', 'community'] as const;
-export const UNIT_KINDS = ['hotline', 'government', 'department'] as const;
-
-const inList = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+/**
+ * `column in ('a', 'b', …)` for a CHECK, from a value list of server/core: the
+ * database checks what the core defines, and a list changed there shows up as a
+ * changed CHECK in the next drizzle-kit migration. A column given by name is
+ * written bare, a column object qualified ("table"."column"): the two forms the
+ * committed migrations already use, kept so that their CHECK texts do not change.
+ */
+const inList = (column: string | AnyPgColumn, values: readonly string[]) => {
+  const list = `(${values.map((v) => `'${v}'`).join(', ')})`;
+  return typeof column === 'string' ? sql.raw(`${column} in ${list}`) : sql`${column} in ${sql.raw(list)}`;
+};
 
 /** An official administrative division code: 6 (district), 9 (street) or 12 (community) digits. */
 const AREA_CODE = `'^[0-9]{6}([0-9]{3}([0-9]{3})?)?$'`;
@@ -32,7 +41,7 @@ export const areas = pgTable(
   {
     code: text('code').primaryKey(),
     name: text('name').notNull(),
-    level: text('level').$type<(typeof UNIT_LEVELS)[number]>().notNull(),
+    level: text('level').$type<UnitLevel>().notNull(),
     parentCode: text('parent_code').references((): any => areas.code),
   },
   (t) => [
@@ -49,8 +58,8 @@ export const units = pgTable(
   {
     id: text('id').primaryKey(),
     name: text('name').notNull(),
-    level: text('level').$type<(typeof UNIT_LEVELS)[number]>().notNull(),
-    kind: text('kind').$type<(typeof UNIT_KINDS)[number]>().notNull(),
+    level: text('level').$type<UnitLevel>().notNull(),
+    kind: text('kind').$type<UnitKind>().notNull(),
     areaCode: text('area_code').references(() => areas.code),
     /** For departments: the key in rules/departments.yaml. */
     departmentKey: text('department_key'),
@@ -138,7 +147,7 @@ export const orders = pgTable(
     index('orders_created_idx').on(t.createdAt),
     check('orders_channel_check', inList('channel', CHANNELS)),
     check('orders_status_check', inList('status', STATUSES)),
-    check('orders_urgency_check', sql`${t.urgency} in ('urgent', 'normal')`),
+    check('orders_urgency_check', inList(t.urgency, URGENCIES)),
     check('orders_area_code_check', sql.raw(`area_code ~ ${AREA_CODE}`)),
     check('orders_number_check', sql`${t.number} ~ '^12345-[0-9]{8}-[0-9]{6}$'`),
     check('orders_content_check', sql`length(${t.content}) between 1 and 10000`),
@@ -180,8 +189,6 @@ export const orderEvents = pgTable(
   ],
 );
 
-export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin'] as const;
-
 /** People who sign in: each belongs to one unit and has one or more roles. */
 export const users = pgTable(
   'users',
@@ -192,7 +199,7 @@ export const users = pgTable(
     unitId: text('unit_id')
       .notNull()
       .references(() => units.id),
-    roles: text('roles').array().$type<(typeof ROLES)[number][]>().notNull(),
+    roles: text('roles').array().$type<Role[]>().notNull(),
     /** scrypt, with its parameters and salt: `scrypt$N$r$p$salt$hash`. */
     passwordHash: text('password_hash').notNull(),
     disabled: boolean('disabled').notNull().default(false),
@@ -230,7 +237,7 @@ export const orderAssists = pgTable(
     unitId: text('unit_id')
       .notNull()
       .references(() => units.id),
-    status: text('status').$type<'assigned' | 'claimed' | 'replied'>().notNull(),
+    status: text('status').$type<AssistStatus>().notNull(),
     assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull(),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
     repliedAt: timestamp('replied_at', { withTimezone: true }),
@@ -239,7 +246,7 @@ export const orderAssists = pgTable(
   (t) => [
     primaryKey({ columns: [t.orderId, t.unitId] }),
     index('order_assists_unit_idx').on(t.unitId),
-    check('order_assists_status_check', sql`${t.status} in ('assigned', 'claimed', 'replied')`),
+    check('order_assists_status_check', inList(t.status, ASSIST_STATUSES)),
   ],
 );
 
@@ -286,8 +293,6 @@ export const calls = pgTable(
   ],
 );
 
-export const CLOCK_KIND_VALUES = ['accept', 'transfer', 'claim', 'first_reply', 'resolve'] as const;
-
 /**
  * 时限: one row per clock of an order. `next_at` is the instant of the clock's next
  * unfired stage (warning, overdue, escalation), so the sweeper reads only what is
@@ -299,7 +304,7 @@ export const orderClocks = pgTable(
     orderId: bigint('order_id', { mode: 'number' })
       .notNull()
       .references(() => orders.id),
-    kind: text('kind').$type<(typeof CLOCK_KIND_VALUES)[number]>().notNull(),
+    kind: text('kind').$type<ClockKind>().notNull(),
     unitId: text('unit_id')
       .notNull()
       .references(() => units.id),
@@ -309,9 +314,9 @@ export const orderClocks = pgTable(
      * so a street's inbox reads a street's clocks however many the rest of the city holds.
      */
     unitPath: text('unit_path').notNull().default(''),
-    urgencyClass: text('urgency_class').$type<'danger' | 'outage' | 'normal'>().notNull(),
+    urgencyClass: text('urgency_class').$type<UrgencyClass>().notNull(),
     /** How the warnings measure elapsed time: working-day clocks count office hours only. */
-    basis: text('basis').$type<'natural' | 'working'>().notNull(),
+    basis: text('basis').$type<TimeBasis>().notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     stoppedAt: timestamp('stopped_at', { withTimezone: true }),
@@ -331,11 +336,12 @@ export const orderClocks = pgTable(
     index('order_clocks_next_idx').on(t.nextAt).where(sql`${t.nextAt} is not null`),
     // A subtree's running clocks are one range of paths, whatever else is running (see unitPath).
     index('order_clocks_unit_path_idx').on(sql`${t.unitPath} collate "C"`, t.dueAt).where(sql`${t.stoppedAt} is null`),
-    check('order_clocks_kind_check', inList('kind', CLOCK_KIND_VALUES)),
-    check('order_clocks_urgency_check', sql`${t.urgencyClass} in ('danger', 'outage', 'normal')`),
+    check('order_clocks_kind_check', inList('kind', CLOCK_KINDS)),
+    check('order_clocks_urgency_check', inList(t.urgencyClass, URGENCY_CLASSES)),
     check('order_clocks_due_check', sql`${t.dueAt} > ${t.startedAt}`),
-    check('order_clocks_basis_check', sql`${t.basis} in ('natural', 'working')`),
-    check('order_clocks_stage_at_check', sql`${t.stageAt} is null or cardinality(${t.stageAt}) = 5`),
+    check('order_clocks_basis_check', inList(t.basis, TIME_BASES)),
+    // One instant per stage of the core's ladder.
+    check('order_clocks_stage_at_check', sql`${t.stageAt} is null or cardinality(${t.stageAt}) = ${sql.raw(String(STAGES.length))}`),
   ],
 );
 
@@ -347,19 +353,19 @@ export const orderExtensions = pgTable(
     orderId: bigint('order_id', { mode: 'number' })
       .notNull()
       .references(() => orders.id),
-    clockKind: text('clock_kind').$type<(typeof CLOCK_KIND_VALUES)[number]>().notNull(),
+    clockKind: text('clock_kind').$type<ClockKind>().notNull(),
     requestedBy: text('requested_by').notNull(),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
     requestedDueAt: timestamp('requested_due_at', { withTimezone: true }).notNull(),
     reason: text('reason').notNull(),
-    status: text('status').$type<'pending' | 'approved' | 'rejected'>().notNull(),
+    status: text('status').$type<ExtensionStatus>().notNull(),
     decidedBy: text('decided_by'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     decisionNote: text('decision_note'),
   },
   (t) => [
     uniqueIndex('order_extensions_pending_key').on(t.orderId, t.clockKind).where(sql`${t.status} = 'pending'`),
-    check('order_extensions_status_check', sql`${t.status} in ('pending', 'approved', 'rejected')`),
+    check('order_extensions_status_check', inList(t.status, EXTENSION_STATUSES)),
   ],
 );
 

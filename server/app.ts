@@ -18,6 +18,7 @@ import authRoutes from './routes/auth.ts';
 import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
 import liveRoutes, { type LiveOptions } from './routes/live.ts';
+import metaRoutes from './routes/meta.ts';
 import phoneRoutes from './routes/phone.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import reportRoutes from './routes/reports.ts';
@@ -120,6 +121,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(classifyRoutes, { prefix: '/api/classify' });
   await app.register(slaRoutes, { prefix: '/api/sla' });
   await app.register(reportRoutes, { prefix: '/api/reports' });
+  await app.register(metaRoutes, { prefix: '/api/meta' });
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });

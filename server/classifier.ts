@@ -1,7 +1,8 @@
 /** Assembles the classifier from the rules files and the area tree in the database. */
 import type { Sql } from '../db/client.ts';
+import { areasParentsFirst } from '../db/queries/areas.ts';
 import { Classifier } from './core/classify.ts';
-import { PlaceIndex, type Level } from './core/places.ts';
+import { PlaceIndex } from './core/places.ts';
 import { loadRules } from './rules/load.ts';
 import { regionNames } from './rules/regions.ts';
 import type { RuleSet } from './rules/schema.ts';
@@ -9,10 +10,7 @@ import type { RuleSet } from './rules/schema.ts';
 /** Stream the tree out of the database, parents first, straight into the index. */
 export async function loadPlaceIndex(sql: Sql): Promise<PlaceIndex> {
   const index = new PlaceIndex();
-  const query = sql<{ code: string; name: string; level: Level; parent_code: string | null }[]>`
-    select code, name, level, parent_code from areas
-    order by case level when 'city' then 0 when 'district' then 1 when 'street' then 2 else 3 end, code`;
-  for await (const rows of query.cursor(5000)) {
+  for await (const rows of areasParentsFirst(sql)) {
     for (const r of rows) index.add(r.code, r.name, r.level, r.parent_code);
   }
   return index.build();

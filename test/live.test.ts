@@ -2,6 +2,8 @@
 import t from 'tap';
 import { WebSocket } from 'ws';
 import { buildApp } from '../server/app.ts';
+import { STAGES, stageAction } from '../server/core/deadlines.ts';
+import { typeOf } from '../server/plugins/live.ts';
 import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
 
 interface Inbox {
@@ -60,6 +62,16 @@ async function dispatchedTo(desk: Client, unit: string) {
   await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: unit });
   return order.id as number;
 }
+
+t.test('the wire type of an audit action follows the core’s ladder', async (t) => {
+  t.same(
+    STAGES.map((s) => typeOf(stageAction(s))),
+    ['sla.warning', 'sla.warning', 'sla.overdue', 'sla.escalated', 'sla.escalated'],
+    'each stage the sweeper records, by its stage',
+  );
+  t.equal(typeOf('create'), 'order.created');
+  for (const action of ['claim', 'urge', 'sla_unknown']) t.equal(typeOf(action), 'order.updated', `${action} is an update`);
+});
 
 t.test('a supervisor sees orders arrive in the unit’s subtree, and nothing outside it', async (t) => {
   const h = await testApp(t);

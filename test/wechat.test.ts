@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
 import { WechatCrypto } from '../server/channels/wechat-protocol.ts';
-import { testApp, type TestApp } from './support/app.ts';
+import { signIn, testApp, type TestApp } from './support/app.ts';
 
 const TOKEN = 'hotline12345token';
 const APPID = 'wx1234567890abcdef';
@@ -75,6 +75,26 @@ t.test('voice with Recognition makes an order; a location then extends it', asyn
   const supplements = await h.db.sql`select actor from order_events where action = 'supplement'`;
   t.equal(supplements.length, 1, 'the retried location is applied once');
   t.equal(supplements[0]!.actor, 'citizen:wechat:oCitizen002');
+});
+
+t.test('a picture extends the citizen’s order while it is open, a returned one too, and not once it is replied to', async (t) => {
+  const h = await testApp(t, { wechat: { token: TOKEN } });
+  const picture = (msgId: string) =>
+    `<xml><ToUserName><![CDATA[gh_12345tj]]></ToUserName><FromUserName><![CDATA[oCitizen001]]></FromUserName>` +
+    `<CreateTime>1795600200</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[https://mmbiz.example/${msgId}.jpg]]></PicUrl>` +
+    `<MediaId><![CDATA[media_${msgId}]]></MediaId><MsgId>${msgId}</MsgId></xml>`;
+  const number = (await push(h, textXml('5100000000000000001', '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了'))).body.match(/12345-\d{8}-\d{6}/)?.[0];
+  const [order] = await h.db.sql`select id, current_unit_id, status from orders`;
+  t.equal(order!.status, 'dispatched');
+  // The unit it went to returns it: back at the hotline centre, still open.
+  const handler = await signIn(h, ['handler'], order!.current_unit_id);
+  t.equal((await handler.post(`/api/orders/${order!.id}/actions/return`, { reasonCode: 'wrong_area' })).statusCode, 200);
+  t.match((await push(h, picture('5100000000000000002'))).body, new RegExp(`已补充到工单 ${number}`), 'a returned order is open: the picture is added');
+  const [linked] = await h.db.sql`select order_id from inbound_messages where dedupe_key = 'msg:5100000000000000002'`;
+  t.equal(Number(linked!.order_id), Number(order!.id), 'the picture is linked to the order it extended');
+  await h.db.sql`update orders set status = 'replied' where id = ${order!.id}`;
+  t.match((await push(h, picture('5100000000000000003'))).body, /请先用文字描述/, 'a replied order takes no supplement');
+  t.equal((await h.db.sql`select 1 from order_events where action = 'supplement'`).length, 1);
 });
 
 t.test('refused and stored nothing: bad signature, stale timestamp, XXE, malformed and oversized XML', async (t) => {

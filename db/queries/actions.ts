@@ -5,7 +5,7 @@ import { orderAssists, orderEvents, orders, units } from '../schema.ts';
 import { authorize, type OrderPlace, type Viewer } from '../../server/core/access.ts';
 import { decide, type ActionInput, type OrderState, type Policy } from '../../server/core/lifecycle.ts';
 import { checkDispatchTarget, type UnitInfo } from '../../server/core/dispatch.ts';
-import type { Deadlines } from '../../server/plugins/deadlines.ts';
+import type { Deadlines } from '../../server/core/deadlines.ts';
 import { clocksAfter, loadClocks, writeClocks } from './clocks.ts';
 import { extendClock } from '../../server/core/deadlines.ts';
 import { orderClocks, orderExtensions } from '../schema.ts';

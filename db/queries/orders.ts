@@ -3,8 +3,9 @@ import { and, asc, desc, eq, getTableColumns, gte, inArray, like, lt, lte, sql a
 import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders } from '../schema.ts';
 import { AppError, notFound } from '../../server/errors.ts';
-import { planIntake, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
+import { planIntake, UNFINISHED_STATUSES, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
 import type { OrderPlace } from '../../server/core/access.ts';
+import type { Urgency } from '../../server/core/lists.ts';
 import { instantsLiteral, type clockRow } from './clocks.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -19,7 +20,7 @@ export interface NewOrder {
   content: string;
   locationText?: string | null;
   categoryCode?: string | null;
-  urgency?: 'urgent' | 'normal';
+  urgency?: Urgency;
   areaCode?: string | null;
 }
 
@@ -244,7 +245,7 @@ export async function similarOrders(sql: Sql, order: OrderRow, opts: { at: Date;
     from orders
     where category_code = ${order.categoryCode} and created_at >= ${since} and id <> ${order.id}
       and left(area_code, ${area.length}) = ${area}
-      and status in ('received', 'accepted', 'dispatched', 'claimed', 'returned', 'reopened', 'replied')
+      and status = any(${[...UNFINISHED_STATUSES]}::text[])
       and similarity(content, ${order.content}) >= 0.15
     order by score desc, id desc
     limit ${opts.limit ?? 5}`;

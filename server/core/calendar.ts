@@ -22,7 +22,8 @@ export interface Duration {
 }
 
 /** How a clock's time passes: every instant counts, or only office hours on working days. */
-export type TimeBasis = 'natural' | 'working';
+export const TIME_BASES = ['natural', 'working'] as const;
+export type TimeBasis = (typeof TIME_BASES)[number];
 export const basisOf = (d: Duration): TimeBasis => (d.unit === 'working_days' || d.unit === 'working_hours' ? 'working' : 'natural');
 
 /** The shape of `chinese-days/dist/chinese-days.json` (other keys are ignored). */

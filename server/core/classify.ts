@@ -5,6 +5,8 @@
  * automata over the text, so its cost does not grow with the number of rules.
  */
 import { AutomatonBuilder, type Automaton } from './automaton.ts';
+import type { UrgentClass } from './deadlines.ts';
+import type { Urgency } from './lists.ts';
 import { governmentName, normalize, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
 import type { Category, NegativeRule, Owner, RuleSet, UrgencyRule } from '../rules/schema.ts';
 
@@ -21,8 +23,8 @@ export interface Explanation {
 
 export interface Classification {
   category: { code: string; name: string };
-  urgency: 'urgent' | 'normal';
-  urgencyClass: 'danger' | 'outage' | null;
+  urgency: Urgency;
+  urgencyClass: UrgentClass | null;
   area: PlaceResolution['area'];
   candidates: PlaceResolution['candidates'];
   unit: UnitRef | null;

@@ -44,7 +44,10 @@ export const CLOCK_LABELS: Record<ClockKind, string> = {
   resolve: '办结',
 };
 
-export const URGENCY_CLASSES = ['danger', 'outage', 'normal'] as const;
+/** The classes the urgency rules give (rules/urgency.yaml); anything else is normal. */
+export const URGENT_CLASSES = ['danger', 'outage'] as const;
+export type UrgentClass = (typeof URGENT_CLASSES)[number];
+export const URGENCY_CLASSES = [...URGENT_CLASSES, 'normal'] as const;
 export type UrgencyClass = (typeof URGENCY_CLASSES)[number];
 export const URGENCY_CLASS_LABELS: Record<UrgencyClass, string> = {
   danger: '危及生命财产安全',
@@ -62,6 +65,25 @@ export const STAGE_LABELS: Record<Stage, string> = {
   escalate_unit: '超期上报本单位负责人',
   escalate_parent: '超期上报上级单位督办',
 };
+
+/** 延期 requests: asked, then approved or rejected by a supervisor; only an approval moves a deadline. */
+export const EXTENSION_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
+
+/** What a fired stage tells those watching (the live feed's `sla.*` messages). */
+export const STAGE_SIGNALS: Record<Stage, 'warning' | 'overdue' | 'escalated'> = {
+  warn_50: 'warning',
+  warn_80: 'warning',
+  overdue: 'overdue',
+  escalate_unit: 'escalated',
+  escalate_parent: 'escalated',
+};
+
+/** The audit action a fired stage is recorded as: 'sla_warn_50', … */
+export const stageAction = (stage: Stage): string => `sla_${stage}`;
+const STAGE_OF_ACTION = new Map<string, Stage>(STAGES.map((s) => [stageAction(s), s]));
+/** The stage an audit action records the firing of, or null for any other action. */
+export const stageOfAction = (action: string): Stage | null => STAGE_OF_ACTION.get(action) ?? null;
 
 export interface Clock {
   kind: ClockKind;
@@ -81,6 +103,18 @@ export interface StageAt {
   stage: Stage;
   at: Date;
 }
+
+/**
+ * How a running clock stands on the board (督办看板's three columns): overdue once
+ * due, at risk once a warning has fired, else on time.
+ */
+export const CLOCK_STANDINGS = ['onTime', 'atRisk', 'overdue'] as const;
+export type ClockStanding = (typeof CLOCK_STANDINGS)[number];
+export const STANDING_LABELS: Record<ClockStanding, string> = {
+  onTime: '按时',
+  atRisk: '黄灯预警',
+  overdue: '红灯超期',
+};
 
 export type ClockState = 'running' | 'warned' | 'overdue' | 'met' | 'missed' | 'paused';
 export const CLOCK_STATE_LABELS: Record<ClockState, string> = {
@@ -113,6 +147,12 @@ export function durationFor(policy: DeadlinePolicy, kind: ClockKind, urgencyClas
 export function startClock(kind: ClockKind, at: Date, due: Date, meta: { urgencyClass: UrgencyClass; basis: TimeBasis }): Clock {
   if (due.getTime() <= at.getTime()) throw new RangeError(`clock ${kind}: due ${due.toISOString()} is not after start ${at.toISOString()}`);
   return { kind, urgencyClass: meta.urgencyClass, basis: meta.basis, startedAt: at, dueAt: due, stoppedAt: null, pausedAt: null, firedStage: -1 };
+}
+
+/** The deadline rules in force and the calendar they count on: what every clock write needs. */
+export interface Deadlines {
+  policy: DeadlinePolicy;
+  calendar: WorkCalendar;
 }
 
 export interface ClockContext {

@@ -1,11 +1,12 @@
 /** Where an order may be sent (pure): 派单 from the hotline anywhere, 下派 only down the tree. */
 import { DomainError } from './errors.ts';
+import type { UnitKind, UnitLevel } from './lists.ts';
 
 export interface UnitInfo {
   id: string;
   name: string;
-  level: 'city' | 'district' | 'street' | 'community';
-  kind: 'hotline' | 'government' | 'department';
+  level: UnitLevel;
+  kind: UnitKind;
   parentId: string | null;
   departmentKey: string | null;
   ancestors: string[];

@@ -32,7 +32,12 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
   transferred_out: '已转出',
 };
 
-const OPEN: OrderStatus[] = ['received', 'accepted', 'dispatched', 'claimed', 'returned', 'reopened'];
+/** Open: someone still has to act on the order (a supplement, an urge or a merge still apply). */
+export const OPEN_STATUSES = ['received', 'accepted', 'dispatched', 'claimed', 'returned', 'reopened'] as const satisfies readonly OrderStatus[];
+/** The open ones and those replied to but not yet closed: what a repeat complaint may still be merged into (重复件). */
+export const UNFINISHED_STATUSES = [...OPEN_STATUSES, 'replied'] as const satisfies readonly OrderStatus[];
+/** Held by the hotline centre in these, an order waits in the dispatcher's queue (派单队列). */
+export const QUEUE_STATUSES = ['received', 'accepted', 'returned'] as const satisfies readonly OrderStatus[];
 
 /**
  * The states each action may start from, and where it leads (`null`: the status
@@ -51,13 +56,13 @@ export const TRANSITIONS = {
   reply: { from: ['claimed'], to: 'replied', label: '回复' },
   close: { from: ['replied'], to: 'closed', label: '办结' },
   reopen: { from: ['replied', 'closed'], to: 'reopened', label: '重办' },
-  supplement: { from: OPEN, to: null, label: '补充材料' },
+  supplement: { from: OPEN_STATUSES, to: null, label: '补充材料' },
   request_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '申请延期' },
   approve_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '批准延期' },
   reject_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '驳回延期' },
-  urge: { from: OPEN, to: null, label: '催办' },
-  supervise: { from: OPEN, to: null, label: '督办' },
-  merge: { from: OPEN, to: 'merged', label: '合并' },
+  urge: { from: OPEN_STATUSES, to: null, label: '催办' },
+  supervise: { from: OPEN_STATUSES, to: null, label: '督办' },
+  merge: { from: OPEN_STATUSES, to: 'merged', label: '合并' },
   transfer: { from: ['received', 'accepted', 'returned'], to: 'transferred_out', label: '转出' },
 } as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus | null; label: string }>;
 
@@ -95,9 +100,13 @@ export type ActionInput =
   | ({ action: 'merge'; masterId: number } & Note)
   | { action: 'transfer'; target: TransferTarget; reason?: string };
 
+/** 协办: an assisting unit is assigned, claims, then replies to the lead unit. */
+export const ASSIST_STATUSES = ['assigned', 'claimed', 'replied'] as const;
+export type AssistStatus = (typeof ASSIST_STATUSES)[number];
+
 export interface Assist {
   unitId: string;
-  status: 'assigned' | 'claimed' | 'replied';
+  status: AssistStatus;
 }
 
 /** What the machine needs to know about an order. */

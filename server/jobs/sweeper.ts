@@ -11,7 +11,7 @@
  * to be done again, whole, by the next one.
  */
 import type { Sql } from '../../db/client.ts';
-import { CLOCK_KINDS, CLOCK_LABELS, STAGE_LABELS, STAGES } from '../core/deadlines.ts';
+import { CLOCK_KINDS, CLOCK_LABELS, STAGE_LABELS, STAGES, stageAction } from '../core/deadlines.ts';
 
 export interface SweepResult {
   clocks: number;
@@ -20,6 +20,7 @@ export interface SweepResult {
 
 const LABELS = {
   stages: [...STAGES],
+  actions: STAGES.map(stageAction),
   stageLabels: STAGES.map((s) => STAGE_LABELS[s]),
   kinds: [...CLOCK_KINDS],
   kindLabels: CLOCK_KINDS.map((k) => CLOCK_LABELS[k]),
@@ -67,7 +68,7 @@ function sweepBatch(sql: Sql, at: string, batch: number) {
       from reached r cross join lateral generate_series(r.fired_stage + 1, r.fired) as g(stage)
     ), events as (
       insert into order_events (order_id, at, actor, action, from_status, to_status, unit_id, reason, payload)
-      select s.order_id, ${at}, 'system:sweeper', 'sla_' || stage_name, o.status, o.status,
+      select s.order_id, ${at}, 'system:sweeper', (${LABELS.actions}::text[])[s.stage + 1], o.status, o.status,
         case when s.stage = ${ESCALATE_PARENT} then coalesce((select u.parent_id from units u where u.id = s.unit_id), s.unit_id) else s.unit_id end,
         (${LABELS.kindLabels}::text[])[array_position(${LABELS.kinds}::text[], s.kind)] || '：' || (${LABELS.stageLabels}::text[])[s.stage + 1],
         jsonb_build_object('clock', s.kind, 'stage', stage_name, 'stageAt', to_char(s.stage_at[s.stage + 1] at time zone 'UTC', ${ISO}), 'dueAt', to_char(s.due_at at time zone 'UTC', ${ISO}), 'holderUnitId', s.unit_id)

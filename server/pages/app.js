@@ -110,8 +110,16 @@ export function formatLeft(ms) {
 }
 
 // ── labels of the codes the API speaks ──
+/**
+ * The core's code lists with their Chinese labels (GET /api/meta/labels), fetched
+ * once per page: { statuses, clockKinds, stages, standings, roles, urgencies,
+ * urgencyClasses }, each a list of { code, label } in the core's order.
+ */
+let labels;
+export const loadLabels = () => (labels ??= api('/api/meta/labels'));
+/** Turns one of those lists into { code: label }. */
+export const labelsOf = (list) => Object.fromEntries(list.map((e) => [e.code, e.label]));
 export const URGENCY_LABELS = { urgent: '紧急', normal: '一般' };
-export const STANDING_LABELS = { onTime: '按时', atRisk: '黄灯预警', overdue: '红灯超期' };
 export const RETURN_REASONS = {
   not_our_jurisdiction: '不属于本单位职责',
   wrong_area: '地址不在本辖区',

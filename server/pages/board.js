@@ -2,21 +2,20 @@
 // the running clocks on time / at risk / overdue, then the orders themselves in
 // three lists, each under its worst clock. 催办 and 督办 on the late ones. Every
 // live event for the unit re-fetches the board (debounced): simple and always right.
-import { act, api, formatTime, h, refresher, requireLogin, say, sayError, STANDING_LABELS, topBar } from './app.js';
+import { act, api, formatTime, h, labelsOf, loadLabels, refresher, requireLogin, say, sayError, topBar } from './app.js';
 import { connectLive } from './live.js';
 import { byOrder, clockChips, CLASS_OF, worst } from './orders-view.js';
 
 const user = await requireLogin();
 topBar('督办看板');
 const unitId = new URLSearchParams(location.search).get('unit') ?? user.unitId;
-const KINDS = [
-  ['accept', '受理'],
-  ['transfer', '转办'],
-  ['claim', '签收'],
-  ['first_reply', '首次回复'],
-  ['resolve', '办结'],
-];
-const STANDINGS = ['onTime', 'atRisk', 'overdue'];
+// The clock kinds (the table's column groups) and the three standings come from the
+// core through the API, in its order, so the board follows the ladder the server runs.
+const labels = await loadLabels();
+const KINDS = labels.clockKinds.map((k) => [k.code, k.label]);
+const STANDINGS = labels.standings.map((s) => s.code);
+const STANDING_LABELS = labelsOf(labels.standings);
+const URGENCY_LABELS = labelsOf(labels.urgencies);
 const LIST_OF = { overdue: 'overdue', atRisk: 'at-risk', onTime: 'on-time' };
 
 const u = encodeURIComponent(unitId);
@@ -76,7 +75,7 @@ function row(orderId, clocks) {
       h('span', { class: 'number' }, first.number),
       h('span', { class: 'status', 'data-status': first.status }, first.statusLabel),
       h('span', {}, first.unitName),
-      first.urgency === 'urgent' ? h('span', { class: 'urgent' }, '紧急') : null,
+      first.urgency === 'urgent' ? h('span', { class: 'urgent' }, URGENCY_LABELS.urgent) : null,
       first.urgeCount ? h('span', { class: 'muted', 'data-urged': first.urgeCount }, `已催办 ${first.urgeCount} 次`) : null,
       first.supervisedAt ? h('span', { class: 'muted', 'data-supervised': '' }, `督办于 ${formatTime(first.supervisedAt)}`) : null,
     ),

@@ -1,12 +1,8 @@
 import fp from 'fastify-plugin';
-import { type WorkCalendar } from '../core/calendar.ts';
 import { loadChineseDays } from '../rules/calendar.ts';
-import type { DeadlinePolicy } from '../rules/deadlines-schema.ts';
+import type { Deadlines } from '../core/deadlines.ts';
 
-export interface Deadlines {
-  policy: DeadlinePolicy;
-  calendar: WorkCalendar;
-}
+export type { Deadlines };
 
 declare module 'fastify' {
   interface FastifyInstance {

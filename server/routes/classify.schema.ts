@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
+import { URGENT_CLASSES } from '../core/deadlines.ts';
+import { UNIT_LEVELS, URGENCIES } from '../core/lists.ts';
 import { StringEnum } from './orders.schema.ts';
 
-const Level = StringEnum(['city', 'district', 'street', 'community'] as const);
+const Level = StringEnum(UNIT_LEVELS);
 const AreaRef = Type.Object({ code: Type.String(), name: Type.String(), level: Level });
 const Area = Type.Object({ code: Type.String(), name: Type.String(), level: Level, path: Type.Array(AreaRef) });
 
@@ -15,8 +17,8 @@ export const ClassifyBody = Type.Object(
 
 export const Classification = Type.Object({
   category: Type.Object({ code: Type.String(), name: Type.String() }),
-  urgency: StringEnum(['urgent', 'normal'] as const),
-  urgencyClass: Type.Union([StringEnum(['danger', 'outage'] as const), Type.Null()]),
+  urgency: StringEnum(URGENCIES),
+  urgencyClass: Type.Union([StringEnum(URGENT_CLASSES), Type.Null()]),
   area: Type.Union([Area, Type.Null()]),
   candidates: Type.Array(Area),
   unit: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), level: Level }), Type.Null()]),

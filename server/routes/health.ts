@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { ping } from '../../db/queries/health.ts';
 
 const Status = Type.Object({ status: Type.String(), database: Type.Optional(Type.String()) });
 
@@ -15,7 +16,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (_request, reply) => {
       try {
         await Promise.race([
-          app.sql`select 1`,
+          ping(app.sql),
           new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
         ]);
         return { status: 'ready', database: 'up' };

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { CHANNELS } from '../../db/schema.ts';
 import { RETURN_REASONS, SATISFACTION, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
+import { CHANNELS, URGENCIES } from '../core/lists.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -26,7 +26,7 @@ export const CreateOrderBody = Type.Object(
     content: Type.String({ minLength: 1, maxLength: 10000, description: '诉求内容' }),
     locationText: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: '地址描述' })),
     categoryCode: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$' })),
-    urgency: Type.Optional(StringEnum(['urgent', 'normal'] as const)),
+    urgency: Type.Optional(StringEnum(URGENCIES)),
     areaCode: Type.Optional(AreaCode),
     callId: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '来电的 callId：工单与通话关联，一通电话只产生一张工单' }),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { findCallRecord, linkCallToOrder } from '../../db/queries/calls.ts';
 import { loadClocks, presentClock } from '../../db/queries/clocks.ts';
 import { findOrderInPlace, getOrder, listOrders, recordPhoneView, similarOrders, timeline, type OrderRow } from '../../db/queries/orders.ts';
 import { canSee, canSeePhone, isCityWide, maskPhone, type OrderPlace, type Viewer } from '../core/access.ts';
@@ -79,7 +80,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let inbound: unknown = body;
       if (callId) {
         // A call's order: one per call, the caller's number unless the operator typed another.
-        const [call] = await app.sql`select * from calls where call_id = ${callId}`;
+        const call = await findCallRecord(app.sql, callId);
         if (!call) throw new AppError(422, 'CALL_NOT_FOUND', `通话 ${callId} 不存在`, { field: 'callId' });
         if (body.channel !== 'phone') throw new AppError(422, 'CALL_NEEDS_PHONE', '关联来电的工单渠道必须是 phone', { field: 'channel' });
         Object.assign(body, { channelMessageId: callId, citizenPhone: body.citizenPhone ?? call.caller_number ?? undefined });
@@ -91,7 +92,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         idempotencyKey: request.headers['idempotency-key'],
         inbound,
       });
-      if (callId) await app.sql`update calls set order_id = ${order.id} where call_id = ${callId} and order_id is null`;
+      if (callId) await linkCallToOrder(app.sql, callId, order.id);
       // The operator on the call has the number already; the response does not repeat it.
       return reply.status(created ? 201 : 200).header('location', `/api/orders/${order.id}`).send({ ...present(order), notice });
     },

@@ -7,6 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { findCall, mergeCallEvent, openCallsOf } from '../../db/queries/calls.ts';
 import { AppError } from '../errors.ts';
 import { ErrorReply } from './orders.schema.ts';
 
@@ -66,31 +67,7 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
       if (given.length !== secret.length || !timingSafeEqual(given, secret)) {
         throw new AppError(401, 'BAD_CTI_SECRET', 'X-CTI-Secret 不正确', { field: 'x-cti-secret' });
       }
-      const e = request.body;
-      const started = e.startedAt ?? (e.event === 'CHANNEL_CREATE' ? e.at : null);
-      const answered = e.answeredAt ?? (e.event === 'CHANNEL_ANSWER' ? e.at : null);
-      const ended = e.endedAt ?? (e.event === 'CHANNEL_HANGUP_COMPLETE' ? e.at : null);
-      const mark = JSON.stringify([{ event: e.event, at: new Date(e.at).toISOString() }]);
-      // Merge: first start, first answer, last end; a repeated event is kept once.
-      const [row] = await app.sql`
-        insert into calls (call_id, caller_number, called_number, agent_id, started_at, answered_at, ended_at,
-          recording_ref, transcript, events, updated_at)
-        values (${e.callId}, ${e.callerNumber ?? null}, ${e.calledNumber ?? null}, ${e.agentId ?? null},
-          ${started}::timestamptz, ${answered}::timestamptz, ${ended}::timestamptz, ${e.recordingRef ?? null},
-          ${e.transcript ?? null}, ${mark}::jsonb, ${app.clock.now().toISOString()})
-        on conflict (call_id) do update set
-          caller_number = coalesce(calls.caller_number, excluded.caller_number),
-          called_number = coalesce(calls.called_number, excluded.called_number),
-          agent_id = coalesce(excluded.agent_id, calls.agent_id),
-          started_at = least(calls.started_at, excluded.started_at),
-          answered_at = least(calls.answered_at, excluded.answered_at),
-          ended_at = greatest(calls.ended_at, excluded.ended_at),
-          recording_ref = coalesce(excluded.recording_ref, calls.recording_ref),
-          transcript = coalesce(excluded.transcript, calls.transcript),
-          events = case when calls.events @> excluded.events then calls.events else calls.events || excluded.events end,
-          updated_at = excluded.updated_at
-        returning *`;
-      return toCall(row!);
+      return mergeCallEvent(app.sql, request.body, app.clock.now());
     },
   );
 
@@ -111,13 +88,9 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
       },
     },
     async (request) => {
-      const since = new Date(app.clock.now().getTime() - 2 * 3600_000).toISOString();
+      const since = new Date(app.clock.now().getTime() - 2 * 3600_000);
       const { agent, limit = 20 } = request.query;
-      const rows = await app.sql`
-        select * from calls
-        where order_id is null and updated_at >= ${since} ${agent ? app.sql`and agent_id = ${agent}` : app.sql``}
-        order by updated_at desc limit ${limit}`;
-      return { calls: rows.map(toCall) };
+      return { calls: await openCallsOf(app.sql, { since, agent, limit }) };
     },
   );
 
@@ -134,28 +107,11 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
       },
     },
     async (request) => {
-      const [row] = await app.sql`select * from calls where call_id = ${request.params.callId}`;
-      if (!row) throw new AppError(404, 'CALL_NOT_FOUND', `通话 ${request.params.callId} 不存在`);
-      return toCall(row);
+      const call = await findCall(app.sql, request.params.callId);
+      if (!call) throw new AppError(404, 'CALL_NOT_FOUND', `通话 ${request.params.callId} 不存在`);
+      return call;
     },
   );
 };
-
-const date = (v: unknown) => (v ? new Date(v as string) : null);
-function toCall(r: Record<string, any>) {
-  return {
-    callId: r.call_id,
-    callerNumber: r.caller_number,
-    calledNumber: r.called_number,
-    agentId: r.agent_id,
-    startedAt: date(r.started_at),
-    answeredAt: date(r.answered_at),
-    endedAt: date(r.ended_at),
-    recordingRef: r.recording_ref,
-    transcript: r.transcript,
-    events: typeof r.events === 'string' ? JSON.parse(r.events) : r.events,
-    orderId: r.order_id === null ? null : Number(r.order_id),
-  };
-}
 
 export default phoneRoutes;

@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { applyAction } from '../../db/queries/actions.ts';
-import type { OrderRow } from '../../db/queries/orders.ts';
+import { linkInboundToOrder, recentOrderOf, recordInbound } from '../../db/queries/inbound.ts';
 import {
   buildTextReply,
   checkTimestamp,
@@ -110,10 +110,7 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
   /** Act on one message; the text of the passive reply, or null for none. */
   async function handle(m: WechatMessage, raw: string): Promise<string | null> {
     const at = app.clock.now();
-    const log = async (orderId: number | null) =>
-      app.sql`insert into inbound_messages (channel, dedupe_key, received_at, raw, order_id)
-        values ('wechat', ${m.dedupeKey}, ${at.toISOString()}, ${raw}, ${orderId})
-        on conflict (channel, dedupe_key) do nothing returning id`;
+    const log = (orderId: number | null) => recordInbound(app.sql, { channel: 'wechat', dedupeKey: m.dedupeKey, receivedAt: at, raw, orderId });
 
     if (m.kind === 'text' || (m.kind === 'voice' && m.recognition)) {
       const content = m.kind === 'text' ? m.content.trim() : m.recognition!.trim();
@@ -133,9 +130,8 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
       return m.event === 'subscribe' ? '欢迎关注12345政务服务便民热线。请直接发送文字或语音描述您的诉求，也可以发送位置补充地址。' : null;
     }
     if (m.kind === 'location' || m.kind === 'image') {
-      const inserted = await log(null);
-      if (inserted.length === 0) return '已收到。'; // a retry of a supplement already applied
-      const order = await recentOrder(m.fromUserName, at);
+      if (!(await log(null))) return '已收到。'; // a retry of a supplement already applied
+      const order = await recentOrderOf(app.db, 'wechat', m.fromUserName, new Date(at.getTime() - EXTEND_WINDOW_MS));
       if (!order) return '请先用文字描述您要反映的问题，再发送位置或图片。';
       const input =
         m.kind === 'location'
@@ -147,22 +143,13 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
         at,
         policy: { returnLimit: app.classifier.rules.returnLimit },
         dispatchPolicy: app.classifier,
-          deadlines: app.deadlines,
+        deadlines: app.deadlines,
       });
-      await app.sql`update inbound_messages set order_id = ${order.id} where channel = 'wechat' and dedupe_key = ${m.dedupeKey}`;
+      await linkInboundToOrder(app.sql, 'wechat', m.dedupeKey, order.id);
       return `已补充到工单 ${order.number}。`;
     }
     await log(null);
     return null;
-  }
-
-  async function recentOrder(openid: string, at: Date): Promise<OrderRow | undefined> {
-    const since = new Date(at.getTime() - EXTEND_WINDOW_MS);
-    return app.db.query.orders.findFirst({
-      where: (o, { and, eq, gte, inArray }) =>
-        and(eq(o.channel, 'wechat'), eq(o.channelUserId, openid), gte(o.createdAt, since), inArray(o.status, ['received', 'accepted', 'dispatched', 'claimed'])),
-      orderBy: (o, { desc }) => desc(o.id),
-    });
   }
 };
 

@@ -1,5 +1,6 @@
 /** The shapes of the files under rules/, one schema per file (see rules/README.md). */
 import { Type, type Static } from 'typebox';
+import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
 import { DeadlinesFile, type DeadlinePolicy } from './deadlines-schema.ts';
 
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$', maxLength: 48 });
@@ -68,7 +69,7 @@ export const UrgencyFile = Type.Object(
         {
           id: Type.String({ pattern: '^[A-Z]+(-[A-Z0-9]+)+$' }),
           name: Name,
-          class: Type.Unsafe<'danger' | 'outage'>({ type: 'string', enum: ['danger', 'outage'] }),
+          class: Type.Unsafe<UrgentClass>({ type: 'string', enum: [...URGENT_CLASSES] }),
           keywords: Type.Array(Word, { minItems: 1, maxItems: 200 }),
           exclusions: Type.Optional(Words),
           police: Type.Boolean(),

@@ -1,0 +1,68 @@
+/**
+ * The codes the API speaks, with their Chinese labels, straight from the core's
+ * tables: the pages read them here instead of keeping copies that drift.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ROLE_LABELS, ROLES } from '../core/access.ts';
+import {
+  CLOCK_KINDS,
+  CLOCK_LABELS,
+  CLOCK_STANDINGS,
+  STAGE_LABELS,
+  STAGE_SIGNALS,
+  STAGES,
+  STANDING_LABELS,
+  URGENCY_CLASS_LABELS,
+  URGENCY_CLASSES,
+} from '../core/deadlines.ts';
+import { STATUS_LABELS, STATUSES } from '../core/lifecycle.ts';
+import { URGENCIES, URGENCY_LABELS } from '../core/lists.ts';
+
+const Entry = Type.Object({ code: Type.String(), label: Type.String() });
+const List = (description: string) => Type.Array(Entry, { description });
+
+const Labels = Type.Object({
+  statuses: List('工单状态'),
+  clockKinds: List('时限种类，按看板的列序'),
+  stages: Type.Array(Type.Object({ ...Entry.properties, signal: Type.String({ description: '实时推送的消息类型 sla.<signal>' }) }), {
+    description: '时限升级阶梯，按触发顺序',
+  }),
+  standings: List('看板的三栏：按时、黄灯、红灯'),
+  roles: List('用户角色'),
+  urgencies: List('紧急程度'),
+  urgencyClasses: List('时限的紧急类别'),
+});
+
+const entries = <K extends string>(codes: readonly K[], labels: Record<K, string>) => codes.map((code) => ({ code, label: labels[code] }));
+
+/** Built once: the tables are constants of the code, the same for every request. */
+const LABELS = {
+  statuses: entries(STATUSES, STATUS_LABELS),
+  clockKinds: entries(CLOCK_KINDS, CLOCK_LABELS),
+  stages: STAGES.map((code) => ({ code, label: STAGE_LABELS[code], signal: STAGE_SIGNALS[code] })),
+  standings: entries(CLOCK_STANDINGS, STANDING_LABELS),
+  roles: entries(ROLES, ROLE_LABELS),
+  urgencies: entries(URGENCIES, URGENCY_LABELS),
+  urgencyClasses: entries(URGENCY_CLASSES, URGENCY_CLASS_LABELS),
+};
+
+const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/labels',
+    {
+      schema: {
+        summary: '代码与中文名称',
+        description:
+          '接口使用的各类代码及其中文名称（工单状态、时限种类、升级阶梯、看板三栏、角色、紧急程度、时限紧急类别），每类按规定顺序排列。无需登录，内容只随版本变化。',
+        tags: ['meta'],
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: Labels },
+      },
+    },
+    // Constants of the deployed code: a page may keep them for a few minutes.
+    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(LABELS),
+  );
+};
+
+export default metaRoutes;
