@@ -19,6 +19,9 @@ export const WebReceipt = Type.Object({
   trackUrl: Type.String(),
 });
 
+/** Citizens know their order by its number; internal ids are not theirs, nor a second budget for one order. */
+export const TrackNumber = Type.String({ pattern: '^12345-[0-9]{8}-[0-9]{6}$', description: '工单编号（如 12345-20261124-000123）' });
+
 export const TrackQuery = Type.Object(
   { phone4: Type.String({ pattern: '^[0-9]{4}$', description: '联系电话后四位' }) },
   { additionalProperties: false },

@@ -4,21 +4,33 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { applyAction } from '../../db/queries/actions.ts';
 import { findOrder, timeline } from '../../db/queries/orders.ts';
+import { appendSecurityEvent, clearFailures, lockOf, recordFailure } from '../../db/queries/throttle.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
+import { retryAfterSeconds, type BudgetPolicy } from '../core/throttle.ts';
 import { AppError } from '../errors.ts';
 import { intakeOrder } from '../intake.ts';
-import { ErrorReply, IdempotencyHeaders, OrderRef } from './orders.schema.ts';
-import { Rating, TrackQuery, Tracking, WebReceipt, WebSubmission } from './public.schema.ts';
+import { ErrorReply } from './orders.schema.ts';
+import { Rating, TrackNumber, TrackQuery, Tracking, WebReceipt, WebSubmission } from './public.schema.ts';
 
 export interface PublicOptions {
   /** Web submissions per client address per minute. */
   webPerMinute?: number;
   /** Tracking look-ups per client address per minute (a phone's last four digits are guessable). */
   trackPerMinute?: number;
+  /** Wrong answers one order number may take, tracking and rating together, before it is locked. */
+  trackBudget?: BudgetPolicy;
 }
+
+/**
+ * Per order number, not per address: addresses are cheap, numbers are sequential.
+ * Five wrong answers, then 15 minutes, each next lock twice as long up to a day; a
+ * day without a wrong answer forgives.
+ */
+export const TRACK_BUDGET: BudgetPolicy = { failures: 5, firstLockMs: 15 * 60_000, maxLockMs: 24 * 3600_000, forgetAfterMs: 24 * 3600_000 };
 
 const errors = { 400: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply, 429: ErrorReply };
 
@@ -64,13 +76,42 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
   );
 
-  /** The order, if the last four digits match; otherwise it does not exist. */
-  async function ownOrder(number: string, phone4: string) {
+  const budget = opts.trackBudget ?? TRACK_BUDGET;
+
+  /**
+   * The order, if `phone4` opens it; otherwise it does not exist. Each attempt is
+   * counted against the number's budget before it is checked, and forgiven when it
+   * is right: guesses that arrive together queue on the budget's row, so no more
+   * than the budget are ever checked, whatever their address. A number that does not
+   * exist spends its budget and answers in the same way, so the answers tell nothing.
+   */
+  async function ownOrder(number: string, phone4: string, request: FastifyRequest, reply: FastifyReply) {
+    const now = app.clock.now();
+    const refuse = (until: Date) => {
+      const seconds = retryAfterSeconds(until, now);
+      reply.header('retry-after', String(seconds));
+      return new AppError(429, 'TRACK_LOCKED', `该工单查询错误次数过多，请 ${seconds} 秒后再试`);
+    };
+    // Not needed for correctness (recordFailure refuses a locked key too); a flood against a locked number writes nothing.
+    const held = await lockOf(app.sql, 'track', number, now);
+    if (held) throw refuse(held);
+    const attempt = await recordFailure(app.sql, 'track', number, now, budget);
+    if (attempt.lockedUntil && !attempt.newlyLocked) throw refuse(attempt.lockedUntil);
     const order = await findOrder(app.db, number);
-    if (!order || !order.citizenPhone || order.citizenPhone.replace(/\D/g, '').slice(-4) !== phone4) {
-      throw new AppError(404, 'ORDER_NOT_FOUND', `工单 ${number} 不存在，或电话后四位不符`);
+    if (order && order.citizenPhone && order.citizenPhone.replace(/\D/g, '').slice(-4) === phone4) {
+      await clearFailures(app.sql, 'track', number);
+      return order;
     }
-    return order;
+    if (attempt.newlyLocked) {
+      await appendSecurityEvent(app.sql, {
+        at: now,
+        actor: 'system',
+        action: 'track_locked',
+        subject: number,
+        detail: { scope: 'track', lockedUntil: attempt.lockedUntil!.toISOString(), address: request.ip },
+      });
+    }
+    throw new AppError(404, 'ORDER_NOT_FOUND', `工单 ${number} 不存在，或电话后四位不符`);
   }
 
   app.get(
@@ -79,15 +120,16 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       config: { rateLimit: { max: opts.trackPerMinute ?? 30, timeWindow: 60_000 } },
       schema: {
         summary: '查询办理进度（公开）',
-        description: '凭工单编号和联系电话后四位查询；不含任何个人信息。',
+        description:
+          '凭工单编号和联系电话后四位查询；不含任何个人信息。同一工单编号的查询与评价共用错误次数：答错 5 次后锁定 15 分钟，每次锁定时间加倍（最长 1 天），锁定期间即使答对也返回 429 + Retry-After。编号不存在与答错的应答相同。',
         tags: ['public'],
-        params: Type.Object({ number: OrderRef }),
+        params: Type.Object({ number: TrackNumber }),
         querystring: TrackQuery,
         response: { 200: Tracking, ...errors },
       },
     },
-    async (request) => {
-      const order = await ownOrder(request.params.number, request.query.phone4);
+    async (request, reply) => {
+      const order = await ownOrder(request.params.number, request.query.phone4, request, reply);
       const events = await timeline(app.db, order.id);
       const unit = await app.db.query.units.findFirst({ where: (u, { eq }) => eq(u.id, order.currentUnitId) });
       const master = order.mergedIntoId ? events.find((e) => e.action === 'master_result') : undefined;
@@ -113,16 +155,16 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       config: { rateLimit: { max: opts.trackPerMinute ?? 30, timeWindow: 60_000 } },
       schema: {
         summary: '评价答复（好差评，公开）',
-        description: '答复后诉求人评价：满意或基本满意则办结，不满意则退回原承办单位重办。',
+        description: '答复后诉求人评价：满意或基本满意则办结，不满意则退回原承办单位重办。与查询共用同一工单编号的错误次数（见查询办理进度）。',
         tags: ['public'],
-        params: Type.Object({ number: OrderRef }),
+        params: Type.Object({ number: TrackNumber }),
         body: Rating,
         response: { 200: Type.Object({ status: Type.String(), statusLabel: Type.String() }), ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { phone4, satisfaction, comment } = request.body;
-      const order = await ownOrder(request.params.number, phone4);
+      const order = await ownOrder(request.params.number, phone4, request, reply);
       const input =
         satisfaction === 'unsatisfied'
           ? ({ action: 'reopen', reason: comment ?? '诉求人评价不满意' } as const)
