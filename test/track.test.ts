@@ -5,23 +5,26 @@
 import t from 'tap';
 import type { Response } from 'light-my-request';
 import { testApp, type TestApp } from './support/app.ts';
+import { codeIn } from './support/notice.ts';
 
 const form = { name: '刘女士', phone: '13912345678', content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了', location: '诚厚里社区5号楼' };
 
 async function submit(h: TestApp, key = 'track-form-0001') {
   const res = await h.app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': key } });
   if (res.statusCode !== 201) throw new Error(`web form failed: ${res.body}`);
-  return { number: res.json().number as string, secret: '5678' };
+  const secret = codeIn(res.json().notice);
+  if (!secret) throw new Error(`no query code in the notice: ${res.json().notice}`);
+  return { number: res.json().number as string, secret };
 }
 
-/** A wrong secret of the right shape, different for each i. */
-const wrong = (i: number) => String(1000 + (i % 9000)).replace('5678', '5679');
+/** A wrong code of the right shape, different for each i (each is the real code with a chance of 31^-8). */
+const wrong = (i: number) => `ZZZ${Array.from(String(i).padStart(5, '0'), (d) => 'ABCDEFGHJK'[Number(d)]).join('')}`;
 
 function look(h: TestApp, number: string, secret: string, remoteAddress = '10.0.0.1'): Promise<Response> {
-  return h.app.inject({ method: 'GET', url: `/api/track/${number}?phone4=${secret}`, remoteAddress });
+  return h.app.inject({ method: 'GET', url: `/api/track/${number}?code=${secret}`, remoteAddress });
 }
 function rate(h: TestApp, number: string, secret: string, remoteAddress = '10.0.0.1', satisfaction = 'unsatisfied'): Promise<Response> {
-  return h.app.inject({ method: 'POST', url: `/api/track/${number}/rating`, payload: { phone4: secret, satisfaction }, remoteAddress });
+  return h.app.inject({ method: 'POST', url: `/api/track/${number}/rating`, payload: { code: secret, satisfaction }, remoteAddress });
 }
 
 t.test('200 guesses from 40 addresses at one number: only the budget is answered, then even the right code is refused', async (t) => {

@@ -78,6 +78,8 @@ export async function createOrder(
     inbound?: unknown;
     /** The clocks the first steps started, written in the same statement. */
     clocks?: ReturnType<typeof clockRow>[];
+    /** SHA-256 of the 查询码 (server/query-code.ts); the code itself never reaches the database. */
+    queryCodeHash?: string | null;
   },
 ): Promise<{ order: OrderRow; created: boolean }> {
   // The digest of what the client sent, not of what the rules derived from it.
@@ -92,11 +94,11 @@ export async function createOrder(
   const clocks = opts.clocks ?? [];
   const rows = await sql`
     with o as (
-      insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_key, request_hash,
+      insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_key, request_hash, query_code_hash,
         citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code, classification,
         current_unit_id, unit_path, status, dispatch_count, accepted_at, dispatched_at, created_at, updated_at)
       values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null}, ${input.channelUserId ?? null},
-        ${opts.idempotencyKey ?? null}, ${hash}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
+        ${opts.idempotencyKey ?? null}, ${hash}, ${opts.queryCodeHash ?? null}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
         ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null},
         ${input.urgency ?? 'normal'}, ${input.areaCode ?? null},
         ${input.classification ? JSON.stringify(input.classification) : null}::jsonb,
