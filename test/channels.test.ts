@@ -71,6 +71,7 @@ t.test('tracking shows progress without personal data, and takes the rating', as
   t.equal((await h.app.inject(`/api/track/${receipt.number}?code=${code === 'ABCDEFGH' ? 'HGFEDCBA' : 'ABCDEFGH'}`)).statusCode, 404, 'a wrong code: not found');
   const early = await h.app.inject({ method: 'POST', url: `/api/track/${receipt.number}/rating`, payload: { code, satisfaction: 'satisfied' } });
   t.equal(early.statusCode, 409, 'no rating before a reply');
+  t.equal(early.json().code, 'RATING_CLOSED');
 
   const handler = await signIn(h, ['handler'], '120102001001');
   const id = (await h.db.sql`select id from orders where number = ${receipt.number}`)[0]!.id;

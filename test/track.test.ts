@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import type { Response } from 'light-my-request';
-import { testApp, type TestApp } from './support/app.ts';
+import { signIn, testApp, type TestApp } from './support/app.ts';
 import { codeIn } from './support/notice.ts';
 
 const form = { name: '刘女士', phone: '13912345678', content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了', location: '诚厚里社区5号楼' };
@@ -103,4 +103,43 @@ t.test('a number that does not exist answers exactly as a wrong code does, and r
   t.same([a.statusCode, b.statusCode], [429, 429], 'both locked after five');
   t.same(shape(b), shape(a));
   t.equal(a.headers['retry-after'], b.headers['retry-after']);
+});
+
+t.test('a rating is taken once per reply: after it, another is refused with 409 and changes nothing', async (t) => {
+  const h = await testApp(t);
+  const { number, secret } = await submit(h);
+  const [{ id }] = (await h.db.sql`select id from orders where number = ${number}`) as unknown as [{ id: number }];
+  const handler = await signIn(h, ['handler'], '120102001001');
+  const replyOnce = async (text: string) => {
+    t.equal((await handler.post(`/api/orders/${id}/actions/claim`)).statusCode, 200);
+    t.equal((await handler.post(`/api/orders/${id}/actions/reply`, { text })).statusCode, 200);
+  };
+  const state = async () => ({
+    order: (await h.db.sql`select status, satisfaction, reopen_count, closed_at, updated_at from orders where id = ${id}`)[0],
+    events: (await h.db.sql`select id, action from order_events where order_id = ${id} order by id`).map((e) => `${e.id}:${e.action}`),
+  });
+  const refused = async (satisfaction: string, why: string) => {
+    const before = await state();
+    const res = await rate(h, number, secret, '10.0.0.1', satisfaction);
+    t.equal(res.statusCode, 409, why);
+    t.match(res.json(), { code: 'RATING_CLOSED', message: /评价/ });
+    t.same(await state(), before, `${why}: nothing changed, no event written`);
+  };
+
+  await replyOnce('已上门协调，楼上住户承诺夜间注意');
+  t.same((await rate(h, number, secret, '10.0.0.1', 'satisfied')).json(), { status: 'closed', statusLabel: '已办结' });
+  await refused('unsatisfied', 'a closed order is not reopened by a second rating');
+  await refused('satisfied', 'nor rated again');
+
+  // The hotline reopens it (回访 found it unresolved); the unit replies again, and that reply may be rated once.
+  const desk = await signIn(h, ['operator']);
+  t.equal((await desk.post(`/api/orders/${id}/actions/reopen`, { reason: '回访：仍未解决' })).statusCode, 200);
+  await refused('satisfied', 'no rating while the order is being handled again');
+  await replyOnce('已更换门窗密封条');
+  const both = await Promise.all([rate(h, number, secret, '10.0.0.2', 'unsatisfied'), rate(h, number, secret, '10.0.0.3', 'satisfied')]);
+  t.same(both.map((r) => r.statusCode).sort(), [200, 409], 'two ratings at once: one is taken');
+  t.equal(both.find((r) => r.statusCode === 409)!.json().code, 'RATING_CLOSED');
+  const rated = (await state()).events.filter((e) => /:(close|reopen)$/.test(e));
+  t.equal(rated.length, 3, 'one rating event for each reply, and the desk reopen');
+  await refused('basically_satisfied', 'and no third');
 });

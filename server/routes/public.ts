@@ -164,7 +164,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       config: { rateLimit: { max: opts.trackPerMinute ?? 30, timeWindow: 60_000 } },
       schema: {
         summary: '评价答复（好差评，公开）',
-        description: '答复后诉求人凭查询码评价：满意或基本满意则办结，不满意则退回原承办单位重办。与查询共用同一工单编号的错误次数（见查询办理进度）。',
+        description:
+          '答复后诉求人凭查询码评价：满意或基本满意则办结，不满意则退回原承办单位重办。每次答复只能评价一次，只在「已答复」状态下接受；其他状态（已评价、已办结、重办中等）返回 409 RATING_CLOSED，不做任何改动。与查询共用同一工单编号的错误次数（见查询办理进度）。',
         tags: ['public'],
         params: Type.Object({ number: TrackNumber }),
         body: Rating,
@@ -184,7 +185,14 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         at: app.clock.now(),
         policy: { returnLimit: app.classifier.rules.returnLimit },
         dispatchPolicy: app.classifier,
-          deadlines: app.deadlines,
+        deadlines: app.deadlines,
+        // Once per reply: the rating answers a reply that waits for it. The state machine
+        // alone would let 不满意 reopen a closed order, i.e. undo a rating already given.
+        onlyFrom: {
+          status: ['replied'],
+          otherwise: (status) =>
+            new AppError(409, 'RATING_CLOSED', `工单 ${order.number} 当前为「${STATUS_LABELS[status]}」，不在待评价状态：每次答复只能评价一次`),
+        },
       });
       return { status: after.status, statusLabel: STATUS_LABELS[after.status] };
     },
