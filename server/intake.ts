@@ -28,7 +28,14 @@ export interface Intake {
 export async function intakeOrder(
   deps: { sql: Sql; db: Database; classifier: Classifier; deadlines: Deadlines },
   body: NewOrder,
-  opts: { actor: Actor; at: Date; idempotencyKey?: string | null; inbound?: unknown },
+  opts: {
+    actor: Actor;
+    at: Date;
+    idempotencyKey?: string | null;
+    /** Whose key space `idempotencyKey` is in: the actor's by default, so a desk user's is `user:<id>`. */
+    idempotencyScope?: string;
+    inbound?: unknown;
+  },
 ): Promise<Intake> {
   const { classifier } = deps;
   if (body.categoryCode && !classifier.rules.routes.has(body.categoryCode)) {
@@ -65,6 +72,7 @@ export async function intakeOrder(
     },
     {
       idempotencyKey: opts.idempotencyKey,
+      idempotencyScope: opts.idempotencyScope,
       inbound: opts.inbound ?? body,
       // The digest of what was submitted, not of what the rules made of it.
       requestHash: requestHash(body),

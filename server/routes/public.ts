@@ -60,7 +60,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       schema: {
         summary: '网站提交诉求（公开）',
         description:
-          '无需登录。每个客户端地址每分钟限提交若干次（429 + Retry-After）；请求头 Idempotency-Key 必填，重复提交只产生一张工单。返回工单编号和一次性告知，告知中的查询码只在首次创建时给出。',
+          '无需登录。每个客户端地址每分钟限提交若干次（429 + Retry-After）；请求头 Idempotency-Key 必填：同一联系电话以同一 Idempotency-Key 重复提交只产生一张工单，返回首次创建的工单（200）；同一 Idempotency-Key 用于内容不同的提交返回 422。返回工单编号和一次性告知，告知中的查询码只在首次创建时给出。',
         tags: ['public'],
         headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }),
         body: WebSubmission,
@@ -72,7 +72,15 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       const { order, created, notice } = await intakeOrder(
         app,
         { channel: 'web', citizenName: b.name ?? null, citizenPhone: b.phone, content: b.content, locationText: b.location ?? null },
-        { actor: { id: 'citizen:web' }, at: app.clock.now(), idempotencyKey: request.headers['idempotency-key'], inbound: { body: b, ip: request.ip } },
+        {
+          actor: { id: 'citizen:web' },
+          at: app.clock.now(),
+          idempotencyKey: request.headers['idempotency-key'],
+          // Every citizen signs as citizen:web; the phone number tells submitters apart, so
+          // one citizen's key neither finds nor names another's order (nor a desk's).
+          idempotencyScope: `web:${b.phone.replace(/\D/g, '')}`,
+          inbound: { body: b, ip: request.ip },
+        },
       );
       return reply.status(created ? 201 : 200).send({
         number: order.number,
