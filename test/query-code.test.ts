@@ -63,12 +63,15 @@ t.test('the web receipt gives a random code once; it opens tracking, and is stor
 
   // The code is in the receipt, and nowhere else.
   const desk = await signIn(h, ['operator', 'supervisor']);
-  const id = row && (await h.db.sql`select id from orders where number = ${receipt.number}`)[0]!.id;
+  const [{ id }] = (await h.db.sql`select id from orders where number = ${receipt.number}`) as unknown as [{ id: number }];
+  const urged = await desk.post(`/api/orders/${id}/actions/urge`, { note: '请尽快处理' });
+  t.equal(urged.statusCode, 200, 'an action answers with the order');
   const seen = [
     (await desk.get(`/api/orders/${id}?reveal=phone`)).body,
     (await desk.get(`/api/orders/${receipt.number}`)).body,
     (await desk.get('/api/orders')).body,
     (await desk.get(`/api/orders/${id}/timeline`)).body,
+    urged.body,
     (await h.app.inject(`/api/track/${receipt.number}?code=${code}`)).body,
   ].join('\n');
   t.notMatch(seen, code!, 'not in the order, the list, the timeline or the tracking page');
@@ -116,4 +119,12 @@ t.test('an order from before query codes cannot be opened by any code, and answe
   t.equal(legacy.json().message.replace(receipt.number, 'N'), missing.json().message.replace(/12345-\d{8}-\d{6}/, 'N'), 'no oracle: the same message');
   const [budget] = await h.db.sql`select failures from failure_budgets where scope = 'track' and key = ${receipt.number}`;
   t.equal(budget!.failures, 1, 'and the try counts against the budget');
+});
+
+t.test('codes are drawn from the whole unambiguous alphabet, eight at a time', async (t) => {
+  const { newQueryCode, QUERY_CODE_ALPHABET } = await import('../server/query-code.ts');
+  const codes = Array.from({ length: 2000 }, newQueryCode);
+  t.ok(codes.every((c) => /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/.test(c)), 'eight characters, none of 0 O 1 I L');
+  t.equal(new Set(codes).size, codes.length, 'no two alike');
+  t.equal(new Set(codes.join('')).size, QUERY_CODE_ALPHABET.length, 'every character of the alphabet is used');
 });

@@ -41,7 +41,14 @@ const HIDDEN = new Set(['phone_viewed', 'assign_assist', 'assist_claim', 'assist
 
 /** Fastify's request log line, without the query string: the 查询码 travels in it and must not reach the logs. */
 const withoutQuery = {
-  req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0], host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
+  req: (req: FastifyRequest) => ({
+    method: req.method,
+    url: req.url.split('?')[0],
+    version: req.headers['accept-version'],
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  }),
 };
 
 const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts) => {
