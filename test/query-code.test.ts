@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import t from 'tap';
+import { newQueryCode, QUERY_CODE_ALPHABET } from '../server/query-code.ts';
 import { signIn, testApp, type TestApp } from './support/app.ts';
 import { codeIn } from './support/notice.ts';
 
@@ -122,7 +123,6 @@ t.test('an order from before query codes cannot be opened by any code, and answe
 });
 
 t.test('codes are drawn from the whole unambiguous alphabet, eight at a time', async (t) => {
-  const { newQueryCode, QUERY_CODE_ALPHABET } = await import('../server/query-code.ts');
   const codes = Array.from({ length: 2000 }, newQueryCode);
   t.ok(codes.every((c) => /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/.test(c)), 'eight characters, none of 0 O 1 I L');
   t.equal(new Set(codes).size, codes.length, 'no two alike');
