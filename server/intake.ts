@@ -12,19 +12,30 @@ import { applyClockEffects, type Clock, type ClockContext } from './core/deadlin
 import { clockRow, loadClocks, urgencyClassOf } from '../db/queries/clocks.ts';
 import type { Database } from '../db/client.ts';
 import { oneTimeNotice } from './notice.ts';
+import { hashQueryCode, newQueryCode } from './query-code.ts';
 import type { Deadlines } from './plugins/deadlines.ts';
 
 export interface Intake {
   order: OrderRow;
   created: boolean;
-  /** The one-time notice (一次性告知) for the citizen. */
+  /**
+   * The one-time notice (一次性告知) for the citizen. When this call created the
+   * order it gives the 查询码, the only time it exists in clear; a repeat cannot.
+   */
   notice: string;
 }
 
 export async function intakeOrder(
   deps: { sql: Sql; db: Database; classifier: Classifier; deadlines: Deadlines },
   body: NewOrder,
-  opts: { actor: Actor; at: Date; idempotencyKey?: string | null; inbound?: unknown },
+  opts: {
+    actor: Actor;
+    at: Date;
+    idempotencyKey?: string | null;
+    /** Whose key space `idempotencyKey` is in: the actor's by default, so a desk user's is `user:<id>`. */
+    idempotencyScope?: string;
+    inbound?: unknown;
+  },
 ): Promise<Intake> {
   const { classifier } = deps;
   if (body.categoryCode && !classifier.rules.routes.has(body.categoryCode)) {
@@ -48,6 +59,8 @@ export async function intakeOrder(
     for (const k of applyClockEffects([...clocks.values()], action, opts.at, ctx)) clocks.set(k.kind, k);
   }
   const holder = plan.state.unitPath[plan.state.unitPath.length - 1]!;
+  // Drawn for every submission; a repeat that finds its order keeps that order's code and forgets this one.
+  const queryCode = newQueryCode();
   const { order, created } = await createOrder(
     deps.sql,
     {
@@ -59,6 +72,7 @@ export async function intakeOrder(
     },
     {
       idempotencyKey: opts.idempotencyKey,
+      idempotencyScope: opts.idempotencyScope,
       inbound: opts.inbound ?? body,
       // The digest of what was submitted, not of what the rules made of it.
       requestHash: requestHash(body),
@@ -67,21 +81,26 @@ export async function intakeOrder(
       plan,
       planActor: { id: 'system:classifier' },
       clocks: [...clocks.values()].map((k) => clockRow(0, k, holder, deps.deadlines)),
+      queryCodeHash: hashQueryCode(queryCode),
     },
   );
   // A new order's clocks are the ones just written; a repeat reads what was stored.
   const notice = created
-    ? noticeFrom(order, deps.deadlines, clocks.get('resolve')?.dueAt ?? null)
+    ? noticeFrom(order, deps.deadlines, clocks.get('resolve')?.dueAt ?? null, queryCode)
     : await noticeFor({ db: deps.db, deadlines: deps.deadlines }, order);
   return { order, created, notice };
 }
 
-function noticeFrom(order: OrderRow, deadlines: Deadlines, resolveDue: Date | null): string {
-  return oneTimeNotice(order, { policy: deadlines.policy, resolveDue, urgencyClass: urgencyClassOf(order) });
+function noticeFrom(order: OrderRow, deadlines: Deadlines, resolveDue: Date | null, queryCode: string | null): string {
+  return oneTimeNotice(order, { policy: deadlines.policy, resolveDue, urgencyClass: urgencyClassOf(order) }, queryCode);
 }
 
-/** The one-time notice for an order, from its stored resolution clock (or the policy, before acceptance). */
+/**
+ * The notice again for an order already there (a retried submission), from its
+ * stored resolution clock (or the policy, before acceptance); without the code,
+ * which is not kept in clear.
+ */
 async function noticeFor(app: { db: Database; deadlines: Deadlines }, order: OrderRow): Promise<string> {
   const resolve = (await loadClocks(app.db, order.id)).find((c) => c.kind === 'resolve');
-  return noticeFrom(order, app.deadlines, resolve?.dueAt ?? null);
+  return noticeFrom(order, app.deadlines, resolve?.dueAt ?? null, null);
 }

@@ -18,9 +18,24 @@ function beijingDate(due: Date): string {
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
 }
 
+/**
+ * How the citizen follows the order. The 查询码 is given only by the notice of the
+ * submission that created the order (`queryCode`); a repeat's notice says so rather
+ * than show it, since only its hash is kept. Orders from before query codes (no
+ * hash) cannot be tracked online at all: the last four digits of a phone were
+ * guessable and are no longer accepted, so their citizens ask the hotline.
+ */
+function howToFollow(order: OrderRow, queryCode: string | null): string {
+  const follow = '您可以凭工单编号和查询码查询办理进度，并在答复后进行评价。';
+  if (queryCode) return `您的查询码是 ${queryCode}，只告知这一次，请妥善保存。${follow}`;
+  if (order.queryCodeHash) return `查询码已在首次登记时告知，系统不保存查询码，无法再次显示。${follow}`;
+  return '如需了解办理进度，请拨打12345热线。';
+}
+
 export function oneTimeNotice(
   order: OrderRow,
   deadlines: { policy: DeadlinePolicy; resolveDue: Date | null; urgencyClass: UrgencyClass },
+  queryCode: string | null,
 ): string {
   const transfer = (order.classification as { transfer?: string } | null)?.transfer;
   const where =
@@ -36,5 +51,5 @@ export function oneTimeNotice(
   const by = deadlines.resolveDue
     ? `承办单位将在${d.amount}${UNIT_WORDS[d.unit]}内、即${beijingDate(deadlines.resolveDue)}前答复您。`
     : `受理后，承办单位将在${d.amount}${UNIT_WORDS[d.unit]}内答复您。`;
-  return `您的诉求已登记，工单编号 ${order.number}。${where}${urgent}${by}您可以凭工单编号和联系电话后四位查询办理进度，并在答复后进行评价。`;
+  return `您的诉求已登记，工单编号 ${order.number}。${where}${urgent}${by}${howToFollow(order, queryCode)}`;
 }

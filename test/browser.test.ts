@@ -11,6 +11,7 @@ import { createUser } from '../db/queries/users.ts';
 import type { Role } from '../server/core/access.ts';
 import { sweepDueClocks } from '../server/jobs/sweeper.ts';
 import { signIn, testApp, type TestApp } from './support/app.ts';
+import { codeIn } from './support/notice.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = path.join(import.meta.dirname, '..', '.tmp', 'screenshots');
@@ -206,6 +207,7 @@ t.test('the operator console lists the waiting call, opens it, classifies as the
   const number = await page.getAttribute('#result', 'data-order-number');
   t.match(notice, /您的诉求已登记，工单编号 12345-/);
   t.ok(number && notice!.includes(number), 'the notice names the order number');
+  t.ok(codeIn(notice!), 'and gives the query code to read out');
   const [order] = await h.db.sql`select id, channel, channel_message_id, citizen_phone from orders where number = ${number}`;
   t.match(order, { channel: 'phone', channel_message_id: callId, citizen_phone: '13812345678' });
   const [call] = await h.db.sql`select order_id from calls where call_id = ${callId}`;
@@ -215,6 +217,7 @@ t.test('the operator console lists the waiting call, opens it, classifies as the
   await page.waitForSelector('#message:not([hidden])');
   const [{ n }] = (await h.db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
   t.equal(n, 1, 'a double submit makes one order');
+  t.equal(await page.textContent('#notice'), notice, 'the notice with the query code stays on screen (the repeat cannot give the code again)');
   await shot(page, 'console-notice');
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });

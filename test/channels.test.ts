@@ -1,6 +1,7 @@
 /** The web form, the tracking page and call events, driven as their real peers drive them. */
 import t from 'tap';
 import { signIn, testApp } from './support/app.ts';
+import { codeIn } from './support/notice.ts';
 
 const form = { name: '刘女士', phone: '13912345678', content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了', location: '诚厚里社区5号楼' };
 
@@ -13,6 +14,10 @@ t.test('a double-clicked web form makes one order and one notice', async (t) => 
   t.equal(a.json().number, b.json().number);
   t.match(a.json().notice, new RegExp(`工单编号 ${a.json().number}`));
   t.match(a.json().notice, /5个工作日内、即2026年12月1日前答复您/, 'the notice names the day, from the working-day calendar');
+  t.match(b.json().notice, new RegExp(`工单编号 ${a.json().number}`));
+  const codes = [a, b].map((r) => codeIn(r.json().notice));
+  t.equal(codes.filter(Boolean).length, 1, 'the query code is given once, by the answer that created the order');
+  t.equal(codeIn((a.statusCode === 201 ? a : b).json().notice), codes.find(Boolean));
   const [{ n }] = (await db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
   t.equal(n, 1);
   const [event] = await db.sql`select payload from order_events where action = 'create'`;
@@ -55,15 +60,18 @@ t.test('oversized and malformed web submissions are refused, naming the field', 
 t.test('tracking shows progress without personal data, and takes the rating', async (t) => {
   const h = await testApp(t);
   const receipt = (await h.app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': 'track-0001' } })).json();
-  const url = `/api/track/${receipt.number}?phone4=5678`;
+  const code = codeIn(receipt.notice);
+  t.ok(code, 'the receipt gives the query code');
+  const url = `/api/track/${receipt.number}?code=${code}`;
   const view = await h.app.inject(url);
   t.equal(view.statusCode, 200);
   t.notMatch(view.body, /13912345678|刘女士|诚厚里社区5号楼/, 'no name, phone or address');
   t.equal(view.json().statusLabel, '已派单');
   t.same(view.json().history.map((s: { step: string }) => s.step), ['已登记', '受理', '派单']);
-  t.equal((await h.app.inject(`/api/track/${receipt.number}?phone4=0000`)).statusCode, 404, 'wrong digits: not found');
-  const early = await h.app.inject({ method: 'POST', url: `/api/track/${receipt.number}/rating`, payload: { phone4: '5678', satisfaction: 'satisfied' } });
+  t.equal((await h.app.inject(`/api/track/${receipt.number}?code=${code === 'ABCDEFGH' ? 'HGFEDCBA' : 'ABCDEFGH'}`)).statusCode, 404, 'a wrong code: not found');
+  const early = await h.app.inject({ method: 'POST', url: `/api/track/${receipt.number}/rating`, payload: { code, satisfaction: 'satisfied' } });
   t.equal(early.statusCode, 409, 'no rating before a reply');
+  t.equal(early.json().code, 'RATING_CLOSED');
 
   const handler = await signIn(h, ['handler'], '120102001001');
   const id = (await h.db.sql`select id from orders where number = ${receipt.number}`)[0]!.id;
@@ -75,7 +83,7 @@ t.test('tracking shows progress without personal data, and takes the rating', as
   const rated = await h.app.inject({
     method: 'POST',
     url: `/api/track/${receipt.number}/rating`,
-    payload: { phone4: '5678', satisfaction: 'unsatisfied', comment: '晚上还是很吵' },
+    payload: { code, satisfaction: 'unsatisfied', comment: '晚上还是很吵' },
   });
   t.same(rated.json(), { status: 'reopened', statusLabel: '重办' });
   const [ev] = await h.db.sql`select actor, reason from order_events where order_id = ${id} and action = 'reopen'`;

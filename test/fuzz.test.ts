@@ -10,6 +10,7 @@ import t from 'tap';
 import { WechatCrypto } from '../server/channels/wechat-protocol.ts';
 import { INJECTIONS, LEAKS, operations, refused, rng, SEED, snapshot } from './support/hostile.ts';
 import { signIn, testApp } from './support/app.ts';
+import { codeIn } from './support/notice.ts';
 import { baseline, variants, type Variant } from './support/variants.ts';
 
 const CTI = 'cti-secret-for-fuzzing';
@@ -49,7 +50,10 @@ t.test(`every operation of /docs/json refuses hostile input and writes nothing (
   const ops = operations((await h.app.inject('/docs/json')).json());
   t.ok(ops.length >= 40, `${ops.length} operations in the OpenAPI document`);
   // Ids and secrets that exist, so a baseline reaches as far into a route as it can.
-  const overrides = { id: String(order.id), number: order.number, phone4: '5678', callId: 'call-0001', 'x-cti-secret': CTI, unit: 'hotline' };
+  // The order's real query code, so a baseline passes the tracking routes' check and each variant is refused for what it spoils.
+  const code = codeIn(order.notice);
+  t.ok(code, 'the creation answer gives the query code');
+  const overrides = { id: String(order.id), number: order.number, code, callId: 'call-0001', 'x-cti-secret': CTI, unit: 'hotline' };
   const r = rng(SEED);
 
   const before = await snapshot(h.db.sql);
@@ -75,7 +79,9 @@ t.test(`hostile but valid text is stored as sent, once, never a 5xx (seed ${SEED
   const admin = await signIn(h, ['admin']);
   const order = (await admin.post('/api/orders', { channel: 'phone', content: '路灯不亮', citizenPhone: '13812345678' })).json();
   const ops = operations((await h.app.inject('/docs/json')).json());
-  const overrides = { id: String(order.id), number: order.number, phone4: '5678', callId: 'call-0001', 'x-cti-secret': CTI, unit: 'hotline' };
+  const code = codeIn(order.notice);
+  t.ok(code, 'the creation answer gives the query code');
+  const overrides = { id: String(order.id), number: order.number, code, callId: 'call-0001', 'x-cti-secret': CTI, unit: 'hotline' };
   const r = rng(SEED + 1);
   const count = async () => Number((await h.db.sql`select count(*) as n from orders`)[0]!.n);
   const ordersBefore = await count();

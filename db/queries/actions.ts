@@ -3,7 +3,7 @@ import { DomainError } from '../../server/core/errors.ts';
 import type { Database } from '../client.ts';
 import { orderAssists, orderEvents, orders, units } from '../schema.ts';
 import { authorize, type OrderPlace, type Viewer } from '../../server/core/access.ts';
-import { decide, type ActionInput, type OrderState, type Policy } from '../../server/core/lifecycle.ts';
+import { decide, type ActionInput, type OrderState, type OrderStatus, type Policy } from '../../server/core/lifecycle.ts';
 import { checkDispatchTarget, type UnitInfo } from '../../server/core/dispatch.ts';
 import type { Deadlines } from '../../server/core/deadlines.ts';
 import { clocksAfter, loadClocks, writeClocks } from './clocks.ts';
@@ -70,6 +70,11 @@ export async function applyAction(
     dispatchPolicy: DispatchPolicy;
     /** 时限: each action starts, stops or restarts the order's clocks in the same transaction. */
     deadlines: Deadlines;
+    /**
+     * The caller's own precondition, narrower than the state machine's: checked on
+     * the locked row, so two requests that both saw it hold cannot both act.
+     */
+    onlyFrom?: { status: OrderStatus[]; otherwise: (status: OrderStatus) => AppError };
   },
 ): Promise<{ order: OrderRow; event: EventRow }> {
   const actor = opts.actor ?? (opts.viewer ? `user:${opts.viewer.userId}` : 'system');
@@ -80,6 +85,7 @@ export async function applyAction(
     // Lock in id order so that two merges in opposite directions cannot deadlock.
     const locked = await tx.select().from(orders).where(inArray(orders.id, lockIds)).orderBy(asc(orders.id)).for('update');
     const current = locked.find((r) => r.id === target.id)!;
+    if (opts.onlyFrom && !opts.onlyFrom.status.includes(current.status)) throw opts.onlyFrom.otherwise(current.status);
     const place = await placeOf(tx, current);
     if (opts.viewer) authorize(opts.viewer, input.action, place, ref);
 

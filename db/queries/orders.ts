@@ -64,13 +64,21 @@ function fromRaw(raw: Record<string, unknown>): OrderRow {
  * 登记: one statement writes the order and all its first events (one implicit
  * transaction, one round trip). `plan` carries the steps a confident
  * classification took by itself (智能派单). A repeat of the same idempotency key
- * or channel message id inserts nothing and returns the order already there.
+ * (in the same key space) or channel message id inserts nothing and returns the
+ * order already there.
+ *
+ * Keys are chosen by clients, so they are only unique per client: each actor has
+ * its own key space (`idempotencyScope`), and a key never finds another actor's
+ * order. A key reused for other content is refused without naming the order it
+ * made, which the caller may not be allowed to know of.
  */
 export async function createOrder(
   sql: Sql,
   input: NewOrder & { classification?: Record<string, unknown> | null },
   opts: {
     idempotencyKey?: string | null;
+    /** Whose key space the key is in; the actor's own by default (a desk user's `user:<id>`). */
+    idempotencyScope?: string;
     actor: Actor;
     at: Date;
     plan?: IntakePlan;
@@ -80,10 +88,13 @@ export async function createOrder(
     inbound?: unknown;
     /** The clocks the first steps started, written in the same statement. */
     clocks?: ReturnType<typeof clockRow>[];
+    /** SHA-256 of the 查询码 (server/query-code.ts); the code itself never reaches the database. */
+    queryCodeHash?: string | null;
   },
 ): Promise<{ order: OrderRow; created: boolean }> {
   // The digest of what the client sent, not of what the rules derived from it.
   const hash = opts.requestHash ?? requestHash(input);
+  const scope = opts.idempotencyScope ?? opts.actor.id;
   const at = opts.at.toISOString();
   const plan = opts.plan ?? planIntake(null, opts.at);
   const { state, patch } = plan;
@@ -94,11 +105,11 @@ export async function createOrder(
   const clocks = opts.clocks ?? [];
   const rows = await sql`
     with o as (
-      insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_key, request_hash,
+      insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_scope, idempotency_key, request_hash, query_code_hash,
         citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code, classification,
         current_unit_id, unit_path, status, dispatch_count, accepted_at, dispatched_at, created_at, updated_at)
       values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null}, ${input.channelUserId ?? null},
-        ${opts.idempotencyKey ?? null}, ${hash}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
+        ${scope}, ${opts.idempotencyKey ?? null}, ${hash}, ${opts.queryCodeHash ?? null}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
         ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null},
         ${input.urgency ?? 'normal'}, ${input.areaCode ?? null},
         ${input.classification ? JSON.stringify(input.classification) : null}::jsonb,
@@ -131,19 +142,16 @@ export async function createOrder(
 
   const [existing] = await sql`
     select * from orders
-    where (${opts.idempotencyKey ?? null}::text is not null and idempotency_key = ${opts.idempotencyKey ?? null})
+    where (${opts.idempotencyKey ?? null}::text is not null and idempotency_scope = ${scope} and idempotency_key = ${opts.idempotencyKey ?? null})
        or (${input.channelMessageId ?? null}::text is not null and channel = ${input.channel}
            and channel_message_id = ${input.channelMessageId ?? null})
     limit 1`;
   if (!existing) throw new AppError(409, 'CONFLICT_RETRY', '工单登记冲突，请重试');
   const order = fromRaw(existing);
-  if (opts.idempotencyKey && order.idempotencyKey === opts.idempotencyKey && order.requestHash !== hash) {
-    throw new AppError(
-      422,
-      'IDEMPOTENCY_KEY_REUSED',
-      `Idempotency-Key 已用于另一份不同内容的工单 ${order.number}`,
-      { field: 'Idempotency-Key', number: order.number },
-    );
+  if (opts.idempotencyKey && order.idempotencyScope === scope && order.idempotencyKey === opts.idempotencyKey && order.requestHash !== hash) {
+    throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key 已用于另一份内容不同的提交，新的提交请使用新的 Idempotency-Key', {
+      field: 'Idempotency-Key',
+    });
   }
   return { order, created: false };
 }

@@ -9,17 +9,22 @@ import type { THROTTLE_SCOPES } from '../schema.ts';
 
 export type ThrottleScope = (typeof THROTTLE_SCOPES)[number];
 
-const toState = (r: { failures: number; lockouts: number; locked_until: Date | null; last_failure_at: Date }): BudgetState => ({
-  failures: r.failures,
-  lockouts: r.lockouts,
-  lockedUntil: r.locked_until,
-  lastFailureAt: r.last_failure_at,
+// drizzle turns off the driver's date parsing and serializing on the shared client
+// (db/client.ts): instants go in as ISO strings and come back as PostgreSQL's text.
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const instant = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+const toState = (r: Record<string, unknown>): BudgetState => ({
+  failures: Number(r.failures),
+  lockouts: Number(r.lockouts),
+  lockedUntil: instant(r.locked_until),
+  lastFailureAt: instant(r.last_failure_at)!,
 });
 
 /** Until when the key may not try, or null. */
 export async function lockOf(sql: Sql, scope: ThrottleScope, key: string, now: Date): Promise<Date | null> {
   const [row] = await sql`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key}`;
-  return row ? lockedUntil(toState(row as never), now) : null;
+  return row ? lockedUntil(toState(row), now) : null;
 }
 
 /** Count one failure; answers the lock it started or that holds, and whether this failure started it. */
@@ -31,12 +36,16 @@ export async function recordFailure(
   policy: BudgetPolicy,
 ): Promise<{ lockedUntil: Date | null; newlyLocked: boolean }> {
   return sql.begin(async (tx) => {
-    await tx`insert into failure_budgets (scope, key, last_failure_at) values (${scope}, ${key}, ${now}) on conflict do nothing`;
+    await tx`insert into failure_budgets (scope, key, last_failure_at) values (${scope}, ${key}, ${iso(now)}) on conflict do nothing`;
     const [row] = await tx`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key} for update`;
+    // A locked key may not try, so it cannot fail: a guess that raced past the
+    // caller's lockOf is refused here, and neither counts nor starts a new lock.
+    const holding = lockedUntil(toState(row!), now);
+    if (holding) return { lockedUntil: holding, newlyLocked: false };
     const fresh = Number(row!.failures) === 0 && Number(row!.lockouts) === 0 && !row!.locked_until;
-    const next = afterFailure(fresh ? null : toState(row as never), now, policy);
-    await tx`update failure_budgets set failures = ${next.failures}, lockouts = ${next.lockouts}, locked_until = ${next.lockedUntil},
-      last_failure_at = ${now} where scope = ${scope} and key = ${key}`;
+    const next = afterFailure(fresh ? null : toState(row!), now, policy);
+    await tx`update failure_budgets set failures = ${next.failures}, lockouts = ${next.lockouts}, locked_until = ${iso(next.lockedUntil)},
+      last_failure_at = ${iso(now)} where scope = ${scope} and key = ${key}`;
     return { lockedUntil: lockedUntil(next, now), newlyLocked: next.locked };
   });
 }
@@ -49,8 +58,8 @@ export async function clearFailures(sql: Sql, scope: ThrottleScope, key: string)
 
 /** Keys locked now, for the admin. */
 export async function lockedKeys(sql: Sql, now: Date): Promise<{ scope: ThrottleScope; key: string; lockedUntil: Date; lockouts: number }[]> {
-  const rows = await sql`select scope, key, locked_until, lockouts from failure_budgets where locked_until > ${now} order by locked_until desc limit 500`;
-  return rows.map((r) => ({ scope: r.scope, key: r.key, lockedUntil: r.locked_until, lockouts: r.lockouts }));
+  const rows = await sql`select scope, key, locked_until, lockouts from failure_budgets where locked_until > ${iso(now)} order by locked_until desc limit 500`;
+  return rows.map((r) => ({ scope: r.scope, key: r.key, lockedUntil: instant(r.locked_until)!, lockouts: r.lockouts }));
 }
 
 export interface SecurityEvent {
@@ -63,10 +72,10 @@ export interface SecurityEvent {
 }
 
 export async function appendSecurityEvent(sql: Sql, e: SecurityEvent): Promise<void> {
-  await sql`insert into security_events (at, actor, action, subject, detail) values (${e.at}, ${e.actor}, ${e.action}, ${e.subject}, ${sql.json((e.detail ?? {}) as never)})`;
+  await sql`insert into security_events (at, actor, action, subject, detail) values (${iso(e.at)}, ${e.actor}, ${e.action}, ${e.subject}, ${JSON.stringify(e.detail ?? {})}::jsonb)`;
 }
 
 export async function securityEventsOf(sql: Sql, subject: string, limit = 200): Promise<(SecurityEvent & { id: number })[]> {
   const rows = await sql`select id, at, actor, action, subject, detail from security_events where subject = ${subject} order by id desc limit ${limit}`;
-  return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+  return rows.map((r) => ({ id: Number(r.id), at: instant(r.at)!, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
 }

@@ -86,7 +86,10 @@ form.addEventListener('submit', async (event) => {
   $('submit').disabled = true;
   try {
     const order = await api('/api/orders', { method: 'POST', body, headers: { 'idempotency-key': draftKey } });
-    $('notice').textContent = order.notice;
+    // A second click answers with the same order, whose notice cannot give the query
+    // code again (only its hash is kept): the first notice stays for the operator to read out.
+    const shown = !$('result').hidden && $('result').dataset.orderNumber === order.number;
+    if (!shown) $('notice').textContent = order.notice;
     $('created').textContent = `工单 ${order.number} · ${order.statusLabel} · 登记于 ${formatTime(order.createdAt)}`;
     $('result').hidden = false;
     $('result').dataset.orderNumber = order.number;
