@@ -1,5 +1,9 @@
 import path from 'node:path';
-import { AppError } from './errors.ts';
+
+/** A setting the service cannot start with: reported at start-up, never an HTTP answer. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 /** Everything the service reads from the environment, parsed once. */
 export interface Config {
@@ -41,7 +45,7 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new AppError(500, 'BAD_CONFIG', `${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
 }
@@ -50,7 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   const logLevel = env.LOG_LEVEL || 'info';
   if (!levels.includes(logLevel)) {
-    throw new AppError(500, 'BAD_CONFIG', `LOG_LEVEL must be one of ${levels.join(', ')}, got "${logLevel}"`);
+    throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}, got "${logLevel}"`);
   }
   return {
     port: intFrom(env, 'PORT', 3000, 0, 65535),

@@ -4,10 +4,10 @@
  * that creates the order.
  */
 import type { Sql } from '../db/client.ts';
+import { DomainError } from './core/errors.ts';
 import { createOrder, requestHash, type Actor, type NewOrder, type OrderRow } from '../db/queries/orders.ts';
 import type { Classifier } from './core/classify.ts';
 import { planIntake } from './core/lifecycle.ts';
-import { AppError } from './errors.ts';
 import { applyClockEffects, type Clock, type ClockContext } from './core/deadlines.ts';
 import { clockRow, loadClocks, urgencyClassOf } from '../db/queries/clocks.ts';
 import type { Database } from '../db/client.ts';
@@ -39,10 +39,10 @@ export async function intakeOrder(
 ): Promise<Intake> {
   const { classifier } = deps;
   if (body.categoryCode && !classifier.rules.routes.has(body.categoryCode)) {
-    throw new AppError(422, 'UNKNOWN_CATEGORY', `事项分类 ${body.categoryCode} 不在 rules/categories.yaml 中`, { field: 'categoryCode' });
+    throw new DomainError('UNKNOWN_CATEGORY', `事项分类 ${body.categoryCode} 不在 rules/categories.yaml 中`, { field: 'categoryCode' });
   }
   if (body.areaCode && !classifier.places.get(body.areaCode)) {
-    throw new AppError(422, 'UNKNOWN_AREA', `行政区划代码 ${body.areaCode} 不在已加载的区划中`, { field: 'areaCode' });
+    throw new DomainError('UNKNOWN_AREA', `行政区划代码 ${body.areaCode} 不在已加载的区划中`, { field: 'areaCode' });
   }
   const c = classifier.classify(body.content, body.locationText);
   // What a person chose is not second-guessed by an automatic dispatch.

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
+import { DomainError } from './core/errors.ts';
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
-import { AppError } from './errors.ts';
 
 /**
  * Instants the service can store: the RFC 3339 of ajv-formats narrowed to what
@@ -104,7 +104,7 @@ export function strictJson(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
-    if (!isUtf8(body)) return done(new AppError(400, 'INVALID_UTF8', '请求体不是有效的 UTF-8 编码的 JSON'), undefined);
+    if (!isUtf8(body)) return done(new DomainError('INVALID_UTF8', '请求体不是有效的 UTF-8 编码的 JSON'), undefined);
     parse(request, body.toString('utf8'), done);
   });
 }

@@ -1,6 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import t from 'tap';
-import { AppError } from '../server/errors.ts';
+import { DomainError } from '../server/core/errors.ts';
 import {
   WechatCrypto,
   WechatProtocolError,
@@ -18,7 +18,7 @@ function refused(t: Asserts, fn: () => unknown, status: number, code: string, fi
   try {
     fn();
   } catch (err) {
-    t.ok(err instanceof WechatProtocolError && err instanceof AppError, `${code}: a WechatProtocolError`);
+    t.ok(err instanceof WechatProtocolError && err instanceof DomainError, `${code}: a WechatProtocolError`);
     const e = err as WechatProtocolError;
     t.same({ status: e.status, statusCode: e.statusCode, code: e.code }, { status, statusCode: status, code }, e.message);
     if (field) t.same(e.details, { field });

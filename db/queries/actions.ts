@@ -74,7 +74,7 @@ export async function applyAction(
      * The caller's own precondition, narrower than the state machine's: checked on
      * the locked row, so two requests that both saw it hold cannot both act.
      */
-    onlyFrom?: { status: OrderStatus[]; otherwise: (status: OrderStatus) => AppError };
+    onlyFrom?: { status: OrderStatus[]; otherwise: (status: OrderStatus) => DomainError };
   },
 ): Promise<{ order: OrderRow; event: EventRow }> {
   const actor = opts.actor ?? (opts.viewer ? `user:${opts.viewer.userId}` : 'system');

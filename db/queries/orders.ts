@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { DomainError } from '../../server/core/errors.ts';
 import { and, asc, desc, eq, getTableColumns, gte, inArray, like, lt, lte, sql as q, type SQL } from 'drizzle-orm';
 import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders } from '../schema.ts';
-import { AppError, notFound } from '../../server/errors.ts';
 import { planIntake, UNFINISHED_STATUSES, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
 import type { OrderPlace } from '../../server/core/access.ts';
 import type { Urgency } from '../../server/core/lists.ts';
@@ -146,10 +146,10 @@ export async function createOrder(
        or (${input.channelMessageId ?? null}::text is not null and channel = ${input.channel}
            and channel_message_id = ${input.channelMessageId ?? null})
     limit 1`;
-  if (!existing) throw new AppError(409, 'CONFLICT_RETRY', '工单登记冲突，请重试');
+  if (!existing) throw new DomainError('CONFLICT_RETRY', '工单登记冲突，请重试');
   const order = fromRaw(existing);
   if (opts.idempotencyKey && order.idempotencyScope === scope && order.idempotencyKey === opts.idempotencyKey && order.requestHash !== hash) {
-    throw new AppError(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key 已用于另一份内容不同的提交，新的提交请使用新的 Idempotency-Key', {
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key 已用于另一份内容不同的提交，新的提交请使用新的 Idempotency-Key', {
       field: 'Idempotency-Key',
     });
   }
@@ -165,7 +165,7 @@ export async function findOrder(db: Database, ref: string): Promise<OrderRow | u
 
 export async function getOrder(db: Database, ref: string): Promise<OrderRow> {
   const row = await findOrder(db, ref);
-  if (!row) throw notFound('order', ref);
+  if (!row) throw new DomainError('ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
   return row;
 }
 

@@ -1,18 +1,25 @@
 /** The WeChat Official Account (公众号) push protocol, as 接入指南 / 接收普通消息 / 被动回复用户消息 / 消息加解密
  * describe it. Pure: no I/O and no clock; callers pass the time in. */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors.ts';
+import { DomainError, type ErrorCode } from '../core/errors.ts';
+import { statusOf } from '../http/status.ts';
 
-/** Extends AppError so the app's error handler maps it to a response unchanged. */
-export class WechatProtocolError extends AppError {
-  constructor(status: 400 | 413, code: string, message: string, field?: string) {
-    super(status, code, message, field ? { field } : undefined);
+/** A push that does not follow the protocol: a domain error of the catalogue, answered by the errors plugin. */
+export class WechatProtocolError extends DomainError {
+  constructor(code: ErrorCode, message: string, field?: string) {
+    super(code, message, field ? { field } : undefined);
     this.name = 'WechatProtocolError';
   }
-  get status(): number { return this.statusCode; }
+  /** The HTTP status the peer gets (the route answers before any reply is built). */
+  get status(): number {
+    return statusOf(this.code);
+  }
+  get statusCode(): number {
+    return this.status;
+  }
 }
 
-const bad = (code: string, message: string, field?: string) => new WechatProtocolError(400, code, message, field);
+const bad = (code: ErrorCode, message: string, field?: string) => new WechatProtocolError(code, message, field);
 
 /** WeChat takes this (or an empty body) as "no passive reply"; a reply it cannot parse makes it tell the citizen the account is down. */
 export const NO_REPLY = 'success';
@@ -73,7 +80,7 @@ function decodeText(raw: string): string {
 function parseFlatXml(input: string, maxBytes: number): Record<string, string> {
   // UTF-8 never takes fewer bytes than UTF-16 code units, so the cheap check goes first.
   if (input.length > maxBytes || Buffer.byteLength(input, 'utf8') > maxBytes) {
-    throw new WechatProtocolError(413, 'XML_TOO_LARGE', `XML body exceeds ${maxBytes} bytes`);
+    throw new WechatProtocolError('XML_TOO_LARGE', `XML body exceeds ${maxBytes} bytes`);
   }
   const src = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   if (NOT_XML_CHAR.test(src)) throw malformed('contains characters XML does not allow');
@@ -269,7 +276,7 @@ export class WechatCrypto {
 
   /** Throws WECHAT_DECRYPT_FAILED, WECHAT_BAD_PADDING or WECHAT_APPID_MISMATCH (all 400). */
   decrypt(encrypt: string): { xml: string; appId: string } {
-    const fail = (code: string, why: string) => bad(code, `cannot decrypt WeChat message: ${why}`);
+    const fail = (code: ErrorCode, why: string) => bad(code, `cannot decrypt WeChat message: ${why}`);
     const data = BASE64.test(encrypt) && encrypt.length % 4 === 0 ? Buffer.from(encrypt, 'base64') : null;
     if (!data || data.length === 0 || data.length % PAD_BLOCK !== 0) throw fail('WECHAT_DECRYPT_FAILED', 'not a base64 AES ciphertext');
     const decipher = createDecipheriv('aes-256-cbc', this.#key, this.#key.subarray(0, 16)).setAutoPadding(false);

@@ -27,6 +27,14 @@ export const ERROR_CATALOGUE = {
   SAFE_MODE_NOT_CONFIGURED: { kind: 'invalid', message: '未配置微信安全模式的密钥，不能解密消息' },
   XML_MALFORMED: { kind: 'invalid', message: 'XML 格式错误' },
   XML_ENTITIES_FORBIDDEN: { kind: 'invalid', message: 'XML 中不允许自定义实体' },
+  XML_BAD_ROOT: { kind: 'invalid', message: 'XML 根元素必须是 <xml>' },
+  XML_DUPLICATE_FIELD: { kind: 'invalid', message: 'XML 字段重复' },
+  MISSING_FIELD: { kind: 'invalid', message: '缺少必填字段' },
+  BAD_FIELD: { kind: 'invalid', message: '字段取值不正确' },
+  WECHAT_DECRYPT_FAILED: { kind: 'invalid', message: '微信消息无法解密' },
+  WECHAT_BAD_PADDING: { kind: 'invalid', message: '微信消息解密后的填充不正确' },
+  WECHAT_APPID_MISMATCH: { kind: 'invalid', message: '微信消息的 AppID 与本公众号不符' },
+  INVALID_UTF8: { kind: 'invalid', message: '请求体不是有效的 UTF-8 编码' },
   FST_ERR_CTP_INVALID_JSON_BODY: { kind: 'invalid', message: '请求体不是合法的 JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { kind: 'invalid', message: '请求体为空，但声明为 JSON' },
   BAD_REQUEST: { kind: 'invalid', message: '请求无法处理' },
@@ -53,6 +61,7 @@ export const ERROR_CATALOGUE = {
   EXTENSION_PENDING: { kind: 'conflict', message: '该时限已有待审批的延期申请' },
   EXTENSION_NOT_PENDING: { kind: 'conflict', message: '延期申请不存在或已处理' },
   CONFLICT_RETRY: { kind: 'conflict', message: '并发冲突，请重试' },
+  RATING_CLOSED: { kind: 'conflict', message: '工单不在待评价状态：每次答复只能评价一次' },
   // 413, 415: the body's size or kind
   FST_ERR_CTP_BODY_TOO_LARGE: { kind: 'too_large', message: '请求体超过上限' },
   XML_TOO_LARGE: { kind: 'too_large', message: 'XML 消息体超过上限' },
@@ -76,6 +85,7 @@ export const ERROR_CATALOGUE = {
   IDEMPOTENCY_KEY_REUSED: { kind: 'unprocessable', message: '该 Idempotency-Key 已用于另一份内容不同的提交' },
   // 429: too many
   RATE_LIMITED: { kind: 'too_many', message: '提交过于频繁，请稍后再试' },
+  TRACK_LOCKED: { kind: 'too_many', message: '该工单查询错误次数过多，请稍后再试' },
   // 500, 503: ours, not theirs
   INTERNAL: { kind: 'internal', message: '服务内部错误' },
   DATABASE_UNAVAILABLE: { kind: 'unavailable', message: '数据库暂不可用，请稍后重试' },

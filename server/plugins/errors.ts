@@ -3,8 +3,10 @@ import type { Localize } from 'ajv-i18n/localize/types.js';
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, ERROR_CATALOGUE, isErrorCode, type ErrorCode, type ErrorKind } from '../core/errors.ts';
-import { AppError } from '../errors.ts';
+import { DomainError, ERROR_CATALOGUE, isErrorCode, type ErrorCode } from '../core/errors.ts';
+import { statusOf } from '../http/status.ts';
+
+export { statusOf };
 
 // A CommonJS function whose typings claim an ES default export: load it as what it is.
 const localizeZh = createRequire(import.meta.url)('ajv-i18n/localize/zh') as Localize;
@@ -47,24 +49,6 @@ function fieldOf(err: FastifyError): string | undefined {
   return [path, missing ?? extra].filter(Boolean).join('.') || undefined;
 }
 
-/** The one HTTP status of each kind of error. */
-export const STATUS_OF: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unsupported: 415,
-  unprocessable: 422,
-  too_many: 429,
-  internal: 500,
-  unavailable: 503,
-};
-
-/** The HTTP status of a code of the catalogue. */
-export const statusOf = (code: ErrorCode) => STATUS_OF[ERROR_CATALOGUE[code].kind];
-
 /** An answer from the catalogue: its status, and its message unless a more precise one is given. */
 const answer = (code: ErrorCode, requestId: string, extra: Partial<ErrorBody> = {}): ErrorBody => ({
   statusCode: statusOf(code),
@@ -79,10 +63,6 @@ function toBody(err: FastifyError & { code?: string }, request: FastifyRequest):
   if (err instanceof DomainError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
     return answer(err.code, requestId, { message: err.message, field, details: err.details });
-  }
-  if (err instanceof AppError) {
-    const field = typeof err.details?.field === 'string' ? err.details.field : undefined;
-    return { statusCode: err.statusCode, code: err.code, message: err.message, field, details: err.details, requestId };
   }
   if (err.validation) {
     const field = fieldOf(err);

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DomainError } from '../core/errors.ts';
 import { Type } from 'typebox';
 import { applyAction } from '../../db/queries/actions.ts';
 import { ACTION_RULES, ROLE_LABELS } from '../core/access.ts';
 import { ACTION_LABELS, ACTIONS, TRANSITIONS, type ActionInput } from '../core/lifecycle.ts';
-import { AppError } from '../errors.ts';
 import { ActionBodies, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 import { errors, present } from './orders.ts';
 
@@ -46,7 +46,7 @@ const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       async (request) => {
         const input = { action, ...(request.body as object) } as ActionInput;
         if (input.action === 'return' && input.reasonCode === 'other' && !input.reason) {
-          throw new AppError(400, 'VALIDATION_FAILED', '退单原因为 other 时必须填写 reason', { field: 'reason' });
+          throw new DomainError('VALIDATION_FAILED', '退单原因为 other 时必须填写 reason', { field: 'reason' });
         }
         const { order, event } = await applyAction(app.db, request.params.id, input, {
           viewer: request.viewer!,
@@ -64,7 +64,7 @@ const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/:id/actions/:action',
     { schema: { hide: true, params: Type.Object({ id: Type.String(), action: Type.String() }) } },
     async (request) => {
-      throw new AppError(400, 'UNKNOWN_ACTION', `未知操作「${request.params.action}」；可用操作：${ACTIONS.join(', ')}`, {
+      throw new DomainError('UNKNOWN_ACTION', `未知操作「${request.params.action}」；可用操作：${ACTIONS.join(', ')}`, {
         field: 'action',
       });
     },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DomainError } from '../core/errors.ts';
 import { Type } from 'typebox';
 import { findCallRecord, linkCallToOrder } from '../../db/queries/calls.ts';
 import { loadClocks, presentClock } from '../../db/queries/clocks.ts';
@@ -6,7 +7,6 @@ import { findOrderInPlace, getOrder, listOrders, recordPhoneView, similarOrders,
 import { canSee, canSeePhone, isCityWide, maskPhone, type OrderPlace, type Viewer } from '../core/access.ts';
 import { maskPhonesIn, MASKED, redactEvent, redactValue, type Disclosure } from '../core/privacy.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
-import { AppError } from '../errors.ts';
 import { intakeOrder } from '../intake.ts';
 import { CreateOrderBody, ErrorReply, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 
@@ -38,7 +38,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The order, if the viewer may see it; otherwise "not found", never "forbidden", by the same path either way. */
   async function visibleOrder(viewer: Viewer, ref: string) {
     const found = await findOrderInPlace(app.db, ref);
-    if (!found || !canSee(viewer, found.place)) throw new AppError(404, 'ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
+    if (!found || !canSee(viewer, found.place)) throw new DomainError('ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
     return found;
   }
 
@@ -50,10 +50,10 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function disclose(viewer: Viewer, order: OrderRow, place: OrderPlace, reveal: 'phone' | 'raw' | undefined, what: 'order' | 'timeline') {
     if (!reveal) return MASKED;
     if (!canSeePhone(viewer, place)) {
-      throw new AppError(403, 'PHONE_MASKED', '诉求人电话在本单位签收工单后才能查看', { field: 'reveal' });
+      throw new DomainError('PHONE_MASKED', '诉求人电话在本单位签收工单后才能查看', { field: 'reveal' });
     }
     if (reveal === 'raw' && !viewer.roles.includes('admin')) {
-      throw new AppError(403, 'RAW_ADMIN_ONLY', '原始报文（地址、微信 openid、XML）只有管理员可以查看', { field: 'reveal' });
+      throw new DomainError('RAW_ADMIN_ONLY', '原始报文（地址、微信 openid、XML）只有管理员可以查看', { field: 'reveal' });
     }
     const shown = reveal === 'raw' ? 'raw' : what;
     await recordPhoneView(app.db, order, { actor: `user:${viewer.userId}`, unitId: viewer.unitId, at: app.clock.now(), what: shown });
@@ -81,8 +81,8 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (callId) {
         // A call's order: one per call, the caller's number unless the operator typed another.
         const call = await findCallRecord(app.sql, callId);
-        if (!call) throw new AppError(422, 'CALL_NOT_FOUND', `通话 ${callId} 不存在`, { field: 'callId' });
-        if (body.channel !== 'phone') throw new AppError(422, 'CALL_NEEDS_PHONE', '关联来电的工单渠道必须是 phone', { field: 'channel' });
+        if (!call) throw new DomainError('UNKNOWN_CALL', `通话 ${callId} 不存在`, { field: 'callId' });
+        if (body.channel !== 'phone') throw new DomainError('CALL_NEEDS_PHONE', '关联来电的工单渠道必须是 phone', { field: 'channel' });
         Object.assign(body, { channelMessageId: callId, citizenPhone: body.citizenPhone ?? call.caller_number ?? undefined });
         inbound = { body: request.body, call };
       }
@@ -117,7 +117,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const viewer = request.viewer!;
       const from = q.createdFrom ? new Date(q.createdFrom) : undefined;
       const to = q.createdTo ? new Date(q.createdTo) : undefined;
-      if (from && to && from > to) throw new AppError(400, 'VALIDATION_FAILED', 'createdFrom 晚于 createdTo', { field: 'createdFrom' });
+      if (from && to && from > to) throw new DomainError('VALIDATION_FAILED', 'createdFrom 晚于 createdTo', { field: 'createdFrom' });
       const page = await listOrders(app.db, {
         status: q.status,
         unitId: q.unit,

@@ -5,10 +5,10 @@
  * operator's console reads to prefill the order (caller number, transcript).
  */
 import { timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../core/errors.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findCall, mergeCallEvent, openCallsOf } from '../../db/queries/calls.ts';
-import { AppError } from '../errors.ts';
 import { ErrorReply } from './orders.schema.ts';
 
 const CallId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '通话唯一标识（Unique-ID）' });
@@ -62,10 +62,10 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
       },
     },
     async (request) => {
-      if (!secret) throw new AppError(503, 'CTI_NOT_CONFIGURED', '未配置 CTI_SECRET，不接收来电事件');
+      if (!secret) throw new DomainError('CTI_NOT_CONFIGURED', '未配置 CTI_SECRET，不接收来电事件');
       const given = Buffer.from(request.headers['x-cti-secret']);
       if (given.length !== secret.length || !timingSafeEqual(given, secret)) {
-        throw new AppError(401, 'BAD_CTI_SECRET', 'X-CTI-Secret 不正确', { field: 'x-cti-secret' });
+        throw new DomainError('BAD_CTI_SECRET', 'X-CTI-Secret 不正确', { field: 'x-cti-secret' });
       }
       return mergeCallEvent(app.sql, request.body, app.clock.now());
     },
@@ -108,7 +108,7 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
     },
     async (request) => {
       const call = await findCall(app.sql, request.params.callId);
-      if (!call) throw new AppError(404, 'CALL_NOT_FOUND', `通话 ${request.params.callId} 不存在`);
+      if (!call) throw new DomainError('CALL_NOT_FOUND', `通话 ${request.params.callId} 不存在`);
       return call;
     },
   );

@@ -3,6 +3,7 @@
  * where they see progress (no personal data) and rate the reply.
  */
 import rateLimit from '@fastify/rate-limit';
+import { DomainError } from '../core/errors.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -11,7 +12,6 @@ import { findOrder, timeline } from '../../db/queries/orders.ts';
 import { appendSecurityEvent, clearFailures, lockOf, recordFailure } from '../../db/queries/throttle.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
 import { retryAfterSeconds, type BudgetPolicy } from '../core/throttle.ts';
-import { AppError } from '../errors.ts';
 import { intakeOrder } from '../intake.ts';
 import { opensWith } from '../query-code.ts';
 import { ErrorReply } from './orders.schema.ts';
@@ -113,7 +113,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     const refuse = (until: Date) => {
       const seconds = retryAfterSeconds(until, now);
       reply.header('retry-after', String(seconds));
-      return new AppError(429, 'TRACK_LOCKED', `该工单查询错误次数过多，请 ${seconds} 秒后再试`);
+      return new DomainError('TRACK_LOCKED', `该工单查询错误次数过多，请 ${seconds} 秒后再试`);
     };
     // Not needed for correctness (recordFailure refuses a locked key too); a flood against a locked number writes nothing.
     const held = await lockOf(app.sql, 'track', number, now);
@@ -134,7 +134,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         detail: { scope: 'track', lockedUntil: attempt.lockedUntil!.toISOString(), address: request.ip },
       });
     }
-    throw new AppError(404, 'ORDER_NOT_FOUND', `工单 ${number} 不存在，或查询码不符`);
+    throw new DomainError('ORDER_NOT_FOUND', `工单 ${number} 不存在，或查询码不符`);
   }
 
   app.get(
@@ -206,7 +206,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         onlyFrom: {
           status: ['replied'],
           otherwise: (status) =>
-            new AppError(409, 'RATING_CLOSED', `工单 ${order.number} 当前为「${STATUS_LABELS[status]}」，不在待评价状态：每次答复只能评价一次`),
+            new DomainError('RATING_CLOSED', `工单 ${order.number} 当前为「${STATUS_LABELS[status]}」，不在待评价状态：每次答复只能评价一次`),
         },
       });
       return { status: after.status, statusLabel: STATUS_LABELS[after.status] };

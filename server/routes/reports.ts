@@ -4,6 +4,7 @@
  * The definitions are in reports.schema.ts, where /docs shows them.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { DomainError } from '../core/errors.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   clockCounts,
@@ -20,7 +21,6 @@ import { visibleUnit } from '../../db/queries/units.ts';
 import type { Viewer } from '../core/access.ts';
 import { CLOCK_KINDS, type ClockKind } from '../core/deadlines.ts';
 import { RETURN_REASONS } from '../core/lifecycle.ts';
-import { AppError } from '../errors.ts';
 import { CLOCK_COLUMN_LABELS, csvColumns, MAX_DAYS, schemas, toCsv, type Column, type Scope } from './reports.schema.ts';
 
 const DAY_MS = 86_400_000;
@@ -30,9 +30,9 @@ const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
 export function period(from: string, to: string): { start: Date; end: Date } {
   const start = dayStart(from);
   const last = dayStart(to);
-  if (last < start) throw new AppError(400, 'VALIDATION_FAILED', `截止日 to（${to}）早于起始日 from（${from}）`, { field: 'to' });
+  if (last < start) throw new DomainError('VALIDATION_FAILED', `截止日 to（${to}）早于起始日 from（${from}）`, { field: 'to' });
   const days = Math.round((last.getTime() - start.getTime()) / DAY_MS) + 1;
-  if (days > MAX_DAYS) throw new AppError(400, 'VALIDATION_FAILED', `统计期间为 ${days} 天，最长 ${MAX_DAYS} 天，请分段查询`, { field: 'to' });
+  if (days > MAX_DAYS) throw new DomainError('VALIDATION_FAILED', `统计期间为 ${days} 天，最长 ${MAX_DAYS} 天，请分段查询`, { field: 'to' });
   return { start, end: new Date(last.getTime() + DAY_MS) };
 }
 
@@ -160,7 +160,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/top', { preHandler: app.requireUser(), schema: schemas.top }, async (request, reply) => {
     const q = request.query;
     const { scope, head } = await scopeOf(request.viewer!, q);
-    if (q.level && q.by !== 'area') throw new AppError(400, 'VALIDATION_FAILED', 'level 只用于 by=area', { field: 'level' });
+    if (q.level && q.by !== 'area') throw new DomainError('VALIDATION_FAILED', 'level 只用于 by=area', { field: 'level' });
     const level = q.by === 'area' ? (q.level ?? 'street') : null;
     const result = await topCounts(app.sql, scope, level ? { kind: 'area', level } : { kind: 'category' }, q.limit);
     const rows = result.rows.map((r, i) => ({

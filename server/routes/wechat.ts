@@ -6,6 +6,7 @@
  * finds the order the first push made and gets the same answer.
  */
 import { isUtf8 } from 'node:buffer';
+import { DomainError } from '../core/errors.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { applyAction } from '../../db/queries/actions.ts';
@@ -20,7 +21,6 @@ import {
   WechatProtocolError,
   type WechatMessage,
 } from '../channels/wechat-protocol.ts';
-import { AppError } from '../errors.ts';
 import { intakeOrder } from '../intake.ts';
 
 export interface WechatOptions {
@@ -50,13 +50,13 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
   // WeChat posts text/xml in UTF-8; the body is taken as a string and parsed by the strict parser.
   // Bytes that are not UTF-8 make malformed XML (an encoding error is fatal), not text with U+FFFD in it.
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body: Buffer, done) =>
-    isUtf8(body) ? done(null, body.toString('utf8')) : done(new WechatProtocolError(400, 'XML_MALFORMED', 'malformed XML: the body is not UTF-8'), undefined),
+    isUtf8(body) ? done(null, body.toString('utf8')) : done(new WechatProtocolError('XML_MALFORMED', 'malformed XML: the body is not UTF-8'), undefined),
   );
 
   function authenticate(q: { signature: string; timestamp: string; nonce: string }) {
-    if (!opts.token) throw new AppError(503, 'WECHAT_NOT_CONFIGURED', '未配置 WECHAT_TOKEN');
-    if (!verifySignature({ token: opts.token, ...q })) throw new AppError(401, 'BAD_SIGNATURE', '微信签名校验失败', { field: 'signature' });
-    if (!checkTimestamp(q.timestamp, app.clock.now())) throw new AppError(401, 'STALE_TIMESTAMP', '时间戳过旧或超前，疑似重放', { field: 'timestamp' });
+    if (!opts.token) throw new DomainError('WECHAT_NOT_CONFIGURED', '未配置 WECHAT_TOKEN');
+    if (!verifySignature({ token: opts.token, ...q })) throw new DomainError('BAD_SIGNATURE', '微信签名校验失败', { field: 'signature' });
+    if (!checkTimestamp(q.timestamp, app.clock.now())) throw new DomainError('STALE_TIMESTAMP', '时间戳过旧或超前，疑似重放', { field: 'timestamp' });
   }
 
   app.get(
@@ -83,14 +83,14 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
     async (request, reply) => {
       const q = request.query;
       authenticate(q);
-      if (typeof request.body !== 'string') throw new AppError(415, 'XML_REQUIRED', '消息体必须是 XML（text/xml）');
+      if (typeof request.body !== 'string') throw new DomainError('XML_REQUIRED', '消息体必须是 XML（text/xml）');
       let xml = request.body;
       const safe = q.encrypt_type === 'aes';
       if (safe) {
-        if (!crypto) throw new AppError(400, 'SAFE_MODE_NOT_CONFIGURED', '未配置 WECHAT_AES_KEY / WECHAT_APPID，不能解密安全模式消息');
+        if (!crypto) throw new DomainError('SAFE_MODE_NOT_CONFIGURED', '未配置 WECHAT_AES_KEY / WECHAT_APPID，不能解密安全模式消息');
         const encrypt = crypto.extractEncrypt(xml);
         if (!q.msg_signature || !crypto.verifyMsgSignature({ timestamp: q.timestamp, nonce: q.nonce, encrypt, msgSignature: q.msg_signature })) {
-          throw new AppError(401, 'BAD_SIGNATURE', '消息签名 msg_signature 校验失败', { field: 'msg_signature' });
+          throw new DomainError('BAD_SIGNATURE', '消息签名 msg_signature 校验失败', { field: 'msg_signature' });
         }
         xml = crypto.decrypt(encrypt).xml;
       }
