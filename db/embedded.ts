@@ -172,7 +172,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     });
   } catch (err) {
     const tail = await fs.readFile(logFile, 'utf8').catch(() => '');
-    throw new Error(`embedded PostgreSQL did not start on port ${opts.port}: ${(err as Error).message}\n${tail.slice(-2000)}`);
+    throw new Error(`embedded PostgreSQL did not start on port ${opts.port}: ${(err as Error).message}\n${tail.slice(-2000)}`, { cause: err });
   }
   log(`embedded PostgreSQL: listening on 127.0.0.1:${opts.port}`);
   if (!password) {

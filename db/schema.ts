@@ -42,7 +42,7 @@ export const areas = pgTable(
     code: text('code').primaryKey(),
     name: text('name').notNull(),
     level: text('level').$type<UnitLevel>().notNull(),
-    parentCode: text('parent_code').references((): any => areas.code),
+    parentCode: text('parent_code').references((): AnyPgColumn => areas.code),
   },
   (t) => [
     index('areas_parent_idx').on(t.parentCode),
@@ -63,7 +63,7 @@ export const units = pgTable(
     areaCode: text('area_code').references(() => areas.code),
     /** For departments: the key in rules/departments.yaml. */
     departmentKey: text('department_key'),
-    parentId: text('parent_id').references((): any => units.id),
+    parentId: text('parent_id').references((): AnyPgColumn => units.id),
     /** Unit ids from the top of the tree down to this one: a subtree is `ancestors @> {id}`. */
     ancestors: text('ancestors').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -114,7 +114,7 @@ export const orders = pgTable(
     /** Units from the hotline centre down to the current one; a return goes one step back. */
     unitPath: text('unit_path').array().notNull(),
     status: text('status').$type<OrderStatus>().notNull(),
-    mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): any => orders.id),
+    mergedIntoId: bigint('merged_into_id', { mode: 'number' }).references((): AnyPgColumn => orders.id),
     transferTarget: text('transfer_target'),
     /** 指定承办: the dispatcher designated the unit after too many returns; it may not return again. */
     designated: boolean('designated').notNull().default(false),

@@ -69,6 +69,7 @@ function notTextAt(data: unknown): string | null {
   return null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fastify's compiler type is generic over any schema
 export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
   const validate = (httpPart === 'body' ? strict : lenient).compile(schema);
   // The schema first, so only data of the schema's (bounded) shape is walked.
@@ -91,6 +92,7 @@ export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart
   checked.errors = null as ErrorObject[] | null | undefined;
   // Fastify hands Ajv the parent object (so defaults and coercion reach the root) only when it sees this.
   checked.schemaEnv = validate.schemaEnv;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   return checked as unknown as ReturnType<FastifySchemaCompiler<any>>;
 };
 

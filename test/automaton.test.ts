@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Automaton, AutomatonBuilder, type Match } from '../server/core/automaton.ts';
+import { type Automaton, AutomatonBuilder, type Match } from '../server/core/automaton.ts';
 
 const build = (patterns: [string, number][]): Automaton => {
   const b = new AutomatonBuilder();

@@ -98,7 +98,23 @@ export async function linkCallToOrder(sql: Sql, callId: string, orderId: number)
 
 const date = (v: unknown) => (v ? new Date(v as string) : null);
 
-function toCall(r: Record<string, any>): Call {
+/** A `calls` row as postgres.js returns it (instants as text, the shared client parses none). */
+interface CallRow {
+  call_id: string;
+  caller_number: string | null;
+  called_number: string | null;
+  agent_id: string | null;
+  started_at: string | null;
+  answered_at: string | null;
+  ended_at: string | null;
+  recording_ref: string | null;
+  transcript: string | null;
+  events: string | Call['events'];
+  order_id: string | number | null;
+}
+
+function toCall(row: object): Call {
+  const r = row as CallRow;
   return {
     callId: r.call_id,
     callerNumber: r.caller_number,

@@ -10,7 +10,7 @@
  * government units.
  */
 import type { Sql } from '../client.ts';
-import { CLOCK_KINDS } from '../../server/core/deadlines.ts';
+import { type CLOCK_KINDS } from '../../server/core/deadlines.ts';
 import { RETURN_REASONS } from '../../server/core/lifecycle.ts';
 
 export const HOTLINE = 'hotline';

@@ -154,7 +154,7 @@ export class AutomatonBuilder {
     let n = 1;
     while (activeCount > 0) {
       for (let k = 0; k < activeCount; k++) ch[k] = codes[pos[k]!]!;
-      for (let lo = 0, hi = 0; lo < activeCount; lo = hi) {
+      for (let lo = 0, hi: number; lo < activeCount; lo = hi) {
         const state = node[lo]!;
         for (hi = lo + 1; hi < activeCount && node[hi] === state; hi++);
         if (hi - lo > RADIX_RUN) radixRun(lo, hi);

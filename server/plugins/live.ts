@@ -63,7 +63,7 @@ export default fp(
     const listeners = new Set<Listener>();
     // Notifications arrive in commit order; look them up in batches, one batch at a
     // time, and hand them on in that same order.
-    let pending: number[] = [];
+    const pending: number[] = [];
     let draining = false;
     async function drain() {
       draining = true;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { RETURN_REASONS, SATISFACTION, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
+import { RETURN_REASONS, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
 import { CHANNELS, URGENCIES } from '../core/lists.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

@@ -65,6 +65,8 @@ function describe(error: ErrorObject): string {
 export function loadRules(dir: string = defaultRulesDir): RuleSet {
   const problems: RuleProblem[] = [];
   const parsed: Record<string, Parsed> = {};
+  // Each file's data as its schema checked it; the cross-checks below read them by name.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shaped by RULE_FILES' schemas, checked at run time
   const data: Record<string, any> = {};
 
   for (const [name, { file, schema }] of Object.entries(RULE_FILES)) {
@@ -97,6 +99,7 @@ export function loadRules(dir: string = defaultRulesDir): RuleSet {
 }
 
 /** The files refer to each other: every reference must resolve, every code be unique. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see loadRules: data checked by RULE_FILES' schemas
 function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): RuleSet {
   const problems: RuleProblem[] = [];
   const report = (name: string, at: (string | number)[], reason: string) =>
@@ -122,6 +125,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
   }
 
   const routes = new Map<string, RuleSet['routes'] extends Map<string, infer R> ? R : never>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of RoutingFile
   (data.routing.routes as any[]).forEach((r, i) => {
     if (!codes.has(r.category)) report('routing', ['routes', i, 'category'], `unknown category "${r.category}"`);
     if (routes.has(r.category)) report('routing', ['routes', i, 'category'], `category "${r.category}" is routed twice`);
