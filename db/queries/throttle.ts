@@ -2,6 +2,10 @@
  * Failure budgets and the security audit (安全审计). The decisions are the pure
  * core's (server/core/throttle.ts); here a key's row is locked while one failure
  * is counted, so concurrent guesses cannot slip past the budget together.
+ *
+ * The pool is shared with drizzle, which turns the driver's timestamp and json
+ * (de)serializers into pass-throughs: instants go in as ISO text and come back as
+ * text, json goes in as text.
  */
 import type { Sql } from '../client.ts';
 import { afterFailure, lockedUntil, type BudgetPolicy, type BudgetState } from '../../server/core/throttle.ts';
@@ -9,17 +13,32 @@ import type { THROTTLE_SCOPES } from '../schema.ts';
 
 export type ThrottleScope = (typeof THROTTLE_SCOPES)[number];
 
-const toState = (r: { failures: number; lockouts: number; locked_until: Date | null; last_failure_at: Date }): BudgetState => ({
-  failures: r.failures,
-  lockouts: r.lockouts,
-  lockedUntil: r.locked_until,
-  lastFailureAt: r.last_failure_at,
+const toState = (r: { failures: number; lockouts: number; locked_until: string | null; last_failure_at: string }): BudgetState => ({
+  failures: Number(r.failures),
+  lockouts: Number(r.lockouts),
+  lockedUntil: r.locked_until === null ? null : new Date(r.locked_until),
+  lastFailureAt: new Date(r.last_failure_at),
 });
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Until when the key may not try, or null. */
 export async function lockOf(sql: Sql, scope: ThrottleScope, key: string, now: Date): Promise<Date | null> {
   const [row] = await sql`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key}`;
   return row ? lockedUntil(toState(row as never), now) : null;
+}
+
+/**
+ * The budgets of several keys in one round trip, in the order asked (null where a
+ * key has none): a sign-in reads its username's and its address's together.
+ */
+export async function budgetsOf(sql: Sql, keys: readonly { scope: ThrottleScope; key: string }[]): Promise<(BudgetState | null)[]> {
+  const rows = await sql`
+    select k.i, b.failures, b.lockouts, b.locked_until, b.last_failure_at
+    from unnest(${keys.map((k) => k.scope)}::text[], ${keys.map((k) => k.key)}::text[]) with ordinality as k(scope, key, i)
+    join failure_budgets b on b.scope = k.scope and b.key = k.key`;
+  const out: (BudgetState | null)[] = keys.map(() => null);
+  for (const r of rows) out[Number(r.i) - 1] = toState(r as never);
+  return out;
 }
 
 /** Count one failure; answers the lock it started or that holds, and whether this failure started it. */
@@ -31,12 +50,12 @@ export async function recordFailure(
   policy: BudgetPolicy,
 ): Promise<{ lockedUntil: Date | null; newlyLocked: boolean }> {
   return sql.begin(async (tx) => {
-    await tx`insert into failure_budgets (scope, key, last_failure_at) values (${scope}, ${key}, ${now}) on conflict do nothing`;
+    await tx`insert into failure_budgets (scope, key, last_failure_at) values (${scope}, ${key}, ${iso(now)}) on conflict do nothing`;
     const [row] = await tx`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key} for update`;
     const fresh = Number(row!.failures) === 0 && Number(row!.lockouts) === 0 && !row!.locked_until;
     const next = afterFailure(fresh ? null : toState(row as never), now, policy);
-    await tx`update failure_budgets set failures = ${next.failures}, lockouts = ${next.lockouts}, locked_until = ${next.lockedUntil},
-      last_failure_at = ${now} where scope = ${scope} and key = ${key}`;
+    await tx`update failure_budgets set failures = ${next.failures}, lockouts = ${next.lockouts}, locked_until = ${iso(next.lockedUntil)},
+      last_failure_at = ${iso(now)} where scope = ${scope} and key = ${key}`;
     return { lockedUntil: lockedUntil(next, now), newlyLocked: next.locked };
   });
 }
@@ -49,8 +68,8 @@ export async function clearFailures(sql: Sql, scope: ThrottleScope, key: string)
 
 /** Keys locked now, for the admin. */
 export async function lockedKeys(sql: Sql, now: Date): Promise<{ scope: ThrottleScope; key: string; lockedUntil: Date; lockouts: number }[]> {
-  const rows = await sql`select scope, key, locked_until, lockouts from failure_budgets where locked_until > ${now} order by locked_until desc limit 500`;
-  return rows.map((r) => ({ scope: r.scope, key: r.key, lockedUntil: r.locked_until, lockouts: r.lockouts }));
+  const rows = await sql`select scope, key, locked_until, lockouts from failure_budgets where locked_until > ${iso(now)} order by locked_until desc limit 500`;
+  return rows.map((r) => ({ scope: r.scope, key: r.key, lockedUntil: new Date(r.locked_until), lockouts: Number(r.lockouts) }));
 }
 
 export interface SecurityEvent {
@@ -63,10 +82,10 @@ export interface SecurityEvent {
 }
 
 export async function appendSecurityEvent(sql: Sql, e: SecurityEvent): Promise<void> {
-  await sql`insert into security_events (at, actor, action, subject, detail) values (${e.at}, ${e.actor}, ${e.action}, ${e.subject}, ${sql.json((e.detail ?? {}) as never)})`;
+  await sql`insert into security_events (at, actor, action, subject, detail) values (${iso(e.at)}, ${e.actor}, ${e.action}, ${e.subject}, ${JSON.stringify(e.detail ?? {})}::jsonb)`;
 }
 
 export async function securityEventsOf(sql: Sql, subject: string, limit = 200): Promise<(SecurityEvent & { id: number })[]> {
   const rows = await sql`select id, at, actor, action, subject, detail from security_events where subject = ${subject} order by id desc limit ${limit}`;
-  return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+  return rows.map((r) => ({ id: Number(r.id), at: new Date(r.at), actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
 }
