@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, sql as q } from 'drizzle-orm';
 import type { Database } from '../client.ts';
 import { sessions, users } from '../schema.ts';
 import type { Role, Viewer } from '../../server/core/access.ts';
-import { hashPassword, verifyPassword } from '../../server/passwords.ts';
+import { hashPassword } from '../../server/passwords.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -20,24 +20,18 @@ export async function createUser(
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** A known hash to compare against when the user does not exist, so timing does not tell. */
-let decoy: Promise<string> | undefined;
-
-/** Check the password and open a session; the token itself is never stored. */
-export async function login(
-  db: Database,
-  username: string,
-  password: string,
-  opts: { at: Date; ttlMs: number },
-): Promise<{ token: string; expiresAt: Date; user: UserRow } | null> {
+/** The account a sign-in names, if there is one: the password is checked by the caller. */
+export async function userByUsername(db: Database, username: string): Promise<UserRow | undefined> {
   const [user] = await db.select().from(users).where(eq(users.username, username));
-  decoy ??= hashPassword(randomBytes(12).toString('hex'));
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy));
-  if (!user || !ok || user.disabled) return null;
+  return user;
+}
+
+/** Open a session for a user whose password was checked; the token itself is never stored. */
+export async function openSession(db: Database, userId: number, opts: { at: Date; ttlMs: number }): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(opts.at.getTime() + opts.ttlMs);
-  await db.insert(sessions).values({ tokenHash: sha256(token), userId: user.id, createdAt: opts.at, expiresAt });
-  return { token, expiresAt, user };
+  await db.insert(sessions).values({ tokenHash: sha256(token), userId, createdAt: opts.at, expiresAt });
+  return { token, expiresAt };
 }
 
 /**
