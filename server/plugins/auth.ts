@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { viewerForToken } from '../../db/queries/users.ts';
+import { sessionForToken } from '../../db/queries/sessions.ts';
 import type { Role, Viewer } from '../core/access.ts';
 import { AppError } from '../errors.ts';
 
@@ -24,7 +24,8 @@ export default fp(
       const header = request.headers.authorization;
       const match = header?.match(/^Bearer ([A-Za-z0-9_-]{20,100})$/);
       if (!match) throw new AppError(401, 'UNAUTHENTICATED', '请先登录（Authorization: Bearer <token>）');
-      const viewer = await viewerForToken(app.db, match[1]!, app.clock.now());
+      // Read on every request: a disabled user, a revoked or expired session is refused at once.
+      const viewer = (await sessionForToken(app.db, match[1]!, app.clock.now()))?.viewer;
       if (!viewer) throw new AppError(401, 'UNAUTHENTICATED', '登录已失效、已注销或令牌无效，请重新登录');
       if (roles && !viewer.roles.some((r) => roles.includes(r) || r === 'admin')) {
         throw new AppError(403, 'FORBIDDEN', `需要以下角色之一：${roles.join(', ')}`);
