@@ -89,3 +89,24 @@ export async function securityEventsOf(sql: Sql, subject: string, limit = 200): 
   const rows = await sql`select id, at, actor, action, subject, detail from security_events where subject = ${subject} order by id desc limit ${limit}`;
   return rows.map((r) => ({ id: Number(r.id), at: new Date(r.at), actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
 }
+
+/** An admin clears a key's budget (locked or not), with its `login_unlocked` event; false when it had none. */
+export async function unlockKey(sql: Sql, scope: ThrottleScope, key: string, by: { actor: string; at: Date }): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const rows = await tx`delete from failure_budgets where scope = ${scope} and key = ${key} returning locked_until`;
+    if (rows.length === 0) return false;
+    const detail = { lockedUntil: rows[0]!.locked_until === null ? null : new Date(rows[0]!.locked_until).toISOString() };
+    await tx`insert into security_events (at, actor, action, subject, detail)
+      values (${iso(by.at)}, ${by.actor}, 'login_unlocked', ${`${scope}:${key}`}, ${JSON.stringify(detail)}::jsonb)`;
+    return true;
+  });
+}
+
+/** The audit, newest first: one subject's or everyone's, before an id for the next page. */
+export async function securityEventsPage(sql: Sql, f: { subject?: string; beforeId?: number; limit: number }): Promise<(SecurityEvent & { id: number })[]> {
+  const rows = await sql`
+    select id, at, actor, action, subject, detail from security_events
+    where ${f.subject === undefined ? sql`true` : sql`subject = ${f.subject}`} and ${f.beforeId === undefined ? sql`true` : sql`id < ${f.beforeId}`}
+    order by id desc limit ${f.limit}`;
+  return rows.map((r) => ({ id: Number(r.id), at: new Date(r.at), actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+}
