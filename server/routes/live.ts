@@ -24,7 +24,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { WebSocket } from 'ws';
 import { visibleUnit } from '../../db/queries/units.ts';
-import { listenSessionEnds, sessionForToken, sha256, sessionIdOf, stillOpen } from '../../db/queries/sessions.ts';
+import { sessionForToken, sha256, sessionIdOf } from '../../db/queries/sessions.ts';
+import { watchSessions, type Rider } from './live-sessions.ts';
 import { canSeeUnit, isCityWide, type Viewer } from '../core/access.ts';
 import { AppError } from '../errors.ts';
 import { validatorCompiler } from '../validation.ts';
@@ -56,19 +57,6 @@ const Subscribe = Type.Object(
 const validSubscribe = validatorCompiler({ schema: Subscribe, method: 'GET', url: '/ws', httpPart: 'body' });
 
 const REPLAY_PAGE = 1000;
-/** How often open sockets are held against their sessions' end, by the app's (injectable) clock. */
-const EXPIRY_CHECK_MS = 500;
-
-/** A signed-in socket, as the session bookkeeping sees it. */
-interface Rider {
-  userId: number;
-  tokenHash: string;
-  sessionId: string;
-  expiresAt: Date;
-  end(reason: string): void;
-  /** Read the session again (roles or unit changed); ends the socket if it is gone. */
-  recheck(): void;
-}
 const REPLAY_MAX = 10_000;
 
 type Deliver = (e: LiveEvent) => void;
@@ -138,39 +126,9 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     () => unsubscribe?.(),
   );
   app.addHook('onClose', async () => unsubscribe?.());
-
   // Sockets by the session they ride on, closed when it ends on any instance.
-  const riders = new Set<Rider>();
-  const stopListening = await listenSessionEnds(
-    app.sql,
-    (end) => {
-      for (const r of riders) {
-        if (r.userId !== end.userId) continue;
-        if (end.all || end.sessions?.includes(r.sessionId)) r.end('session ended');
-        else if (end.changed) r.recheck();
-      }
-    },
-    () => void recheckAll(),
-  );
-  /** After a lost LISTEN connection the notices sent meanwhile are gone: ask the table. */
-  async function recheckAll() {
-    const checked = [...riders];
-    try {
-      const open = await stillOpen(app.sql, checked.map((r) => r.tokenHash), app.clock.now());
-      for (const r of checked) if (!open.has(r.tokenHash)) r.end('session ended');
-    } catch (err) {
-      app.log.warn({ err }, 'live session recheck failed');
-    }
-  }
-  const expiry = setInterval(() => {
-    const now = app.clock.now();
-    for (const r of riders) if (r.expiresAt <= now) r.end('session expired');
-  }, EXPIRY_CHECK_MS);
-  expiry.unref();
-  app.addHook('onClose', async () => {
-    clearInterval(expiry);
-    await stopListening();
-  });
+  const riders = await watchSessions(app);
+  app.addHook('onClose', () => riders.stop());
 
   app.get('/ws', { websocket: true, schema: { summary: '实时工单事件（WebSocket）', tags: ['live'] } }, (socket: WebSocket) => {
     let viewer: Viewer | null = null;
@@ -308,7 +266,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     }
 
     socket.on('close', () => {
-      if (rider) riders.delete(rider);
+      if (rider) riders.remove(rider);
       clearTimeout(authTimer);
       clearInterval(heartbeat);
       outbox = [];
