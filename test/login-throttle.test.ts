@@ -131,5 +131,7 @@ t.test('the hash gate: a clean sign-in is not queued behind a flood, and one key
   const held = [full.run('a', true, job('a1')), full.run('b', true, job('b1')), full.run('c', true, job('c1'))];
   t.ok(held.every(Boolean), 'one running, two waiting');
   t.equal(full.run('d', true, job('d1')), null, 'past maxWaiting everyone is refused');
+  await new Promise((r) => setImmediate(r));
   for (const n of ['a1', 'b1', 'c1']) await finish(n);
+  t.same(await Promise.all(held), ['a1', 'b1', 'c1'], 'each ran in turn');
 });

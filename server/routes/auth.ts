@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { setTimeout } from 'node:timers/promises';
 import type { FastifyReply } from 'fastify';
 import { appendSecurityEvent, budgetsOf, clearFailures, recordFailure } from '../../db/queries/throttle.ts';
 import { openSession, revokeToken } from '../../db/queries/sessions.ts';
@@ -18,6 +19,13 @@ const User = Type.Object({
   unitId: Type.String(),
   roles: Type.Array(StringEnum(ROLES)),
 });
+
+/**
+ * A refusal is answered after a second, not at once: a client that waits for each
+ * answer before the next guess (as HTTP clients do) then costs the service a few
+ * requests a second per connection instead of hundreds. The wait is a timer, no work.
+ */
+const REFUSAL_DELAY_MS = 1000;
 
 const authRoutes: FastifyPluginAsyncTypebox<{ sessionTtlMs?: number }> = async (app, opts) => {
   const ttlMs = opts.sessionTtlMs ?? 12 * 3600_000;
@@ -52,11 +60,11 @@ const authRoutes: FastifyPluginAsyncTypebox<{ sessionTtlMs?: number }> = async (
         { scope: 'login_addr', key: address },
       ] as const;
       // An address with its places in the queue taken is refused before any query.
-      if (LOGIN_GATE.full(address)) refuseBusy(reply);
+      if (LOGIN_GATE.full(address)) return refuseBusy(reply);
       // A locked key is refused before anything is hashed or queued.
       const [userBudget, addrBudget] = await budgetsOf(app.sql, keys);
       const now = app.clock.now();
-      refuseLocked(reply, latestLock([userBudget!, addrBudget!], now));
+      await refuseLocked(reply, latestLock([userBudget!, addrBudget!], now));
       const user = await userByUsername(app.db, username);
       // Clean: an existing account, neither it nor the address failing lately. A spray
       // of made-up usernames, or of guesses at one account, then waits behind real users.
@@ -72,9 +80,9 @@ const authRoutes: FastifyPluginAsyncTypebox<{ sessionTtlMs?: number }> = async (
         if (!ok) for (const { scope, key } of keys) await countFailure(scope, key, { at, username, address });
         return { ok };
       });
-      if (!verdict) refuseBusy(reply);
+      if (!verdict) return refuseBusy(reply);
       const outcome = await verdict;
-      if (outcome.lock) refuseLocked(reply, outcome.lock);
+      if (outcome.lock) await refuseLocked(reply, outcome.lock);
       if (!outcome.ok || !user) throw new AppError(401, 'BAD_CREDENTIALS', '用户名或密码错误');
       if (userBudget) await clearFailures(app.sql, 'login_user', username);
       const session = await openSession(app.db, user.id, { at: app.clock.now(), ttlMs });
@@ -88,14 +96,16 @@ const authRoutes: FastifyPluginAsyncTypebox<{ sessionTtlMs?: number }> = async (
   );
 
   /** 429 when the address already has its share of the hash queue. */
-  function refuseBusy(reply: FastifyReply): never {
+  async function refuseBusy(reply: FastifyReply): Promise<never> {
+    await setTimeout(REFUSAL_DELAY_MS);
     reply.header('retry-after', '1');
     throw new AppError(429, 'LOGIN_BUSY', '登录请求过多，请稍后再试', { retryAfter: 1 });
   }
 
   /** 429 with Retry-After while a lock holds. */
-  function refuseLocked(reply: FastifyReply, until: Date | null): void {
+  async function refuseLocked(reply: FastifyReply, until: Date | null): Promise<void> {
     if (!until) return;
+    await setTimeout(REFUSAL_DELAY_MS);
     const seconds = retryAfterSeconds(until, app.clock.now());
     reply.header('retry-after', String(seconds));
     throw new AppError(429, 'LOGIN_LOCKED', `登录失败次数过多，该账号或本机地址已暂时锁定，请 ${seconds} 秒后再试`, { retryAfter: seconds });
