@@ -8,6 +8,7 @@ import { benchDatabase, machine } from './bench/env.ts';
 import { benchClassifyTree } from './bench/classify.ts';
 import { benchFanout } from './bench/fanout.ts';
 import { benchIntake } from './bench/intake.ts';
+import { benchLogin, printLogin } from './bench/login.ts';
 import { benchMixed } from './bench/mixed.ts';
 import { benchSweep } from './bench/sweep.ts';
 import { root } from './harness/cluster.ts';
@@ -21,10 +22,12 @@ try {
   const fanout = await benchFanout(db.url, 1000, 1000, 10);
   // BENCH_MIXED_SECONDS sets its window (default 30 s); signing in its 600 users comes on top.
   const mixed = await benchMixed(db.url);
+  // BENCH_LOGIN_SECONDS sets each flood scenario's window (default 10 s).
+  const login = await benchLogin(db.url);
   const trees = [await benchClassifyTree(db.url, '12')];
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
   const sweeps = [await benchSweep(db.adminUrl, 10_000), await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000))];
-  const report = { at: new Date().toISOString(), machine: machine(), intake, fanout, mixed, classification: trees, sweep: sweeps };
+  const report = { at: new Date().toISOString(), machine: machine(), intake, fanout, mixed, login, classification: trees, sweep: sweeps };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
 
@@ -60,6 +63,7 @@ try {
     `\nOrders: ${f(o.created)} created (${f(o.autoDispatched)} dispatched by the rules, ${f(o.dispatchedByHand)} by hand), ${f(o.claimed)} claimed, ${f(o.replied)} replied. ` +
       `Service CPU ${f(mixed.serverCpuCores, 2)} cores, bench clients ${f(mixed.clientCpuCores, 2)} cores; creating and signing in the users took ${f(mixed.setupSeconds)} s before the window.`,
   );
+  printLogin(login);
   console.log('\n| tree | areas | load into PostgreSQL | build in memory | heap | classification | rate |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const t of trees) {

@@ -14,6 +14,7 @@ import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin from './plugins/errors.ts';
 import actionRoutes from './routes/actions.ts';
+import adminRoutes from './routes/admin.ts';
 import authRoutes from './routes/auth.ts';
 import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
@@ -125,6 +126,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
+  await app.register(adminRoutes, { prefix: '/api/admin' });
   await app.register(pageRoutes);
   return app;
 }

@@ -2,6 +2,10 @@
  * Failure budgets and the security audit (安全审计). The decisions are the pure
  * core's (server/core/throttle.ts); here a key's row is locked while one failure
  * is counted, so concurrent guesses cannot slip past the budget together.
+ *
+ * The pool is shared with drizzle, which turns the driver's timestamp and json
+ * (de)serializers into pass-throughs: instants go in as ISO text and come back as
+ * text, json goes in as text.
  */
 import type { Sql } from '../client.ts';
 import { afterFailure, lockedUntil, type BudgetPolicy, type BudgetState } from '../../server/core/throttle.ts';
@@ -25,6 +29,20 @@ const toState = (r: Record<string, unknown>): BudgetState => ({
 export async function lockOf(sql: Sql, scope: ThrottleScope, key: string, now: Date): Promise<Date | null> {
   const [row] = await sql`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key}`;
   return row ? lockedUntil(toState(row), now) : null;
+}
+
+/**
+ * The budgets of several keys in one round trip, in the order asked (null where a
+ * key has none): a sign-in reads its username's and its address's together.
+ */
+export async function budgetsOf(sql: Sql, keys: readonly { scope: ThrottleScope; key: string }[]): Promise<(BudgetState | null)[]> {
+  const rows = await sql`
+    select k.i, b.failures, b.lockouts, b.locked_until, b.last_failure_at
+    from unnest(${keys.map((k) => k.scope)}::text[], ${keys.map((k) => k.key)}::text[]) with ordinality as k(scope, key, i)
+    join failure_budgets b on b.scope = k.scope and b.key = k.key`;
+  const out: (BudgetState | null)[] = keys.map(() => null);
+  for (const r of rows) out[Number(r.i) - 1] = toState(r as never);
+  return out;
 }
 
 /** Count one failure; answers the lock it started or that holds, and whether this failure started it. */
@@ -78,4 +96,25 @@ export async function appendSecurityEvent(sql: Sql, e: SecurityEvent): Promise<v
 export async function securityEventsOf(sql: Sql, subject: string, limit = 200): Promise<(SecurityEvent & { id: number })[]> {
   const rows = await sql`select id, at, actor, action, subject, detail from security_events where subject = ${subject} order by id desc limit ${limit}`;
   return rows.map((r) => ({ id: Number(r.id), at: instant(r.at)!, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+}
+
+/** An admin clears a key's budget (locked or not), with its `login_unlocked` event; false when it had none. */
+export async function unlockKey(sql: Sql, scope: ThrottleScope, key: string, by: { actor: string; at: Date }): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const rows = await tx`delete from failure_budgets where scope = ${scope} and key = ${key} returning locked_until`;
+    if (rows.length === 0) return false;
+    const detail = { lockedUntil: rows[0]!.locked_until === null ? null : new Date(rows[0]!.locked_until).toISOString() };
+    await tx`insert into security_events (at, actor, action, subject, detail)
+      values (${iso(by.at)}, ${by.actor}, 'login_unlocked', ${`${scope}:${key}`}, ${JSON.stringify(detail)}::jsonb)`;
+    return true;
+  });
+}
+
+/** The audit, newest first: one subject's or everyone's, before an id for the next page. */
+export async function securityEventsPage(sql: Sql, f: { subject?: string; beforeId?: number; limit: number }): Promise<(SecurityEvent & { id: number })[]> {
+  const rows = await sql`
+    select id, at, actor, action, subject, detail from security_events
+    where ${f.subject === undefined ? sql`true` : sql`subject = ${f.subject}`} and ${f.beforeId === undefined ? sql`true` : sql`id < ${f.beforeId}`}
+    order by id desc limit ${f.limit}`;
+  return rows.map((r) => ({ id: Number(r.id), at: new Date(r.at), actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
 }

@@ -53,6 +53,9 @@ export const ERROR_CATALOGUE = {
   UNIT_NOT_FOUND: { kind: 'not_found', message: '单位不存在或不在本单位辖区内' },
   CALL_NOT_FOUND: { kind: 'not_found', message: '通话不存在' },
   ROUTE_NOT_FOUND: { kind: 'not_found', message: '没有这个地址' },
+  USER_NOT_FOUND: { kind: 'not_found', message: '用户不存在' },
+  SESSION_NOT_FOUND: { kind: 'not_found', message: '会话不存在或已结束' },
+  LOCK_NOT_FOUND: { kind: 'not_found', message: '没有这项登录锁定' },
   // 409: the state of things does not allow it now
   ILLEGAL_TRANSITION: { kind: 'conflict', message: '工单当前状态不能执行该操作' },
   ASSIST_EXISTS: { kind: 'conflict', message: '已是协办单位' },
@@ -61,6 +64,7 @@ export const ERROR_CATALOGUE = {
   EXTENSION_PENDING: { kind: 'conflict', message: '该时限已有待审批的延期申请' },
   EXTENSION_NOT_PENDING: { kind: 'conflict', message: '延期申请不存在或已处理' },
   CONFLICT_RETRY: { kind: 'conflict', message: '并发冲突，请重试' },
+  USERNAME_TAKEN: { kind: 'conflict', message: '用户名已被使用' },
   RATING_CLOSED: { kind: 'conflict', message: '工单不在待评价状态：每次答复只能评价一次' },
   // 413, 415: the body's size or kind
   FST_ERR_CTP_BODY_TOO_LARGE: { kind: 'too_large', message: '请求体超过上限' },
@@ -82,9 +86,14 @@ export const ERROR_CATALOGUE = {
   MASTER_NOT_FOUND: { kind: 'unprocessable', message: '主工单不存在' },
   MASTER_NOT_OPEN: { kind: 'unprocessable', message: '主工单已不在办理中，不能作为合并目标' },
   EXTENSION_NOT_LATER: { kind: 'unprocessable', message: '申请的时限必须晚于原时限' },
+  PASSWORD_TOO_SHORT: { kind: 'unprocessable', message: '密码至少 10 个字符' },
+  PASSWORD_HAS_USERNAME: { kind: 'unprocessable', message: '密码不能包含用户名' },
+  SELF_LOCKOUT: { kind: 'unprocessable', message: '管理员不能停用自己或去掉自己的管理员角色' },
   IDEMPOTENCY_KEY_REUSED: { kind: 'unprocessable', message: '该 Idempotency-Key 已用于另一份内容不同的提交' },
   // 429: too many
   RATE_LIMITED: { kind: 'too_many', message: '提交过于频繁，请稍后再试' },
+  LOGIN_LOCKED: { kind: 'too_many', message: '登录失败次数过多，请稍后再试' },
+  LOGIN_BUSY: { kind: 'too_many', message: '登录请求过多，请稍后再试' },
   TRACK_LOCKED: { kind: 'too_many', message: '该工单查询错误次数过多，请稍后再试' },
   // 500, 503: ours, not theirs
   INTERNAL: { kind: 'internal', message: '服务内部错误' },

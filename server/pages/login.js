@@ -1,13 +1,17 @@
 // Sign in: POST /api/auth/login, keep the token for this tab, go where the user was headed.
 import { api, ROLE_PAGES, session } from './app.js';
+import { sameOriginPath } from './next-path.js';
 
 const form = document.getElementById('login-form');
 const error = document.getElementById('login-error');
 
-/** Back to the page that sent us here (same site only), else the desk of the user's first role. */
+/**
+ * Back to the page that sent us here when it is a page of this site, home when
+ * `next` points anywhere else; without one, the desk of the user's first role.
+ */
 function destination(user) {
   const next = new URLSearchParams(location.search).get('next');
-  if (next && next.startsWith('/') && !next.startsWith('//')) return next;
+  if (next) return sameOriginPath(next, location.origin) ?? '/';
   const role = user.roles.find((r) => ROLE_PAGES[r]);
   return role ? ROLE_PAGES[role] : '/';
 }

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../core/errors.ts';
 import fp from 'fastify-plugin';
-import { viewerForToken } from '../../db/queries/users.ts';
+import { sessionForToken } from '../../db/queries/sessions.ts';
 import type { Role, Viewer } from '../core/access.ts';
-import { AppError } from '../errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,11 +23,12 @@ export default fp(
     app.decorate('requireUser', (roles?: Role[]) => async (request: FastifyRequest) => {
       const header = request.headers.authorization;
       const match = header?.match(/^Bearer ([A-Za-z0-9_-]{20,100})$/);
-      if (!match) throw new AppError(401, 'UNAUTHENTICATED', '请先登录（Authorization: Bearer <token>）');
-      const viewer = await viewerForToken(app.db, match[1]!, app.clock.now());
-      if (!viewer) throw new AppError(401, 'UNAUTHENTICATED', '登录已失效、已注销或令牌无效，请重新登录');
+      if (!match) throw new DomainError('UNAUTHENTICATED', '请先登录（Authorization: Bearer <token>）');
+      // Read on every request: a disabled user, a revoked or expired session is refused at once.
+      const viewer = (await sessionForToken(app.db, match[1]!, app.clock.now()))?.viewer;
+      if (!viewer) throw new DomainError('UNAUTHENTICATED', '登录已失效、已注销或令牌无效，请重新登录');
       if (roles && !viewer.roles.some((r) => roles.includes(r) || r === 'admin')) {
-        throw new AppError(403, 'FORBIDDEN', `需要以下角色之一：${roles.join(', ')}`);
+        throw new DomainError('FORBIDDEN', `需要以下角色之一：${roles.join(', ')}`);
       }
       request.viewer = viewer;
       request.bearer = match[1]!;

@@ -14,15 +14,20 @@
  * that does not keep up is closed (4008) rather than allowed to hold the others back:
  * one that leaves a ping unanswered for `heartbeatMs`, or has more than
  * `maxBufferedBytes` unsent at all (the server's memory is not its queue).
+ *
+ * A socket lives no longer than the session it signed in with: logout, an admin's
+ * revoke, disabling the user, a password reset (announced on `session_ends` to
+ * every instance) or expiry close it with 4401, and every subscribe reads the
+ * session again.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { WebSocket } from 'ws';
 import { visibleUnit } from '../../db/queries/units.ts';
-import { viewerForToken } from '../../db/queries/users.ts';
+import { sessionForToken, sha256, sessionIdOf } from '../../db/queries/sessions.ts';
+import { watchSessions, type Rider } from './live-sessions.ts';
 import { canSeeUnit, isCityWide, type Viewer } from '../core/access.ts';
 import { DomainError } from '../core/errors.ts';
-import { AppError } from '../errors.ts';
 import { validatorCompiler } from '../validation.ts';
 import { StringEnum } from './orders.schema.ts';
 import { inQueue, type LiveEvent, type Topic } from '../plugins/live.ts';
@@ -121,9 +126,14 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     () => unsubscribe?.(),
   );
   app.addHook('onClose', async () => unsubscribe?.());
+  // Sockets by the session they ride on, closed when it ends on any instance.
+  const riders = await watchSessions(app);
+  app.addHook('onClose', () => riders.stop());
 
   app.get('/ws', { websocket: true, schema: { summary: '实时工单事件（WebSocket）', tags: ['live'] } }, (socket: WebSocket) => {
     let viewer: Viewer | null = null;
+    let token = '';
+    let rider: Rider | null = null;
     const topics: Topic[] = [];
     let replaying = false;
     const held: LiveEvent[] = [];
@@ -133,6 +143,21 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
       leave();
       socket.close(CLOSE.slow, 'slow consumer');
     };
+    const endSession = (reason: string) => {
+      leave();
+      socket.close(CLOSE.unauthenticated, reason);
+    };
+    /** The session read again: the viewer as the user stands now, or the socket closed. */
+    async function refresh(): Promise<boolean> {
+      const session = await sessionForToken(app.db, token, app.clock.now());
+      if (!session) {
+        endSession('session ended');
+        return false;
+      }
+      viewer = session.viewer;
+      if (rider) rider.expiresAt = session.expiresAt;
+      return true;
+    }
     // A ping waits behind everything unsent; a client that has not answered the last
     // one by the next is not reading (or is gone).
     let answered = true;
@@ -167,12 +192,16 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     // Messages are handled one at a time, in the order they came: a subscribe sent
     // right behind the auth must not overtake it.
     let inbox = Promise.resolve();
-    socket.on('message', (raw) => {
-      inbox = inbox.then(() => handle(raw)).catch((err) => {
-        app.log.warn({ err }, 'live message failed');
-        socket.close(1011, 'internal error');
-      });
-    });
+    const inboxed = (work: () => Promise<unknown>) => {
+      inbox = inbox.then(work).then(
+        () => undefined,
+        (err) => {
+          app.log.warn({ err }, 'live message failed');
+          socket.close(1011, 'internal error');
+        },
+      );
+    };
+    socket.on('message', (raw) => inboxed(() => handle(raw)));
 
     async function handle(raw: unknown) {
       let msg: Record<string, unknown>;
@@ -182,10 +211,15 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
         return socket.close(CLOSE.badMessage, 'messages are JSON');
       }
       if (!viewer) {
-        const token = typeof msg.token === 'string' ? msg.token : '';
-        viewer = msg.type === 'auth' ? await viewerForToken(app.db, token, app.clock.now()) : null;
-        if (!viewer) return socket.close(CLOSE.unauthenticated, 'bad token');
+        token = typeof msg.token === 'string' ? msg.token : '';
+        const session = msg.type === 'auth' ? await sessionForToken(app.db, token, app.clock.now()) : null;
+        if (!session) return socket.close(CLOSE.unauthenticated, 'bad token');
+        if (socket.readyState !== socket.OPEN) return;
+        viewer = session.viewer;
         clearTimeout(authTimer);
+        const tokenHash = sha256(token);
+        rider = { userId: viewer.userId, tokenHash, sessionId: sessionIdOf(tokenHash), expiresAt: session.expiresAt, end: endSession, recheck: () => void inboxed(refresh) };
+        riders.add(rider);
         return socket.send(JSON.stringify({ type: 'ready', user: viewer.username }));
       }
       if (msg.type !== 'subscribe') return fail('unknown message type');
@@ -193,7 +227,9 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
         const [error] = validSubscribe.errors ?? [];
         return fail(`subscribe${error?.instancePath.replaceAll('/', '.') ?? ''}: ${error?.message ?? 'invalid'}`);
       }
-      const topic = await topicOf(msg as Static<typeof Subscribe>, viewer);
+      // The session may have ended without a notice reaching us (or the user changed).
+      if (!(await refresh())) return;
+      const topic = await topicOf(msg as Static<typeof Subscribe>, viewer!);
       if (typeof topic === 'string') return fail(topic);
       if (socket.readyState !== socket.OPEN) return;
       topics.push(topic);
@@ -230,6 +266,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     }
 
     socket.on('close', () => {
+      if (rider) riders.remove(rider);
       clearTimeout(authTimer);
       clearInterval(heartbeat);
       outbox = [];
@@ -245,7 +282,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
       try {
         await visibleUnit(app.sql, viewer, msg.unit);
       } catch (err) {
-        if (err instanceof AppError || err instanceof DomainError) return err.message;
+        if (err instanceof DomainError) return err.message;
         throw err;
       }
       return { topic: 'unit', unit: msg.unit };

@@ -53,7 +53,7 @@ export function operations(doc: Schema): Operation[] {
 /** Values that satisfy the patterns the API uses; a new pattern with no sample here fails loudly. */
 const PATTERN_SAMPLES = [
   '1', '120102', '120102001', '13812345678', '022-23456789', '12345-20261124-000001', '0000', 'other', 'call-0001',
-  'CHANNEL_CREATE', 'a'.repeat(40), '1795600000', 'key-00000001', 'A1', 'abc', 'ABCD2345',
+  'CHANNEL_CREATE', 'a'.repeat(40), '1795600000', 'key-00000001', 'A1', 'abc', 'ABCD2345', '0123456789abcdef',
 ];
 
 /** A valid value for a schema: the baseline each variant spoils in one place only. */
