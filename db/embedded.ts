@@ -77,11 +77,10 @@ async function initialise(dataDir: string, ids: { uid?: number; gid?: number }):
       await fs.chown(dataDir, ids.uid, ids.gid!);
       await fs.chown(pwFile, ids.uid, ids.gid!);
     }
-    await run(
-      initdb,
-      ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8'],
-      { ...ids, env: { ...process.env, LC_MESSAGES: 'C' } },
-    );
+    await run(initdb, ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8'], {
+      ...ids,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
   } finally {
     await fs.rm(pwFile, { force: true });
   }
@@ -93,7 +92,15 @@ async function initialise(dataDir: string, ids: { uid?: number; gid?: number }):
 /** A cluster from before per-installation passwords: give it its own now. */
 async function replaceLegacyPassword(dataDir: string, port: number): Promise<string> {
   const password = newPassword();
-  const sql = postgres({ host: '127.0.0.1', port, user: USER, password: LEGACY_PASSWORD, database: 'postgres', max: 1, onnotice: () => {} });
+  const sql = postgres({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: LEGACY_PASSWORD,
+    database: 'postgres',
+    max: 1,
+    onnotice: () => {},
+  });
   try {
     await sql.unsafe(`alter role ${USER} password '${password}'`);
   } finally {
@@ -172,7 +179,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     });
   } catch (err) {
     const tail = await fs.readFile(logFile, 'utf8').catch(() => '');
-    throw new Error(`embedded PostgreSQL did not start on port ${opts.port}: ${(err as Error).message}\n${tail.slice(-2000)}`, { cause: err });
+    throw new Error(`embedded PostgreSQL did not start on port ${opts.port}: ${(err as Error).message}\n${tail.slice(-2000)}`, {
+      cause: err,
+    });
   }
   log(`embedded PostgreSQL: listening on 127.0.0.1:${opts.port}`);
   if (!password) {

@@ -1,8 +1,23 @@
 import { sql } from 'drizzle-orm';
 import { ROLES, type Role } from '../server/core/access.ts';
 import { TIME_BASES, type TimeBasis } from '../server/core/calendar.ts';
-import { CLOCK_KINDS, EXTENSION_STATUSES, STAGES, URGENCY_CLASSES, type ClockKind, type ExtensionStatus, type UrgencyClass } from '../server/core/deadlines.ts';
-import { ASSIST_STATUSES, SATISFACTION, STATUSES, TRANSFER_TARGETS, type AssistStatus, type OrderStatus } from '../server/core/lifecycle.ts';
+import {
+  CLOCK_KINDS,
+  EXTENSION_STATUSES,
+  STAGES,
+  URGENCY_CLASSES,
+  type ClockKind,
+  type ExtensionStatus,
+  type UrgencyClass,
+} from '../server/core/deadlines.ts';
+import {
+  ASSIST_STATUSES,
+  SATISFACTION,
+  STATUSES,
+  TRANSFER_TARGETS,
+  type AssistStatus,
+  type OrderStatus,
+} from '../server/core/lifecycle.ts';
 import { CHANNELS, UNIT_KINDS, UNIT_LEVELS, URGENCIES, type UnitKind, type UnitLevel } from '../server/core/lists.ts';
 import {
   type AnyPgColumn,
@@ -65,7 +80,10 @@ export const units = pgTable(
     departmentKey: text('department_key'),
     parentId: text('parent_id').references((): AnyPgColumn => units.id),
     /** Unit ids from the top of the tree down to this one: a subtree is `ancestors @> {id}`. */
-    ancestors: text('ancestors').array().notNull().default(sql`'{}'::text[]`),
+    ancestors: text('ancestors')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -183,10 +201,7 @@ export const orderEvents = pgTable(
     reason: text('reason'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [
-    index('order_events_order_idx').on(t.orderId, t.id),
-    check('order_events_to_status_check', inList('to_status', STATUSES)),
-  ],
+  (t) => [index('order_events_order_idx').on(t.orderId, t.id), check('order_events_to_status_check', inList('to_status', STATUSES))],
 );
 
 /** People who sign in: each belongs to one unit and has one or more roles. */
@@ -289,7 +304,9 @@ export const calls = pgTable(
   (t) => [
     index('calls_agent_idx').on(t.agentId, t.updatedAt),
     // The console's list of calls still waiting to be logged: a few rows, however many calls.
-    index('calls_open_idx').on(t.updatedAt).where(sql`${t.orderId} is null`),
+    index('calls_open_idx')
+      .on(t.updatedAt)
+      .where(sql`${t.orderId} is null`),
   ],
 );
 
@@ -333,9 +350,13 @@ export const orderClocks = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.kind] }),
-    index('order_clocks_next_idx').on(t.nextAt).where(sql`${t.nextAt} is not null`),
+    index('order_clocks_next_idx')
+      .on(t.nextAt)
+      .where(sql`${t.nextAt} is not null`),
     // A subtree's running clocks are one range of paths, whatever else is running (see unitPath).
-    index('order_clocks_unit_path_idx').on(sql`${t.unitPath} collate "C"`, t.dueAt).where(sql`${t.stoppedAt} is null`),
+    index('order_clocks_unit_path_idx')
+      .on(sql`${t.unitPath} collate "C"`, t.dueAt)
+      .where(sql`${t.stoppedAt} is null`),
     check('order_clocks_kind_check', inList('kind', CLOCK_KINDS)),
     check('order_clocks_urgency_check', inList(t.urgencyClass, URGENCY_CLASSES)),
     check('order_clocks_due_check', sql`${t.dueAt} > ${t.startedAt}`),
@@ -364,7 +385,9 @@ export const orderExtensions = pgTable(
     decisionNote: text('decision_note'),
   },
   (t) => [
-    uniqueIndex('order_extensions_pending_key').on(t.orderId, t.clockKind).where(sql`${t.status} = 'pending'`),
+    uniqueIndex('order_extensions_pending_key')
+      .on(t.orderId, t.clockKind)
+      .where(sql`${t.status} = 'pending'`),
     check('order_extensions_status_check', inList(t.status, EXTENSION_STATUSES)),
   ],
 );

@@ -26,7 +26,10 @@ try {
   const login = await benchLogin(db.url);
   const trees = [await benchClassifyTree(db.url, '12')];
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
-  const sweeps = [await benchSweep(db.adminUrl, 10_000), await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000))];
+  const sweeps = [
+    await benchSweep(db.adminUrl, 10_000),
+    await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000)),
+  ];
   const report = { at: new Date().toISOString(), machine: machine(), intake, fanout, mixed, login, classification: trees, sweep: sweeps };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');

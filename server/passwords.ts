@@ -64,7 +64,10 @@ export class HashGate {
 
   /** Whether an attempt of this key would be refused now: lets a caller refuse before any other work. */
   full(key: string): boolean {
-    return (this.held.get(key) ?? 0) >= this.perKey || (this.running >= this.concurrency && this.clean.length + this.suspect.length >= this.maxWaiting);
+    return (
+      (this.held.get(key) ?? 0) >= this.perKey ||
+      (this.running >= this.concurrency && this.clean.length + this.suspect.length >= this.maxWaiting)
+    );
   }
 
   /** Runs `fn` when its turn comes; null (at once) when the key or the queue is full. */

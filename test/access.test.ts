@@ -1,5 +1,15 @@
 import t from 'tap';
-import { ACTION_RULES, authorize, canSee, canSeePhone, maskPhone, ROLES, type OrderPlace, type Role, type Viewer } from '../server/core/access.ts';
+import {
+  ACTION_RULES,
+  authorize,
+  canSee,
+  canSeePhone,
+  maskPhone,
+  ROLES,
+  type OrderPlace,
+  type Role,
+  type Viewer,
+} from '../server/core/access.ts';
 import { ACTIONS } from '../server/core/lifecycle.ts';
 
 // An order held by 大王庄街道, sent there by 河东区, assisted by 河东区城管委.

@@ -35,7 +35,8 @@ async function tokenOf(h: TestApp, username: string, password = PASSWORD): Promi
   return res.json().token;
 }
 
-const me = (h: TestApp, token: string) => h.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
+const me = (h: TestApp, token: string) =>
+  h.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
 
 async function audit(a: Admin, subject: string) {
   const res = await a.get(`/api/admin/audit?subject=${encodeURIComponent(subject)}`);
@@ -44,7 +45,14 @@ async function audit(a: Admin, subject: string) {
 }
 
 async function newUser(a: Admin, body: Partial<Record<string, unknown>> = {}) {
-  const res = await a.post('/api/admin/users', { username: 'zhang.san', displayName: '张三', unitId: '120102', roles: ['handler'], password: PASSWORD, ...body });
+  const res = await a.post('/api/admin/users', {
+    username: 'zhang.san',
+    displayName: '张三',
+    unitId: '120102',
+    roles: ['handler'],
+    password: PASSWORD,
+    ...body,
+  });
   if (res.statusCode !== 201) throw new Error(`create: ${res.body}`);
   return res.json() as { id: number; username: string };
 }
@@ -52,7 +60,13 @@ async function newUser(a: Admin, body: Partial<Record<string, unknown>> = {}) {
 t.test('an admin creates a user: 201 with the user and never the hash; the user signs in; recorded', async (t) => {
   const h = await testApp(t);
   const a = await admin(h);
-  const res = await a.post('/api/admin/users', { username: 'li.si', displayName: '李四', unitId: '120102001', roles: ['handler', 'supervisor'], password: PASSWORD });
+  const res = await a.post('/api/admin/users', {
+    username: 'li.si',
+    displayName: '李四',
+    unitId: '120102001',
+    roles: ['handler', 'supervisor'],
+    password: PASSWORD,
+  });
   t.equal(res.statusCode, 201, res.body);
   const user = res.json();
   t.match(user, { username: 'li.si', displayName: '李四', unitId: '120102001', roles: ['handler', 'supervisor'], disabled: false });
@@ -61,7 +75,10 @@ t.test('an admin creates a user: 201 with the user and never the hash; the user 
   t.equal(res.headers.location, `/api/admin/users/${user.id}`);
   t.equal((await login(h, 'li.si')).statusCode, 200, 'the new user signs in');
   const events = await audit(a, `user:${user.id}`);
-  t.same(events.map((e) => [e.actor, e.action]), [[`user:${a.viewer.userId}`, 'user_created']]);
+  t.same(
+    events.map((e) => [e.actor, e.action]),
+    [[`user:${a.viewer.userId}`, 'user_created']],
+  );
   t.notMatch(JSON.stringify(events), new RegExp(PASSWORD), 'the password is not in the audit');
   const one = await a.get(`/api/admin/users/${user.id}`);
   t.same(one.json(), user, 'read back the same');
@@ -82,11 +99,21 @@ t.test('password rules, an unknown unit and a taken username: refused, naming th
     t.same([res.statusCode, res.json().code, res.json().details?.field], [status, code, field], name);
     t.match(res.json().message, /[\u4e00-\u9fff]/, `${name}: a Chinese message`);
   }
-  t.equal((await a.post('/api/admin/users', { ...base, password: '长度够了的中文密码十个' })).statusCode, 201, 'ten Chinese characters are ten characters');
+  t.equal(
+    (await a.post('/api/admin/users', { ...base, password: '长度够了的中文密码十个' })).statusCode,
+    201,
+    'ten Chinese characters are ten characters',
+  );
   const taken = await a.post('/api/admin/users', { ...base, password: 'another-long-password' });
   t.same([taken.statusCode, taken.json().code, taken.json().details?.field], [409, 'USERNAME_TAKEN', 'username']);
-  t.equal((await a.post('/api/admin/users', { ...base, username: 'Bad Name' })).statusCode, 400, 'a username that can never exist is a 400');
-  const reset = await a.post(`/api/admin/users/${(await a.get('/api/admin/users?role=operator')).json().items[0].id}/password`, { password: 'short' });
+  t.equal(
+    (await a.post('/api/admin/users', { ...base, username: 'Bad Name' })).statusCode,
+    400,
+    'a username that can never exist is a 400',
+  );
+  const reset = await a.post(`/api/admin/users/${(await a.get('/api/admin/users?role=operator')).json().items[0].id}/password`, {
+    password: 'short',
+  });
   t.same([reset.statusCode, reset.json().details?.field], [422, 'password'], 'a reset follows the same rules');
 });
 
@@ -96,14 +123,22 @@ t.test('listing filters by unit and role', async (t) => {
   await newUser(a, { username: 'h.hedong', unitId: '120102', roles: ['handler'] });
   await newUser(a, { username: 's.hedong', unitId: '120102', roles: ['supervisor'] });
   await newUser(a, { username: 'h.hexi', unitId: '120103', roles: ['handler'] });
-  const names = async (q: string) => ((await a.get(`/api/admin/users?${q}`)).json().items as { username: string }[]).map((u) => u.username).sort();
+  const names = async (q: string) =>
+    ((await a.get(`/api/admin/users?${q}`)).json().items as { username: string }[]).map((u) => u.username).sort();
   t.same(await names('unitId=120102'), ['h.hedong', 's.hedong']);
   t.same(await names('role=handler'), ['h.hedong', 'h.hexi']);
   t.same(await names('unitId=120102&role=handler'), ['h.hedong']);
   const page = (await a.get('/api/admin/users?role=handler&limit=1')).json();
-  t.same(page.items.map((u: { username: string }) => u.username), ['h.hedong']);
+  t.same(
+    page.items.map((u: { username: string }) => u.username),
+    ['h.hedong'],
+  );
   const rest = (await a.get(`/api/admin/users?role=handler&limit=1&after=${page.nextCursor}`)).json();
-  t.same([rest.items.map((u: { username: string }) => u.username), rest.nextCursor], [['h.hexi'], undefined], 'the next page, and no further');
+  t.same(
+    [rest.items.map((u: { username: string }) => u.username), rest.nextCursor],
+    [['h.hexi'], undefined],
+    'the next page, and no further',
+  );
   t.notMatch((await a.get('/api/admin/users')).body, /scrypt|passwordHash/);
 });
 
@@ -112,7 +147,8 @@ t.test('only admins reach /api/admin, and every operation is documented in Chine
   const ops = operations((await h.app.inject('/docs/json')).json()).filter((op) => op.path.startsWith('/api/admin'));
   t.ok(ops.length >= 9, ops.map((op) => `${op.method} ${op.path}`).join(', '));
   const doc = (await h.app.inject('/docs/json')).json();
-  for (const op of ops) t.match(doc.paths[op.path][op.method.toLowerCase()].summary, /[\u4e00-\u9fff]/, `${op.method} ${op.path}: Chinese summary`);
+  for (const op of ops)
+    t.match(doc.paths[op.path][op.method.toLowerCase()].summary, /[\u4e00-\u9fff]/, `${op.method} ${op.path}: Chinese summary`);
   const supervisor = await signIn(h, ['supervisor', 'dispatcher', 'operator', 'handler']);
   const before = await snapshot(h.db.sql);
   for (const op of ops) {
@@ -140,11 +176,14 @@ t.test('a disabled user: the token is refused at once, the socket closes 4401, s
   t.equal((await me(h, token)).statusCode, 401, 'enabling again does not bring back the old session');
   t.equal((await login(h, user.username)).statusCode, 200);
   const events = await audit(a, `user:${user.id}`);
-  t.same(events.map((e) => [e.actor, e.action]), [
-    [`user:${a.viewer.userId}`, 'user_created'],
-    [`user:${a.viewer.userId}`, 'user_updated'],
-    [`user:${a.viewer.userId}`, 'user_updated'],
-  ]);
+  t.same(
+    events.map((e) => [e.actor, e.action]),
+    [
+      [`user:${a.viewer.userId}`, 'user_created'],
+      [`user:${a.viewer.userId}`, 'user_updated'],
+      [`user:${a.viewer.userId}`, 'user_updated'],
+    ],
+  );
   t.same(events[1]!.detail.changes, { disabled: { from: false, to: true } });
   t.equal(events[1]!.detail.sessionsEnded, 1);
 });
@@ -209,7 +248,9 @@ t.test('a change of unit takes effect at once, over REST and on an open socket',
   t.equal((await s.subscribe({ topic: 'unit', unit: '120103' })).type, 'subscribed', 'the socket may now watch the new unit');
   t.equal((await s.subscribe({ topic: 'unit', unit: '120102' })).type, 'error', 'and no longer the old one');
   const dispatch = async (unit: string) => {
-    const order = (await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })).json();
+    const order = (
+      await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })
+    ).json();
     await desk.post(`/api/orders/${order.id}/actions/accept`);
     await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: unit });
     return order.id as number;
@@ -217,7 +258,10 @@ t.test('a change of unit takes effect at once, over REST and on an open socket',
   const old = await dispatch('120102');
   const fresh = await dispatch('120103');
   await s.next((m) => m.order?.id === fresh && m.action === 'dispatch', 'the new unit’s dispatch');
-  t.notOk(s.messages.some((m) => m.order?.id === old), 'the subscription made before the move no longer delivers the old unit’s orders');
+  t.notOk(
+    s.messages.some((m) => m.order?.id === old),
+    'the subscription made before the move no longer delivers the old unit’s orders',
+  );
   const bad = await a.patch(`/api/admin/users/${user.id}`, { unitId: 'nowhere' });
   t.same([bad.statusCode, bad.json().details?.field], [422, 'unitId']);
   t.equal((await a.patch('/api/admin/users/999999', { displayName: 'x' })).statusCode, 404);
@@ -246,9 +290,19 @@ t.test('lockouts: listed, unlocked by an admin, and the unlock recorded', async 
   const res = await a.post('/api/admin/lockouts/unlock', { scope: 'login_user', key: user.username });
   t.equal(res.statusCode, 204, res.body);
   t.equal((await login(h, user.username)).statusCode, 200, 'signs in after the unlock');
-  t.equal((await a.post('/api/admin/lockouts/unlock', { scope: 'login_user', key: user.username })).statusCode, 404, 'nothing left to unlock');
+  t.equal(
+    (await a.post('/api/admin/lockouts/unlock', { scope: 'login_user', key: user.username })).statusCode,
+    404,
+    'nothing left to unlock',
+  );
   const events = await audit(a, `login_user:${user.username}`);
-  t.same(events.map((e) => [e.actor, e.action]), [['system', 'login_locked'], [`user:${a.viewer.userId}`, 'login_unlocked']]);
+  t.same(
+    events.map((e) => [e.actor, e.action]),
+    [
+      ['system', 'login_locked'],
+      [`user:${a.viewer.userId}`, 'login_unlocked'],
+    ],
+  );
   const all = (await a.get('/api/admin/audit?limit=5')).json().items as { action: string }[];
   t.equal(all[0]!.action, 'login_unlocked', 'the audit without a subject: newest first, everything');
 });

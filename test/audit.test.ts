@@ -5,7 +5,12 @@ t.test('the database refuses to rewrite or erase the audit trail', async (t) => 
   const h = await testApp(t);
   const { app, db } = h;
   const d = await signIn(h, ['operator', 'dispatcher']);
-  const res = await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: { channel: 'phone', content: '楼上装修噪音' } });
+  const res = await app.inject({
+    headers: d.headers,
+    method: 'POST',
+    url: '/api/orders',
+    payload: { channel: 'phone', content: '楼上装修噪音' },
+  });
   t.equal(res.statusCode, 201);
   const orderId = res.json().id as number;
   const [event] = await db.sql`select id from order_events where order_id = ${orderId}`;
@@ -25,7 +30,7 @@ t.test('the database refuses to rewrite or erase the audit trail', async (t) => 
 t.test('an order and its event commit together or not at all', async (t) => {
   const h = await testApp(t);
   const { app, db } = h;
-  const d = await signIn(h, ['operator', 'dispatcher']);
+  await signIn(h, ['operator', 'dispatcher']);
   // An area code the database rejects makes the whole statement fail: no order, no event.
   await t.rejects(
     db.sql`with o as (insert into orders (number, channel, content, current_unit_id, unit_path, status, created_at, updated_at, area_code)
@@ -33,9 +38,10 @@ t.test('an order and its event commit together or not at all', async (t) => {
       insert into order_events (order_id, at, actor, action, to_status) select id, now(), 't', 'create', 'received' from o`,
     { message: /orders_area_code_check/ },
   );
-  const [{ orders, events }] = (await db.sql`select (select count(*) from orders)::int as orders, (select count(*) from order_events)::int as events`) as unknown as [
-    { orders: number; events: number },
-  ];
+  const [{ orders, events }] =
+    (await db.sql`select (select count(*) from orders)::int as orders, (select count(*) from order_events)::int as events`) as unknown as [
+      { orders: number; events: number },
+    ];
   t.equal(orders, 0);
   t.equal(events, 0);
   t.ok(app);
@@ -45,15 +51,25 @@ t.test('an action that fails part-way leaves neither change nor event', async (t
   const h = await testApp(t);
   const { app, db } = h;
   const d = await signIn(h, ['operator', 'dispatcher']);
-  const created = (await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: { channel: 'web', content: '路灯不亮' } })).json();
+  const created = (
+    await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: { channel: 'web', content: '路灯不亮' } })
+  ).json();
   await app.inject({ headers: d.headers, method: 'POST', url: `/api/orders/${created.id}/actions/accept` });
   // Dispatch to a unit that does not exist: refused inside the transaction.
-  const res = await app.inject({ headers: d.headers, method: 'POST', url: `/api/orders/${created.id}/actions/dispatch`, payload: { unitId: 'nope' } });
+  const res = await app.inject({
+    headers: d.headers,
+    method: 'POST',
+    url: `/api/orders/${created.id}/actions/dispatch`,
+    payload: { unitId: 'nope' },
+  });
   t.equal(res.statusCode, 422);
   t.equal(res.json().field, 'unitId');
   const [row] = await db.sql`select status, dispatch_count from orders where id = ${created.id}`;
   t.equal(row!.status, 'accepted');
   t.equal(row!.dispatch_count, 0);
   const events = await db.sql`select action from order_events where order_id = ${created.id} order by id`;
-  t.same(events.map((e) => e.action), ['create', 'accept']);
+  t.same(
+    events.map((e) => e.action),
+    ['create', 'accept'],
+  );
 });

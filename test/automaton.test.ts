@@ -31,7 +31,12 @@ const naive = (patterns: [string, number][], text: string): string[] => {
 };
 
 t.test('classic he/she/his/hers in "ushers"', async (t) => {
-  const a = build([['he', 0], ['she', 1], ['his', 2], ['hers', 3]]);
+  const a = build([
+    ['he', 0],
+    ['she', 1],
+    ['his', 2],
+    ['hers', 3],
+  ]);
   t.equal(a.patternCount, 4);
   t.same(a.findAll('ushers'), [
     { start: 1, end: 4, id: 1 },
@@ -42,7 +47,14 @@ t.test('classic he/she/his/hers in "ushers"', async (t) => {
 });
 
 t.test('overlapping and nested Chinese place names', async (t) => {
-  const a = build([['大王庄街', 1], ['大王庄街道', 2], ['王庄', 3], ['天星河畔社区', 4], ['社区', 5], ['河', 6]]);
+  const a = build([
+    ['大王庄街', 1],
+    ['大王庄街道', 2],
+    ['王庄', 3],
+    ['天星河畔社区', 4],
+    ['社区', 5],
+    ['河', 6],
+  ]);
   const text = '我住大王庄街道天星河畔社区';
   const ms = a.findAll(text);
   t.same(
@@ -59,7 +71,12 @@ t.test('overlapping and nested Chinese place names', async (t) => {
 });
 
 t.test('one pattern with several ids reports each id, in add order', async (t) => {
-  const a = build([['和平区', 7], ['和平', 1], ['和平区', 3], ['和平区', 5]]);
+  const a = build([
+    ['和平区', 7],
+    ['和平', 1],
+    ['和平区', 3],
+    ['和平区', 5],
+  ]);
   t.equal(a.patternCount, 4);
   t.same(triples(a.findAll('天津市和平区')), ['1:3-5', '7:3-6', '3:3-6', '5:3-6']);
 
@@ -72,7 +89,13 @@ t.test('one pattern with several ids reports each id, in add order', async (t) =
 });
 
 t.test('an exact duplicate add is kept once; empty patterns are ignored', async (t) => {
-  const a = build([['路灯', 1], ['路灯', 1], ['', 2], ['路灯', 2], ['路灯', 1]]);
+  const a = build([
+    ['路灯', 1],
+    ['路灯', 1],
+    ['', 2],
+    ['路灯', 2],
+    ['路灯', 1],
+  ]);
   t.equal(a.patternCount, 2);
   t.same(triples(a.findAll('路灯不亮，路灯')), ['1:0-2', '2:0-2', '1:5-7', '2:5-7']);
 });
@@ -97,7 +120,11 @@ t.test('ids must be non-negative 32-bit integers', async (t) => {
 });
 
 t.test('scan reports the same as findAll and works on a shared automaton', async (t) => {
-  const a = build([['ab', 0], ['b', 1], ['abc', 2]]);
+  const a = build([
+    ['ab', 0],
+    ['b', 1],
+    ['abc', 2],
+  ]);
   const got: string[] = [];
   a.scan('xabcab', (id, start, end) => got.push(`${id}:${start}-${end}`));
   t.same(got, triples(a.findAll('xabcab')));
@@ -106,7 +133,11 @@ t.test('scan reports the same as findAll and works on a shared automaton', async
 
 t.test('long patterns sharing a long prefix', async (t) => {
   const long = '路'.repeat(3000);
-  const a = build([[long, 1], [`${long.slice(1)}灯`, 2], ['路灯', 3]]);
+  const a = build([
+    [long, 1],
+    [`${long.slice(1)}灯`, 2],
+    ['路灯', 3],
+  ]);
   t.same(triples(a.findAll(`${long}灯`)), ['1:0-3000', '2:1-3001', '3:2999-3001']);
 });
 
@@ -118,7 +149,14 @@ t.test('randomized differential test against an indexOf matcher', async (t) => {
     return s;
   };
   // Pattern sets above a few thousand also exercise the radix-sorted build path.
-  const cases = [['ab', 40], ['abc', 300], ['街道村社区', 300], ['abcdefgh', 600], ['abcd', 3000], ['区县镇乡村街道', 4000]] as const;
+  const cases = [
+    ['ab', 40],
+    ['abc', 300],
+    ['街道村社区', 300],
+    ['abcdefgh', 600],
+    ['abcd', 3000],
+    ['区县镇乡村街道', 4000],
+  ] as const;
   for (const [alphabet, patternCount] of cases) {
     const patterns: [string, number][] = [];
     for (let i = 0; i < patternCount; i++) {

@@ -40,13 +40,24 @@ let userSeq = 0;
  * unit, then sent on to `target`. Page errors, console errors (CSP refusals among
  * them) and failed requests are collected; `clean()` says whether there were any.
  */
-async function openAs(t: { teardown(fn: () => unknown): void }, h: TestApp, roles: Role[], unitId: string, target: string, hostName?: string) {
+async function openAs(
+  t: { teardown(fn: () => unknown): void },
+  h: TestApp,
+  roles: Role[],
+  unitId: string,
+  target: string,
+  hostName?: string,
+) {
   const base = await baseUrl(h, hostName);
   const username = `web${process.pid}-${++userSeq}`;
   const password = `pw-${username}-secret`;
   await createUser(h.db.db, { username, displayName: `测试${roles.join('')}`, unitId, roles, password });
   // A workstation zone far from Beijing: the pages must still show Beijing time.
-  const context: BrowserContext = await browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
+  const context: BrowserContext = await browser.newContext({
+    locale: 'zh-CN',
+    timezoneId: 'America/New_York',
+    viewport: { width: 1280, height: 900 },
+  });
   t.teardown(() => context.close());
   const page = await context.newPage();
   const problems: string[] = [];
@@ -174,58 +185,67 @@ t.test('the handler inbox shows a new order without reloading and claims it', as
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });
 
-t.test('the operator console lists the waiting call, opens it, classifies as the text is typed and shows the one-time notice', async (t) => {
-  const h = await testApp(t, { ctiSecret: CTI_SECRET });
-  const callId = 'fs-3f2a-77';
-  for (const [event, extra] of [
-    ['CHANNEL_ANSWER', { callerNumber: '13812345678' }],
-    ['TRANSCRIPT', { transcript: '我要反映一下，' }],
-  ] as const) {
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/channels/phone/calls',
-      headers: { 'x-cti-secret': CTI_SECRET },
-      payload: { callId, event, at: '2026-11-24T01:59:00Z', ...extra },
-    });
-    t.equal(res.statusCode, 200);
-  }
-  const { page, problems } = await openAs(t, h, ['operator'], 'hotline', '/console.html');
-  // The call the operator just answered waits in the list; one click opens it.
-  await page.click('#waiting-calls button:has-text("13812345678")', { timeout: 15_000 });
-  t.equal(new URL(page.url()).searchParams.get('call'), callId, 'the call is opened by its id');
-  await page.waitForFunction(() => (document.getElementById('phone') as HTMLInputElement).value === '13812345678');
-  t.equal(await page.inputValue('#content'), '我要反映一下，', 'the transcript prefills the complaint');
-  await page.locator('#content').pressSequentially('河东区大王庄街道路灯不亮，晚上很黑', { delay: 20 });
-  await page.waitForSelector('#classification [data-category="urban.street_light"]', { timeout: 15_000 });
-  t.match(await page.textContent('#classification'), /河东区城市管理委员会/);
-  t.match(await page.textContent('#classification .explanation'), /路灯/, 'the matched words are shown');
-  await shot(page, 'console-classified');
+t.test(
+  'the operator console lists the waiting call, opens it, classifies as the text is typed and shows the one-time notice',
+  async (t) => {
+    const h = await testApp(t, { ctiSecret: CTI_SECRET });
+    const callId = 'fs-3f2a-77';
+    for (const [event, extra] of [
+      ['CHANNEL_ANSWER', { callerNumber: '13812345678' }],
+      ['TRANSCRIPT', { transcript: '我要反映一下，' }],
+    ] as const) {
+      const res = await h.app.inject({
+        method: 'POST',
+        url: '/api/channels/phone/calls',
+        headers: { 'x-cti-secret': CTI_SECRET },
+        payload: { callId, event, at: '2026-11-24T01:59:00Z', ...extra },
+      });
+      t.equal(res.statusCode, 200);
+    }
+    const { page, problems } = await openAs(t, h, ['operator'], 'hotline', '/console.html');
+    // The call the operator just answered waits in the list; one click opens it.
+    await page.click('#waiting-calls button:has-text("13812345678")', { timeout: 15_000 });
+    t.equal(new URL(page.url()).searchParams.get('call'), callId, 'the call is opened by its id');
+    await page.waitForFunction(() => (document.getElementById('phone') as HTMLInputElement).value === '13812345678');
+    t.equal(await page.inputValue('#content'), '我要反映一下，', 'the transcript prefills the complaint');
+    await page.locator('#content').pressSequentially('河东区大王庄街道路灯不亮，晚上很黑', { delay: 20 });
+    await page.waitForSelector('#classification [data-category="urban.street_light"]', { timeout: 15_000 });
+    t.match(await page.textContent('#classification'), /河东区城市管理委员会/);
+    t.match(await page.textContent('#classification .explanation'), /路灯/, 'the matched words are shown');
+    await shot(page, 'console-classified');
 
-  await page.click('#submit');
-  await page.waitForSelector('#result:not([hidden])', { timeout: 15_000 });
-  const notice = await page.textContent('#notice');
-  const number = await page.getAttribute('#result', 'data-order-number');
-  t.match(notice, /您的诉求已登记，工单编号 12345-/);
-  t.ok(number && notice!.includes(number), 'the notice names the order number');
-  t.ok(codeIn(notice!), 'and gives the query code to read out');
-  const [order] = await h.db.sql`select id, channel, channel_message_id, citizen_phone from orders where number = ${number}`;
-  t.match(order, { channel: 'phone', channel_message_id: callId, citizen_phone: '13812345678' });
-  const [call] = await h.db.sql`select order_id from calls where call_id = ${callId}`;
-  t.equal(Number(call!.order_id), Number(order!.id), 'the call is linked to its one order');
-  // A second click sends the same Idempotency-Key: still one order.
-  await page.click('#submit');
-  await page.waitForSelector('#message:not([hidden])');
-  const [{ n }] = (await h.db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
-  t.equal(n, 1, 'a double submit makes one order');
-  t.equal(await page.textContent('#notice'), notice, 'the notice with the query code stays on screen (the repeat cannot give the code again)');
-  await shot(page, 'console-notice');
-  t.same(problems, [], 'no page errors, console errors or failed requests');
-});
+    await page.click('#submit');
+    await page.waitForSelector('#result:not([hidden])', { timeout: 15_000 });
+    const notice = await page.textContent('#notice');
+    const number = await page.getAttribute('#result', 'data-order-number');
+    t.match(notice, /您的诉求已登记，工单编号 12345-/);
+    t.ok(number && notice!.includes(number), 'the notice names the order number');
+    t.ok(codeIn(notice!), 'and gives the query code to read out');
+    const [order] = await h.db.sql`select id, channel, channel_message_id, citizen_phone from orders where number = ${number}`;
+    t.match(order, { channel: 'phone', channel_message_id: callId, citizen_phone: '13812345678' });
+    const [call] = await h.db.sql`select order_id from calls where call_id = ${callId}`;
+    t.equal(Number(call!.order_id), Number(order!.id), 'the call is linked to its one order');
+    // A second click sends the same Idempotency-Key: still one order.
+    await page.click('#submit');
+    await page.waitForSelector('#message:not([hidden])');
+    const [{ n }] = (await h.db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
+    t.equal(n, 1, 'a double submit makes one order');
+    t.equal(
+      await page.textContent('#notice'),
+      notice,
+      'the notice with the query code stays on screen (the repeat cannot give the code again)',
+    );
+    await shot(page, 'console-notice');
+    t.same(problems, [], 'no page errors, console errors or failed requests');
+  },
+);
 
 t.test('the dispatcher queue dispatches an order the rules could not place', async (t) => {
   const h = await testApp(t);
   const desk = await signIn(h, ['operator']);
-  const order = (await desk.post('/api/orders', { channel: 'phone', content: '东风里社区门口的垃圾箱满了好几天没人清运，周围脏得不行。' })).json();
+  const order = (
+    await desk.post('/api/orders', { channel: 'phone', content: '东风里社区门口的垃圾箱满了好几天没人清运，周围脏得不行。' })
+  ).json();
   t.equal(order.status, 'received', 'the place is ambiguous: it waits for a dispatcher');
   const { page, problems } = await openAs(t, h, ['dispatcher'], 'hotline', '/queue.html');
   const row = `#queue li[data-order-number="${order.number}"]`;

@@ -3,12 +3,23 @@ import t from 'tap';
 import { signIn, testApp } from './support/app.ts';
 import { codeIn } from './support/notice.ts';
 
-const form = { name: '刘女士', phone: '13912345678', content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了', location: '诚厚里社区5号楼' };
+const form = {
+  name: '刘女士',
+  phone: '13912345678',
+  content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了',
+  location: '诚厚里社区5号楼',
+};
 
 t.test('a double-clicked web form makes one order and one notice', async (t) => {
   const { app, db } = await testApp(t);
   const submit = () =>
-    app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': 'form-7d1e44a0' }, remoteAddress: '10.1.1.1' });
+    app.inject({
+      method: 'POST',
+      url: '/api/channels/web',
+      payload: form,
+      headers: { 'idempotency-key': 'form-7d1e44a0' },
+      remoteAddress: '10.1.1.1',
+    });
   const [a, b] = await Promise.all([submit(), submit()]);
   t.same([a.statusCode, b.statusCode].sort(), [200, 201]);
   t.equal(a.json().number, b.json().number);
@@ -40,7 +51,10 @@ t.test('a flood from one address is refused with 429 and Retry-After; others sti
     });
   const results = [];
   for (let i = 0; i < 6; i++) results.push(await send(i, '10.9.9.9'));
-  t.same(results.map((r) => r.statusCode), [201, 201, 201, 429, 429, 429]);
+  t.same(
+    results.map((r) => r.statusCode),
+    [201, 201, 201, 429, 429, 429],
+  );
   t.ok(Number(results[3]!.headers['retry-after']) > 0);
   t.equal(results[3]!.json().code, 'RATE_LIMITED');
   t.equal((await send(0, '10.2.2.2')).statusCode, 201, 'another address is not affected');
@@ -50,7 +64,8 @@ t.test('a flood from one address is refused with 429 and Retry-After; others sti
 
 t.test('oversized and malformed web submissions are refused, naming the field', async (t) => {
   const { app } = await testApp(t);
-  const post = (payload: object) => app.inject({ method: 'POST', url: '/api/channels/web', payload, headers: { 'idempotency-key': `k-${Math.random()}` } });
+  const post = (payload: object) =>
+    app.inject({ method: 'POST', url: '/api/channels/web', payload, headers: { 'idempotency-key': `k-${Math.random()}` } });
   t.equal((await post({ ...form, content: '长'.repeat(2001) })).json().field, 'content');
   t.equal((await post({ ...form, phone: '12345' })).json().field, 'phone');
   t.equal((await post({ ...form, admin: true })).json().field, 'admin');
@@ -59,7 +74,9 @@ t.test('oversized and malformed web submissions are refused, naming the field', 
 
 t.test('tracking shows progress without personal data, and takes the rating', async (t) => {
   const h = await testApp(t);
-  const receipt = (await h.app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': 'track-0001' } })).json();
+  const receipt = (
+    await h.app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': 'track-0001' } })
+  ).json();
   const code = codeIn(receipt.notice);
   t.ok(code, 'the receipt gives the query code');
   const url = `/api/track/${receipt.number}?code=${code}`;
@@ -67,9 +84,20 @@ t.test('tracking shows progress without personal data, and takes the rating', as
   t.equal(view.statusCode, 200);
   t.notMatch(view.body, /13912345678|刘女士|诚厚里社区5号楼/, 'no name, phone or address');
   t.equal(view.json().statusLabel, '已派单');
-  t.same(view.json().history.map((s: { step: string }) => s.step), ['已登记', '受理', '派单']);
-  t.equal((await h.app.inject(`/api/track/${receipt.number}?code=${code === 'ABCDEFGH' ? 'HGFEDCBA' : 'ABCDEFGH'}`)).statusCode, 404, 'a wrong code: not found');
-  const early = await h.app.inject({ method: 'POST', url: `/api/track/${receipt.number}/rating`, payload: { code, satisfaction: 'satisfied' } });
+  t.same(
+    view.json().history.map((s: { step: string }) => s.step),
+    ['已登记', '受理', '派单'],
+  );
+  t.equal(
+    (await h.app.inject(`/api/track/${receipt.number}?code=${code === 'ABCDEFGH' ? 'HGFEDCBA' : 'ABCDEFGH'}`)).statusCode,
+    404,
+    'a wrong code: not found',
+  );
+  const early = await h.app.inject({
+    method: 'POST',
+    url: `/api/track/${receipt.number}/rating`,
+    payload: { code, satisfaction: 'satisfied' },
+  });
   t.equal(early.statusCode, 409, 'no rating before a reply');
   t.equal(early.json().code, 'RATING_CLOSED');
 
@@ -95,12 +123,23 @@ t.test('call events: repeated and out of order, merged into one call the operato
   const event = (e: object, secret = 'cti-shared-secret') =>
     h.app.inject({ method: 'POST', url: '/api/channels/phone/calls', payload: e, headers: { 'x-cti-secret': secret } });
   const callId = 'a3f1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b';
-  const hangup = { callId, event: 'CHANNEL_HANGUP_COMPLETE', at: '2026-11-24T02:05:00Z', callerNumber: '13700001111', calledNumber: '12345' };
+  const hangup = {
+    callId,
+    event: 'CHANNEL_HANGUP_COMPLETE',
+    at: '2026-11-24T02:05:00Z',
+    callerNumber: '13700001111',
+    calledNumber: '12345',
+  };
   t.equal((await event(hangup)).statusCode, 200, 'the hangup arrives first');
   await event({ callId, event: 'CHANNEL_ANSWER', at: '2026-11-24T02:00:10Z', agentId: '1007' });
   await event({ callId, event: 'CHANNEL_CREATE', at: '2026-11-24T02:00:00Z' });
   await event(hangup); // repeated
-  const last = await event({ callId, event: 'TRANSCRIPT', at: '2026-11-24T02:05:30Z', transcript: '我要反映大王庄街道诚厚里社区楼道堆满杂物的问题' });
+  const last = await event({
+    callId,
+    event: 'TRANSCRIPT',
+    at: '2026-11-24T02:05:30Z',
+    transcript: '我要反映大王庄街道诚厚里社区楼道堆满杂物的问题',
+  });
   const call = last.json();
   t.equal(call.callerNumber, '13700001111');
   t.equal(call.agentId, '1007');
@@ -114,7 +153,11 @@ t.test('call events: repeated and out of order, merged into one call the operato
   const op = await signIn(h, ['operator']);
   t.equal((await op.get(`/api/channels/phone/calls/${callId}`)).json().transcript, call.transcript, 'the console prefill');
   const waiting = await op.get('/api/channels/phone/calls');
-  t.same(waiting.json().calls.map((c: { callId: string }) => c.callId), [callId], 'the console lists the call waiting to be logged');
+  t.same(
+    waiting.json().calls.map((c: { callId: string }) => c.callId),
+    [callId],
+    'the console lists the call waiting to be logged',
+  );
   t.equal((await op.get('/api/channels/phone/calls?agent=1007')).json().calls.length, 1, 'the agent who took it sees it');
   t.same((await op.get('/api/channels/phone/calls?agent=1008')).json().calls, [], 'another agent does not');
   t.equal((await op.get('/api/channels/phone/calls?limit=0')).statusCode, 400);
@@ -128,5 +171,9 @@ t.test('call events: repeated and out of order, merged into one call the operato
   t.equal((await op.get(`/api/channels/phone/calls/${callId}`)).json().orderId, first.json().id);
   t.same((await op.get('/api/channels/phone/calls')).json().calls, [], 'a logged call leaves the list');
   const noCti = await testApp(t);
-  t.equal((await noCti.app.inject({ method: 'POST', url: '/api/channels/phone/calls', payload: hangup, headers: { 'x-cti-secret': 'x' } })).statusCode, 503);
+  t.equal(
+    (await noCti.app.inject({ method: 'POST', url: '/api/channels/phone/calls', payload: hangup, headers: { 'x-cti-secret': 'x' } }))
+      .statusCode,
+    503,
+  );
 });

@@ -38,6 +38,9 @@ t.test('labelled examples', async (t) => {
       t.equal(r.autoDispatch, false, `an ambiguous place is never auto-routed: ${label}`);
     }
     if (r.transfer) t.equal(r.autoDispatch, false, `a transfer is never auto-dispatched: ${label}`);
-    t.ok(r.explanation.some((x) => x.rule === `category:${r.category.code}`), 'the explanation names the category rule');
+    t.ok(
+      r.explanation.some((x) => x.rule === `category:${r.category.code}`),
+      'the explanation names the category rule',
+    );
   }
 });

@@ -50,10 +50,19 @@ t.test('the shipped deadlines.yaml is valid and cites what it implements', async
 
   t.notOk(validate({ ...policy, warnAt: [0.5, 1] }), 'a warning at 100% is the overdue stage');
   t.notOk(validate({ ...policy, extra: 1 }), 'unknown fields are refused');
-  t.notOk(validate({ ...policy, clocks: { ...policy.clocks, claim: { danger: policy.clocks.claim.danger } } }), 'every class needs a deadline');
-  t.same(deadlinePolicyProblems({ ...policy, warnAt: [0.8, 0.5] }).map((p) => p.at), [['warnAt']]);
+  t.notOk(
+    validate({ ...policy, clocks: { ...policy.clocks, claim: { danger: policy.clocks.claim.danger } } }),
+    'every class needs a deadline',
+  );
+  t.same(
+    deadlinePolicyProblems({ ...policy, warnAt: [0.8, 0.5] }).map((p) => p.at),
+    [['warnAt']],
+  );
   const bad = { ...policy, overrides: [{ category: 'nope', clocks: { claim: { normal: { amount: 1, unit: 'hours' as const } } } }] };
-  t.same(deadlinePolicyProblems(bad, codes).map((p) => p.reason), ['unknown category "nope"']);
+  t.same(
+    deadlinePolicyProblems(bad, codes).map((p) => p.reason),
+    ['unknown category "nope"'],
+  );
 });
 
 t.test('durations by urgency class and category override', async (t) => {
@@ -94,12 +103,19 @@ t.test('a danger claim clock: every stage at its instant, exactly once, in order
     ['escalate_unit', bj('2026-10-01 10:30')],
     ['escalate_parent', bj('2026-10-01 11:00')],
   ];
-  t.same(stageSchedule(clock, policy, calendar).map((s) => [s.stage, s.at]), expected);
+  t.same(
+    stageSchedule(clock, policy, calendar).map((s) => [s.stage, s.at]),
+    expected,
+  );
   t.same(nextStage(clock, stageSchedule(clock, policy, calendar)), { stage: 'warn_50', at: expected[0]![1] });
 
   const log: { stage: Stage; at: Date; firedAt: Date }[] = [];
   for (let now = start.getTime(); now <= bj('2026-10-01 12:00').getTime(); now += 30_000) clock = sweep(clock, new Date(now), log);
-  t.same(log.map((l) => l.stage), [...STAGES], 'each stage once, in ladder order');
+  t.same(
+    log.map((l) => l.stage),
+    [...STAGES],
+    'each stage once, in ladder order',
+  );
   for (const l of log) t.same(l.firedAt, l.at, `${l.stage} fired at its instant`);
   t.equal(clock.firedStage, STAGES.length - 1);
   t.equal(nextStage(clock, stageSchedule(clock, policy, calendar)), null);
@@ -109,16 +125,27 @@ t.test('a danger claim clock: every stage at its instant, exactly once, in order
 t.test('after an outage of the sweeper, every stage due fires at once, in order', async (t) => {
   const clock = clockFor('claim', bj('2026-03-10 10:00'), { policy, calendar, urgencyClass: 'outage' });
   const early = stagesDue(clock, bj('2026-03-10 10:20'), calendar, policy);
-  t.same(early.stages.map((s) => s.stage), ['warn_50'], '50% of 30 minutes passed');
+  t.same(
+    early.stages.map((s) => s.stage),
+    ['warn_50'],
+    '50% of 30 minutes passed',
+  );
   t.same(early.nextAt, bj('2026-03-10 10:24'));
 
   const late = stagesDue({ ...clock, firedStage: early.firedStage }, bj('2026-03-10 11:10'), calendar, policy);
-  t.same(late.stages.map((s) => s.stage), ['warn_80', 'overdue', 'escalate_unit'], 'parent escalation not yet due');
+  t.same(
+    late.stages.map((s) => s.stage),
+    ['warn_80', 'overdue', 'escalate_unit'],
+    'parent escalation not yet due',
+  );
   t.equal(late.firedStage, 3);
   t.same(late.nextAt, bj('2026-03-10 12:00'), 'due 10:30, unit at 11:00, parent an hour later');
 
   const all = stagesDue(clock, bj('2026-03-11 09:00'), calendar, policy);
-  t.same(all.stages.map((s) => s.stage), [...STAGES]);
+  t.same(
+    all.stages.map((s) => s.stage),
+    [...STAGES],
+  );
   t.equal(all.nextAt, null);
 });
 
@@ -148,7 +175,10 @@ t.test('stopped and paused clocks fire nothing', async (t) => {
   t.equal(nextStage(paused, stageSchedule(paused, policy, calendar)), null);
   const resumed = resumeClock(paused);
   t.same(resumed.dueAt, clock.dueAt, 'a pause does not move the deadline');
-  t.same(stagesDue(resumed, bj('2026-03-10 10:20'), calendar, policy).stages.map((s) => s.stage), ['warn_50', 'warn_80', 'overdue']);
+  t.same(
+    stagesDue(resumed, bj('2026-03-10 10:20'), calendar, policy).stages.map((s) => s.stage),
+    ['warn_50', 'warn_80', 'overdue'],
+  );
 });
 
 t.test('an extension recomputes the ladder against the new deadline', async (t) => {
@@ -160,7 +190,10 @@ t.test('an extension recomputes the ladder against the new deadline', async (t) 
   t.same(warned.dueAt, newDue);
   t.equal(warned.firedStage, -1, 'both warnings are still ahead under the new deadline: they fire again');
   t.equal(clockState(warned, bj('2026-03-10 10:55')).state, 'running');
-  t.same(stagesDue(warned, bj('2026-03-10 11:40'), calendar, policy).stages.map((s) => s.stage), ['warn_50', 'warn_80']);
+  t.same(
+    stagesDue(warned, bj('2026-03-10 11:40'), calendar, policy).stages.map((s) => s.stage),
+    ['warn_50', 'warn_80'],
+  );
 
   const overdue = extendClock({ ...clock, firedStage: 2 }, newDue, bj('2026-03-10 11:10'), policy, calendar);
   t.equal(overdue.firedStage, 0, 'warn_50 already passed under the new deadline: not repeated');
@@ -169,7 +202,10 @@ t.test('an extension recomputes the ladder against the new deadline', async (t) 
 
   const lagging = extendClock(clock, newDue, bj('2026-03-10 11:10'), policy, calendar);
   t.equal(lagging.firedStage, -1, 'a stage never fired is not skipped: it fires at the next sweep');
-  t.same(stagesDue(lagging, bj('2026-03-10 11:10'), calendar, policy).stages.map((s) => s.stage), ['warn_50']);
+  t.same(
+    stagesDue(lagging, bj('2026-03-10 11:10'), calendar, policy).stages.map((s) => s.stage),
+    ['warn_50'],
+  );
 
   t.throws(() => extendClock(clock, bj('2026-03-10 10:30'), bj('2026-03-10 10:10'), policy, calendar), /晚于原时限/);
   t.throws(() => extendClock(stopClock(clock, bj('2026-03-10 10:20')), newDue, bj('2026-03-10 10:30'), policy, calendar), /已停止/);

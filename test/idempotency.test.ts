@@ -14,7 +14,9 @@ const KEY = 'shared-key-0001';
 const web = (h: TestApp, payload: object, key = KEY): Promise<Response> =>
   h.app.inject({ method: 'POST', url: '/api/channels/web', payload, headers: { 'idempotency-key': key } });
 const scopes = async (h: TestApp) =>
-  (await h.db.sql`select number, idempotency_scope as scope from orders where idempotency_key = ${KEY} order by id`).map((r) => r.scope as string);
+  (await h.db.sql`select number, idempotency_scope as scope from orders where idempotency_key = ${KEY} order by id`).map(
+    (r) => r.scope as string,
+  );
 
 t.test('the same key from two desk users makes two orders; each user’s retry finds their own', async (t) => {
   const h = await testApp(t);

@@ -57,18 +57,30 @@ t.test('POST /api/classify explains itself and writes nothing', async (t) => {
   const h = await testApp(t);
   const { app, db } = h;
   const d = await signIn(h, ['operator', 'dispatcher']);
-  const res = await app.inject({ headers: d.headers, method: 'POST', url: '/api/classify', payload: { text: '家里闻到很浓的煤气味，怕出事' } });
+  const res = await app.inject({
+    headers: d.headers,
+    method: 'POST',
+    url: '/api/classify',
+    payload: { text: '家里闻到很浓的煤气味，怕出事' },
+  });
   t.equal(res.statusCode, 200);
   const c = res.json();
   t.equal(c.urgency, 'urgent');
   t.equal(c.urgencyClass, 'danger');
   t.equal(c.category.code, 'utility.gas');
   t.same(c.explanation.find((e: { rule: string }) => e.rule === 'urgency:U-GAS').matched, ['煤气味']);
-  const police = (await app.inject({ headers: d.headers, method: 'POST', url: '/api/classify', payload: { text: '楼下有人打架，还拿着刀' } })).json();
+  const police = (
+    await app.inject({ headers: d.headers, method: 'POST', url: '/api/classify', payload: { text: '楼下有人打架，还拿着刀' } })
+  ).json();
   t.equal(police.transfer, '110');
   t.equal(police.autoDispatch, false);
   const located = (
-    await app.inject({ headers: d.headers, method: 'POST', url: '/api/classify', payload: { text: '门口的路灯坏了', location: '苗庄镇杨庄村' } })
+    await app.inject({
+      headers: d.headers,
+      method: 'POST',
+      url: '/api/classify',
+      payload: { text: '门口的路灯坏了', location: '苗庄镇杨庄村' },
+    })
   ).json();
   t.equal(located.area.code, '120117103229', 'the structured location is used');
   const [{ n }] = (await db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
@@ -83,7 +95,12 @@ t.test('the community negative list holds on a manual dispatch too', async (t) =
   const post = (url: string, payload?: object) => app.inject({ headers: d.headers, method: 'POST', url, payload });
   // An operator-chosen category and area: no automatic dispatch.
   const order = (
-    await post('/api/orders', { channel: 'phone', content: '小区里有人私搭乱建', categoryCode: 'urban.illegal_construction', areaCode: '120101001001' })
+    await post('/api/orders', {
+      channel: 'phone',
+      content: '小区里有人私搭乱建',
+      categoryCode: 'urban.illegal_construction',
+      areaCode: '120101001001',
+    })
   ).json();
   t.equal(order.status, 'received');
   await post(`/api/orders/${order.id}/actions/accept`);
@@ -95,9 +112,7 @@ t.test('the community negative list holds on a manual dispatch too', async (t) =
   const toStreet = await post(`/api/orders/${order.id}/actions/dispatch`, { unitId: '120101001' });
   t.equal(toStreet.statusCode, 200, 'the street may take it');
 
-  const automatic = (
-    await post('/api/orders', { channel: 'web', content: '劝业场街花园路社区有人违章搭建，在小区门口盖了间房' })
-  ).json();
+  const automatic = (await post('/api/orders', { channel: 'web', content: '劝业场街花园路社区有人违章搭建，在小区门口盖了间房' })).json();
   t.equal(automatic.status, 'dispatched');
   t.equal(automatic.currentUnitId, '120101001', 'automatic routing keeps it at the street');
 });
@@ -106,10 +121,20 @@ t.test('an operator may name the category and area, but only real ones', async (
   const h = await testApp(t);
   const { app } = h;
   const d = await signIn(h, ['operator', 'dispatcher']);
-  const bad = await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: { channel: 'phone', content: 'x', categoryCode: 'made.up' } });
+  const bad = await app.inject({
+    headers: d.headers,
+    method: 'POST',
+    url: '/api/orders',
+    payload: { channel: 'phone', content: 'x', categoryCode: 'made.up' },
+  });
   t.equal(bad.statusCode, 422);
   t.equal(bad.json().field, 'categoryCode');
-  const nowhere = await app.inject({ headers: d.headers, method: 'POST', url: '/api/orders', payload: { channel: 'phone', content: 'x', areaCode: '120199001001' } });
+  const nowhere = await app.inject({
+    headers: d.headers,
+    method: 'POST',
+    url: '/api/orders',
+    payload: { channel: 'phone', content: 'x', areaCode: '120199001001' },
+  });
   t.equal(nowhere.statusCode, 422);
   t.equal(nowhere.json().field, 'areaCode');
 });

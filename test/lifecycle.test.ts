@@ -49,8 +49,36 @@ const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderStat
 const legal: Record<OrderStatus, OrderAction[]> = {
   received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
   accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
-  dispatched: ['redispatch', 'claim', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'supplement', 'request_extension', 'approve_extension', 'reject_extension', 'urge', 'supervise', 'merge'],
-  claimed: ['hand_down', 'return', 'assign_assist', 'assist_claim', 'assist_reply', 'reply', 'supplement', 'request_extension', 'approve_extension', 'reject_extension', 'urge', 'supervise', 'merge'],
+  dispatched: [
+    'redispatch',
+    'claim',
+    'return',
+    'assign_assist',
+    'assist_claim',
+    'assist_reply',
+    'supplement',
+    'request_extension',
+    'approve_extension',
+    'reject_extension',
+    'urge',
+    'supervise',
+    'merge',
+  ],
+  claimed: [
+    'hand_down',
+    'return',
+    'assign_assist',
+    'assist_claim',
+    'assist_reply',
+    'reply',
+    'supplement',
+    'request_extension',
+    'approve_extension',
+    'reject_extension',
+    'urge',
+    'supervise',
+    'merge',
+  ],
   replied: ['close', 'reopen'],
   closed: ['reopen'],
   returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
@@ -178,7 +206,9 @@ t.test('the lead replies only after every assisting unit has', async (t) => {
   t.throws(() => decide(pending, inputs.reply, at), { kind: 'conflict', code: 'ASSISTS_PENDING' });
   const done = { ...order('claimed'), assists: [{ unitId: '120102:urban', status: 'replied' as const }] };
   t.equal(decide(done, inputs.reply, at).patch.status, 'replied');
-  t.throws(() => decide({ ...order('claimed'), assists: [] }, { action: 'assign_assist', unitIds: ['120102'] }, at), { code: 'ASSIST_IS_LEAD' });
+  t.throws(() => decide({ ...order('claimed'), assists: [] }, { action: 'assign_assist', unitIds: ['120102'] }, at), {
+    code: 'ASSIST_IS_LEAD',
+  });
 });
 
 t.test('urge and supervise keep the status and are recorded', async (t) => {

@@ -40,7 +40,10 @@ async function connect(app: TestApp['app'], token: string | null): Promise<Inbox
     const seen = messages.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise<Record<string, any>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no message: ${what}; got ${messages.length}, the last ${JSON.stringify(messages.slice(-3))}`)), waitMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no message: ${what}; got ${messages.length}, the last ${JSON.stringify(messages.slice(-3))}`)),
+        waitMs,
+      );
       waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   };
@@ -57,7 +60,9 @@ async function subscribe(inbox: Inbox, sub: object) {
 }
 
 async function dispatchedTo(desk: Client, unit: string) {
-  const order = (await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })).json();
+  const order = (
+    await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })
+  ).json();
   await desk.post(`/api/orders/${order.id}/actions/accept`);
   await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: unit });
   return order.id as number;
@@ -94,7 +99,10 @@ t.test('a supervisor sees orders arrive in the unit’s subtree, and nothing out
   // A later step for Hexi reaches b, which proves b was listening all along.
   await dispatchedTo(desk, '120103');
   await b.next((m) => m.action === 'dispatch', 'hexi dispatch');
-  t.notOk(b.messages.some((m) => m.order?.id === id), 'the other district never saw the Hedong order');
+  t.notOk(
+    b.messages.some((m) => m.order?.id === id),
+    'the other district never saw the Hedong order',
+  );
 });
 
 t.test('a client that reconnects with its last event id gets what it missed, in order', async (t) => {

@@ -45,10 +45,19 @@ t.test('only paths of this origin are followed', async (t) => {
 
 t.test('in a browser: a backslash or a tab in ?next= lands on the site’s home, a good path is followed', async (t) => {
   const h = await testApp(t);
-  await createUser(h.db.db, { username: 'redirect.user', displayName: '跳转测试', unitId: 'hotline', roles: ['operator'], password: 'redirect-password' });
+  await createUser(h.db.db, {
+    username: 'redirect.user',
+    displayName: '跳转测试',
+    unitId: 'hotline',
+    roles: ['operator'],
+    password: 'redirect-password',
+  });
   await h.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
   t.teardown(() => browser.close());
   const cases: [string, string][] = [
     ['/%5Cevil.example/phish', `${base}/`],
@@ -59,7 +68,9 @@ t.test('in a browser: a backslash or a tab in ?next= lands on the site’s home,
     const context = await browser.newContext();
     const page = await context.newPage();
     // Should the page leave the site, the other host answers, so where it went can be seen.
-    await context.route(/^https?:\/\/evil\.example\//, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>phished</title>' }));
+    await context.route(/^https?:\/\/evil\.example\//, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<title>phished</title>' }),
+    );
     await page.goto(`${base}/login.html?next=${next}`);
     await page.fill('#username', 'redirect.user');
     await page.fill('#password', 'redirect-password');

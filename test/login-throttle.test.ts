@@ -51,7 +51,11 @@ t.test('a username past its budget: 429 with Retry-After, even for the right pas
   t.equal(other.statusCode, 200, 'another user signs in during the lockout, from the guesser’s own address too');
 
   const events = await securityEvents(h, 'login_user:victim.user');
-  t.same(events.map((e) => [e.actor, e.action]), [['system', 'login_locked']], 'the lockout is in the security audit');
+  t.same(
+    events.map((e) => [e.actor, e.action]),
+    [['system', 'login_locked']],
+    'the lockout is in the security audit',
+  );
   t.ok(events[0]!.detail.lockedUntil, 'with the time it lasts');
 
   // The lock lifts with time; five more wrong guesses lock it for twice as long.
@@ -79,7 +83,10 @@ t.test('the per-address budget counts guesses across usernames', async (t) => {
   t.ok(Number(locked.headers['retry-after']) >= 1, `Retry-After: ${locked.headers['retry-after']}`);
   t.equal(verificationsStarted(), hashedBefore, 'nothing hashed for a locked address');
   t.equal((await login(h, 'real.user', PASSWORD, '10.2.0.2')).statusCode, 200, 'the same user from another address signs in');
-  t.same((await securityEvents(h, `login_addr:${from}`)).map((e) => e.action), ['login_locked']);
+  t.same(
+    (await securityEvents(h, `login_addr:${from}`)).map((e) => e.action),
+    ['login_locked'],
+  );
 });
 
 t.test('a flood of wrong guesses for one user: few are checked, and another user signs in meanwhile', async (t) => {

@@ -14,9 +14,16 @@ t.test('GET /api/meta/labels serves the core’s lists with their labels, withou
   const body = res.json();
   const codes = (list: { code: string }[]) => list.map((e) => e.code);
   t.same(codes(body.statuses), [...STATUSES]);
-  t.same(body.clockKinds, CLOCK_KINDS.map((code) => ({ code, label: CLOCK_LABELS[code] })), 'the board’s columns, in order');
+  t.same(
+    body.clockKinds,
+    CLOCK_KINDS.map((code) => ({ code, label: CLOCK_LABELS[code] })),
+    'the board’s columns, in order',
+  );
   t.same(codes(body.stages), [...STAGES]);
-  t.same(body.stages.map((s: { signal: string }) => s.signal), ['warning', 'warning', 'overdue', 'escalated', 'escalated']);
+  t.same(
+    body.stages.map((s: { signal: string }) => s.signal),
+    ['warning', 'warning', 'overdue', 'escalated', 'escalated'],
+  );
   t.same(codes(body.standings), [...CLOCK_STANDINGS]);
   t.same(codes(body.roles), [...ROLES]);
   t.same(codes(body.urgencies), [...URGENCIES]);

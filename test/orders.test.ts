@@ -196,23 +196,46 @@ t.test('list filters and keyset pagination', async (t) => {
   await d.post(`/api/orders/${made[0]}/actions/dispatch`, { unitId: '120102' });
 
   const page1 = (await d.get('/api/orders?limit=3')).json();
-  t.same(page1.items.map((o: { id: number }) => o.id), [made[6], made[5], made[4]], 'newest first');
+  t.same(
+    page1.items.map((o: { id: number }) => o.id),
+    [made[6], made[5], made[4]],
+    'newest first',
+  );
   const page2 = (await d.get(`/api/orders?limit=3&cursor=${page1.nextCursor}`)).json();
-  t.same(page2.items.map((o: { id: number }) => o.id), [made[3], made[2], made[1]]);
+  t.same(
+    page2.items.map((o: { id: number }) => o.id),
+    [made[3], made[2], made[1]],
+  );
   const page3 = (await d.get(`/api/orders?limit=3&cursor=${page2.nextCursor}`)).json();
-  t.same(page3.items.map((o: { id: number }) => o.id), [made[0]]);
+  t.same(
+    page3.items.map((o: { id: number }) => o.id),
+    [made[0]],
+  );
   t.equal(page3.nextCursor, null);
 
   const inDistrict = (await d.get('/api/orders?area=120102')).json().items;
-  t.same(inDistrict.map((o: { id: number }) => o.id), [made[5], made[3], made[1]], 'an area matches the areas under it');
+  t.same(
+    inDistrict.map((o: { id: number }) => o.id),
+    [made[5], made[3], made[1]],
+    'an area matches the areas under it',
+  );
   t.equal((await d.get('/api/orders?channel=web')).json().items.length, 3);
-  t.same((await d.get('/api/orders?status=dispatched')).json().items.map((o: { id: number }) => o.id), [made[0]]);
+  t.same(
+    (await d.get('/api/orders?status=dispatched')).json().items.map((o: { id: number }) => o.id),
+    [made[0]],
+  );
   t.equal((await d.get('/api/orders?status=dispatched&status=received')).json().items.length, 7);
-  t.same((await d.get('/api/orders?unit=120102')).json().items.map((o: { id: number }) => o.id), [made[0]]);
+  t.same(
+    (await d.get('/api/orders?unit=120102')).json().items.map((o: { id: number }) => o.id),
+    [made[0]],
+  );
   const from = new Date(Date.parse('2026-11-24T02:00:00Z') + 2.5 * 3_600_000).toISOString();
   const to = new Date(Date.parse('2026-11-24T02:00:00Z') + 4.5 * 3_600_000).toISOString();
   const ranged = (await d.get(`/api/orders?createdFrom=${from}&createdTo=${to}`)).json().items;
-  t.same(ranged.map((o: { id: number }) => o.id), [made[3], made[2]]);
+  t.same(
+    ranged.map((o: { id: number }) => o.id),
+    [made[3], made[2]],
+  );
 });
 
 t.test('unknown orders answer 404 by id and by number', async (t) => {

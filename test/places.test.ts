@@ -36,7 +36,12 @@ const cases: { text: string; code: string | null; ambiguous?: boolean; candidate
   // a street alone
   { text: '大王庄街道这边停水了', code: '120102001' },
   // a name in several places, nothing to pin it down: candidates, no area
-  { text: '我们杨庄村的路灯都不亮了', code: null, ambiguous: true, candidates: ['120114110208', '120114119213', '120115008216', '120117103229', '120119112201'] },
+  {
+    text: '我们杨庄村的路灯都不亮了',
+    code: null,
+    ambiguous: true,
+    candidates: ['120114110208', '120114119213', '120115008216', '120117103229', '120119112201'],
+  },
   // the same name pinned down by the district
   { text: '宝坻区杨庄村的路灯都不亮了', code: '120115008216' },
   // and by the town
@@ -53,7 +58,12 @@ for (const c of cases) {
     const r = index.resolve(c.text);
     t.equal(r.area?.code ?? null, c.code, 'area');
     t.equal(r.ambiguous, c.ambiguous ?? false, 'ambiguous');
-    if (c.candidates) t.same(r.candidates.map((a) => a.code), c.candidates, 'candidates');
+    if (c.candidates)
+      t.same(
+        r.candidates.map((a) => a.code),
+        c.candidates,
+        'candidates',
+      );
   });
 }
 
@@ -62,7 +72,10 @@ t.test('ambiguity inside a named district keeps the district', async (t) => {
   const r = index.resolve('武清区杨庄村有人焚烧垃圾');
   t.ok(r.ambiguous);
   t.equal(r.area?.code, '120114', 'the district the text named');
-  t.same(r.candidates.map((a) => a.code), ['120114110208', '120114119213']);
+  t.same(
+    r.candidates.map((a) => a.code),
+    ['120114110208', '120114119213'],
+  );
 });
 
 t.test('full-width and mixed text still matches', async (t) => {

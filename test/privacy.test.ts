@@ -30,22 +30,41 @@ async function ordersFromEveryChannel(h: TestApp, desk: Client, t: Test) {
     remoteAddress: '203.0.113.77',
   });
   t.equal(web.statusCode, 201, web.body);
-  const call = { callId: 'privacy-call-1', event: 'CHANNEL_ANSWER', at: h.clock.now().toISOString(), callerNumber: PHONE, transcript: `我的电话是${PHONE}，大王庄街道路灯不亮` };
-  t.equal((await h.app.inject({ method: 'POST', url: '/api/channels/phone/calls', payload: call, headers: { 'x-cti-secret': 'cti' } })).statusCode, 200);
+  const call = {
+    callId: 'privacy-call-1',
+    event: 'CHANNEL_ANSWER',
+    at: h.clock.now().toISOString(),
+    callerNumber: PHONE,
+    transcript: `我的电话是${PHONE}，大王庄街道路灯不亮`,
+  };
+  t.equal(
+    (await h.app.inject({ method: 'POST', url: '/api/channels/phone/calls', payload: call, headers: { 'x-cti-secret': 'cti' } }))
+      .statusCode,
+    200,
+  );
   const phone = await desk.post('/api/orders', { channel: 'phone', callId: 'privacy-call-1', content: '大王庄街道路灯不亮' });
   t.equal(phone.statusCode, 201, phone.body);
   const xml =
     `<xml><ToUserName><![CDATA[gh_12345tj]]></ToUserName><FromUserName><![CDATA[${OPENID}]]></FromUserName>` +
     `<CreateTime>1795600000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[大王庄街道路灯不亮 ${PHONE}]]></Content><MsgId>98765432109876543</MsgId></xml>`;
-  const pushed = await h.app.inject({ method: 'POST', url: `/api/channels/wechat?${signedQuery(h)}`, payload: xml, headers: { 'content-type': 'text/xml' } });
+  const pushed = await h.app.inject({
+    method: 'POST',
+    url: `/api/channels/wechat?${signedQuery(h)}`,
+    payload: xml,
+    headers: { 'content-type': 'text/xml' },
+  });
   t.equal(pushed.statusCode, 200);
   // The rules route each of them to the unit of the matter (智能派单); none is claimed yet.
   const rows = await h.db.sql`select id, status, current_unit_id from orders order by id`;
-  t.same(rows.map((r) => r.status), ['dispatched', 'dispatched', 'dispatched']);
+  t.same(
+    rows.map((r) => r.status),
+    ['dispatched', 'dispatched', 'dispatched'],
+  );
   return rows.map((r) => ({ id: Number(r.id), unit: r.current_unit_id as string }));
 }
 
-const phoneViews = async (h: TestApp) => Number((await h.db.sql`select count(*) as n from order_events where action = 'phone_viewed'`)[0]!.n);
+const phoneViews = async (h: TestApp) =>
+  Number((await h.db.sql`select count(*) as n from order_events where action = 'phone_viewed'`)[0]!.n);
 
 t.test('an unclaimed handler and a city supervisor read the trail without the phone number or network metadata', async (t) => {
   const h = await testApp(t, { ctiSecret: 'cti', wechat: { token: WECHAT_TOKEN } });
@@ -53,7 +72,10 @@ t.test('an unclaimed handler and a city supervisor read the trail without the ph
   const orders = await ordersFromEveryChannel(h, desk, t);
   const citySupervisor = await signIn(h, ['supervisor'], '120000');
   for (const { id, unit } of orders) {
-    const viewers = { 'a handler of the holding unit before the claim': await signIn(h, ['handler'], unit), 'a city supervisor': citySupervisor };
+    const viewers = {
+      'a handler of the holding unit before the claim': await signIn(h, ['handler'], unit),
+      'a city supervisor': citySupervisor,
+    };
     for (const [who, viewer] of Object.entries(viewers)) {
       const res = await viewer.get(`/api/orders/${id}/timeline`);
       t.equal(res.statusCode, 200, `${who} reads the trail of order ${id}`);
@@ -100,7 +122,9 @@ t.test('revealing the trail is allowed where the order allows it, and recorded',
 t.test('an order out of sight and one that does not exist answer alike', async (t) => {
   const h = await testApp(t);
   const desk = await signIn(h, ['operator', 'dispatcher']);
-  const order = (await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道马路边有人乱扔垃圾', citizenPhone: PHONE })).json();
+  const order = (
+    await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道马路边有人乱扔垃圾', citizenPhone: PHONE })
+  ).json();
   const outsider = await signIn(h, ['handler'], '120103'); // 河西区
   const missing = order.number.replace(/\d{6}$/, '999999');
   for (const path of ['', '/timeline']) {

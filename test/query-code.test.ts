@@ -10,7 +10,12 @@ import { newQueryCode, QUERY_CODE_ALPHABET } from '../server/query-code.ts';
 import { signIn, testApp, type TestApp } from './support/app.ts';
 import { codeIn } from './support/notice.ts';
 
-const form = { name: '刘女士', phone: '13912345678', content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了', location: '诚厚里社区5号楼' };
+const form = {
+  name: '刘女士',
+  phone: '13912345678',
+  content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了',
+  location: '诚厚里社区5号楼',
+};
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Every row of every table as text, to look for a string anywhere in the database. */
@@ -34,7 +39,8 @@ function logged() {
 t.test('the web receipt gives a random code once; it opens tracking, and is stored only as its SHA-256', async (t) => {
   const log = logged();
   const h = await testApp(t, { logger: log.logger });
-  const submit = (key: string, payload = form) => h.app.inject({ method: 'POST', url: '/api/channels/web', payload, headers: { 'idempotency-key': key } });
+  const submit = (key: string, payload = form) =>
+    h.app.inject({ method: 'POST', url: '/api/channels/web', payload, headers: { 'idempotency-key': key } });
   const first = await submit('code-form-0001');
   t.equal(first.statusCode, 201);
   const receipt = first.json();
@@ -57,9 +63,17 @@ t.test('the web receipt gives a random code once; it opens tracking, and is stor
   t.same([phone4.statusCode, phone4.json().field], [400, 'code'], 'the phone digits open nothing: the code is asked for');
   const short = await h.app.inject(`/api/track/${receipt.number}?code=ABC234`);
   t.same([short.statusCode, short.json().field], [400, 'code']);
-  const ratedPhone4 = await h.app.inject({ method: 'POST', url: `/api/track/${receipt.number}/rating`, payload: { phone4: '5678', satisfaction: 'satisfied' } });
+  const ratedPhone4 = await h.app.inject({
+    method: 'POST',
+    url: `/api/track/${receipt.number}/rating`,
+    payload: { phone4: '5678', satisfaction: 'satisfied' },
+  });
   t.equal(ratedPhone4.statusCode, 400);
-  const early = await h.app.inject({ method: 'POST', url: `/api/track/${receipt.number}/rating`, payload: { code, satisfaction: 'satisfied' } });
+  const early = await h.app.inject({
+    method: 'POST',
+    url: `/api/track/${receipt.number}/rating`,
+    payload: { code, satisfaction: 'satisfied' },
+  });
   t.equal(early.statusCode, 409, 'the code reaches the rating (which waits for a reply)');
 
   // The code is in the receipt, and nowhere else.
@@ -110,21 +124,30 @@ t.test("the desk's creation answer carries the code in its notice; a retry canno
 
 t.test('an order from before query codes cannot be opened by any code, and answers as a wrong code does', async (t) => {
   const h = await testApp(t);
-  const receipt = (await h.app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': 'legacy-0001' } })).json();
+  const receipt = (
+    await h.app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': 'legacy-0001' } })
+  ).json();
   const code = codeIn(receipt.notice)!;
   await h.db.sql`update orders set query_code_hash = null where number = ${receipt.number}`;
   const legacy = await h.app.inject(`/api/track/${receipt.number}?code=${code}`);
   const missing = await h.app.inject(`/api/track/${receipt.number.replace(/\d{6}$/, '999999')}?code=${code}`);
   t.equal(legacy.statusCode, 404);
   t.same(legacy.json().code, missing.json().code);
-  t.equal(legacy.json().message.replace(receipt.number, 'N'), missing.json().message.replace(/12345-\d{8}-\d{6}/, 'N'), 'no oracle: the same message');
+  t.equal(
+    legacy.json().message.replace(receipt.number, 'N'),
+    missing.json().message.replace(/12345-\d{8}-\d{6}/, 'N'),
+    'no oracle: the same message',
+  );
   const [budget] = await h.db.sql`select failures from failure_budgets where scope = 'track' and key = ${receipt.number}`;
   t.equal(budget!.failures, 1, 'and the try counts against the budget');
 });
 
 t.test('codes are drawn from the whole unambiguous alphabet, eight at a time', async (t) => {
   const codes = Array.from({ length: 2000 }, newQueryCode);
-  t.ok(codes.every((c) => /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/.test(c)), 'eight characters, none of 0 O 1 I L');
+  t.ok(
+    codes.every((c) => /^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/.test(c)),
+    'eight characters, none of 0 O 1 I L',
+  );
   t.equal(new Set(codes).size, codes.length, 'no two alike');
   t.equal(new Set(codes.join('')).size, QUERY_CODE_ALPHABET.length, 'every character of the alphabet is used');
 });

@@ -47,7 +47,15 @@ async function history(h: TestApp) {
   };
   const act = (c: Client, id: number, action: string, body?: object) => ok(c.post(`/api/orders/${id}/actions/${action}`, body));
   const order = async (extra: object, dispatchTo?: string) => {
-    const o = await ok(desk.post('/api/orders', { channel: 'phone', content: '楼道里堆满杂物', categoryCode: 'housing.property', areaCode: '120102001001', ...extra }));
+    const o = await ok(
+      desk.post('/api/orders', {
+        channel: 'phone',
+        content: '楼道里堆满杂物',
+        categoryCode: 'housing.property',
+        areaCode: '120102001001',
+        ...extra,
+      }),
+    );
     if (dispatchTo) {
       await act(desk, o.id, 'accept');
       await act(desk, o.id, 'dispatch', { unitId: dispatchTo });
@@ -63,7 +71,7 @@ async function history(h: TestApp) {
   const A = await order({}, DISTRICT);
   const B = await order({}, DISTRICT);
   const C = await order({ categoryCode: 'env.construction_noise', areaCode: '120103001' }, DISTRICT);
-  const D = await order({ urgency: 'urgent', content: '楼道里闻到很浓的煤气味', areaCode: '120102001002' }, DISTRICT);
+  await order({ urgency: 'urgent', content: '楼道里闻到很浓的煤气味', areaCode: '120102001002' }, DISTRICT);
   await order({ categoryCode: 'env.construction_noise', areaCode: '120103001' }); // E
   const H = await order({}, DISTRICT);
   const R = await order({ categoryCode: 'urban.street_light' }, DISTRICT);
@@ -121,12 +129,12 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    else if (ch === ',') (row.push(cell), (cell = ''));
+    else if (ch === '\r' && text[i + 1] === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''), i++);
     else cell += ch;
   }
   return rows;
@@ -142,23 +150,85 @@ t.test('the reports count the history exactly', async (t) => {
     const res = await ok(city.get(`/api/reports/rates?${NOV}&unit=${CITY}`));
     t.same(res.unit, { id: CITY, name: res.unit.name });
     t.equal(res.at, '2026-12-03T02:00:00.000Z');
-    t.same(pick(byUnit(res.rows, DISTRICT), RATE_KEYS), { received: 5, responded: 3, resolved: 1, rated: 2, satisfied: 1, responseRate: 0.6, resolutionRate: 0.2, satisfactionRate: 0.5 });
-    t.same(pick(byUnit(res.rows, OTHER), RATE_KEYS), { received: 1, responded: 1, resolved: 1, rated: 1, satisfied: 1, responseRate: 1, resolutionRate: 1, satisfactionRate: 1 });
-    t.same(pick(byUnit(res.rows, CITY, 'self'), RATE_KEYS), { received: 0, responded: 0, resolved: 0, rated: 0, satisfied: 0, responseRate: null, resolutionRate: null, satisfactionRate: null });
-    t.same(pick(byUnit(res.rows, CITY, 'total'), RATE_KEYS), { received: 6, responded: 4, resolved: 2, rated: 3, satisfied: 2, responseRate: 0.6667, resolutionRate: 0.3333, satisfactionRate: 0.6667 });
+    t.same(pick(byUnit(res.rows, DISTRICT), RATE_KEYS), {
+      received: 5,
+      responded: 3,
+      resolved: 1,
+      rated: 2,
+      satisfied: 1,
+      responseRate: 0.6,
+      resolutionRate: 0.2,
+      satisfactionRate: 0.5,
+    });
+    t.same(pick(byUnit(res.rows, OTHER), RATE_KEYS), {
+      received: 1,
+      responded: 1,
+      resolved: 1,
+      rated: 1,
+      satisfied: 1,
+      responseRate: 1,
+      resolutionRate: 1,
+      satisfactionRate: 1,
+    });
+    t.same(pick(byUnit(res.rows, CITY, 'self'), RATE_KEYS), {
+      received: 0,
+      responded: 0,
+      resolved: 0,
+      rated: 0,
+      satisfied: 0,
+      responseRate: null,
+      resolutionRate: null,
+      satisfactionRate: null,
+    });
+    t.same(pick(byUnit(res.rows, CITY, 'total'), RATE_KEYS), {
+      received: 6,
+      responded: 4,
+      resolved: 2,
+      rated: 3,
+      satisfied: 2,
+      responseRate: 0.6667,
+      resolutionRate: 0.3333,
+      satisfactionRate: 0.6667,
+    });
     t.equal(res.rows[0].scope, 'self', 'the unit itself first');
     t.equal(res.rows.at(-1).scope, 'total', 'the total last');
     t.equal(res.rows.filter((r: Row) => r.scope === 'child').length, res.rows.length - 2);
-    t.equal(res.rows.filter((r: Row) => r.scope === 'child').reduce((n: number, r: Row) => n + r.received, 0), 6, 'the children add up to the total');
+    t.equal(
+      res.rows.filter((r: Row) => r.scope === 'child').reduce((n: number, r: Row) => n + r.received, 0),
+      6,
+      'the children add up to the total',
+    );
 
     const mine = await ok(districtSupervisor.get(`/api/reports/rates?${NOV}`));
     t.equal(mine.unit.id, DISTRICT, 'by default one’s own unit');
-    t.same(pick(byUnit(mine.rows, DISTRICT, 'self'), RATE_KEYS), { received: 4, responded: 2, resolved: 1, rated: 1, satisfied: 1, responseRate: 0.5, resolutionRate: 0.25, satisfactionRate: 1 });
-    t.same(pick(byUnit(mine.rows, STREET), RATE_KEYS), { received: 1, responded: 1, resolved: 0, rated: 1, satisfied: 0, responseRate: 1, resolutionRate: 0, satisfactionRate: 0 });
+    t.same(pick(byUnit(mine.rows, DISTRICT, 'self'), RATE_KEYS), {
+      received: 4,
+      responded: 2,
+      resolved: 1,
+      rated: 1,
+      satisfied: 1,
+      responseRate: 0.5,
+      resolutionRate: 0.25,
+      satisfactionRate: 1,
+    });
+    t.same(pick(byUnit(mine.rows, STREET), RATE_KEYS), {
+      received: 1,
+      responded: 1,
+      resolved: 0,
+      rated: 1,
+      satisfied: 0,
+      responseRate: 1,
+      resolutionRate: 0,
+      satisfactionRate: 0,
+    });
 
     const whole = await ok(desk.get(`/api/reports/rates?${NOV}`));
     t.equal(whole.unit.id, 'hotline', 'the desk sees the whole city');
-    t.same(pick(byUnit(whole.rows, 'hotline', 'self'), ['received', 'responded', 'satisfactionRate']), { received: 2, responded: 0, satisfactionRate: null }, 'E and R wait at the hotline');
+    t.same(
+      pick(byUnit(whole.rows, 'hotline', 'self'), ['received', 'responded', 'satisfactionRate']),
+      { received: 2, responded: 0, satisfactionRate: null },
+      'E and R wait at the hotline',
+    );
     t.equal(byUnit(whole.rows, CITY).received, 6);
     t.equal(byUnit(whole.rows, 'hotline', 'total').received, 8);
 
@@ -186,22 +256,47 @@ t.test('the reports count the history exactly', async (t) => {
     t.same(clockRow(whole.rows, 'hotline', 'self', 'transfer'), [6, 0, 1, 0, 0.8571], 'R waits for re-dispatch');
     t.same(clockRow(whole.rows, 'hotline', 'self', 'claim'), [0, 0, 0, 0, null]);
     t.same(clockRow(whole.rows, CITY, 'child', 'all'), [8, 2, 6, 1, 0.5], 'the district plus C in 河西区');
-    t.same(clockRow(whole.rows, CITY, 'child', 'claim'), clockRow((await ok(city.get(`/api/reports/on-time?${NOV}&unit=${CITY}`))).rows, CITY, 'total', 'claim'));
+    t.same(
+      clockRow(whole.rows, CITY, 'child', 'claim'),
+      clockRow((await ok(city.get(`/api/reports/on-time?${NOV}&unit=${CITY}`))).rows, CITY, 'total', 'claim'),
+    );
   });
 
   t.test('returns per returning unit, reopens per unit told to redo', async (t) => {
     const res = await ok(city.get(`/api/reports/returns?${NOV}&unit=${CITY}`));
     const d = byUnit(res.rows, DISTRICT);
     const keys = ['dispatchedOrders', 'returns', 'returnedOrders', 'returnRate', 'reopens', 'reopenedOrders', 'reopenRate'];
-    t.same(pick(d, keys), { dispatchedOrders: 8, returns: 2, returnedOrders: 2, returnRate: 0.25, reopens: 1, reopenedOrders: 1, reopenRate: 0.125 });
+    t.same(pick(d, keys), {
+      dispatchedOrders: 8,
+      returns: 2,
+      returnedOrders: 2,
+      returnRate: 0.25,
+      reopens: 1,
+      reopenedOrders: 1,
+      reopenRate: 0.125,
+    });
     t.same(d.returnsByReason, { not_our_jurisdiction: 1, wrong_area: 1, duplicate: 0, insufficient_information: 0, other: 0 });
-    t.same(pick(byUnit(res.rows, OTHER), ['dispatchedOrders', 'returns', 'reopens', 'returnRate']), { dispatchedOrders: 1, returns: 0, reopens: 0, returnRate: 0 });
+    t.same(pick(byUnit(res.rows, OTHER), ['dispatchedOrders', 'returns', 'reopens', 'returnRate']), {
+      dispatchedOrders: 1,
+      returns: 0,
+      reopens: 0,
+      returnRate: 0,
+    });
     t.equal(byUnit(res.rows, CITY, 'total').dispatchedOrders, 8, 'C went to both districts: once in the total');
     t.equal(byUnit(res.rows, CITY, 'self').returnRate, null);
 
     const mine = await ok(districtSupervisor.get(`/api/reports/returns?${NOV}`));
-    t.same(pick(byUnit(mine.rows, DISTRICT, 'self'), ['dispatchedOrders', 'returns', 'reopens']), { dispatchedOrders: 8, returns: 2, reopens: 0 });
-    t.same(pick(byUnit(mine.rows, STREET), ['dispatchedOrders', 'returns', 'reopens', 'reopenRate']), { dispatchedOrders: 1, returns: 0, reopens: 1, reopenRate: 1 });
+    t.same(pick(byUnit(mine.rows, DISTRICT, 'self'), ['dispatchedOrders', 'returns', 'reopens']), {
+      dispatchedOrders: 8,
+      returns: 2,
+      reopens: 0,
+    });
+    t.same(pick(byUnit(mine.rows, STREET), ['dispatchedOrders', 'returns', 'reopens', 'reopenRate']), {
+      dispatchedOrders: 1,
+      returns: 0,
+      reopens: 1,
+      reopenRate: 1,
+    });
   });
 
   t.test('top categories and areas', async (t) => {
@@ -212,17 +307,38 @@ t.test('the reports count the history exactly', async (t) => {
       { rank: 2, code: 'env.construction_noise', name: '建筑施工噪音', count: 1, share: 0.1429 },
     ]);
     const all = await ok(desk.get(`/api/reports/top?${NOV}&by=category`));
-    t.same(all.rows.map((r: Row) => [r.code, r.count]), [['housing.property', 5], ['env.construction_noise', 2], ['housing.elevator', 1], ['urban.street_light', 1]]);
+    t.same(
+      all.rows.map((r: Row) => [r.code, r.count]),
+      [
+        ['housing.property', 5],
+        ['env.construction_noise', 2],
+        ['housing.elevator', 1],
+        ['urban.street_light', 1],
+      ],
+    );
     const streets = await ok(city.get(`/api/reports/top?${NOV}&unit=${CITY}&by=area`));
-    t.same(streets.rows.map((r: Row) => [r.code, r.name, r.count]), [[STREET, '大王庄街道', 6], ['120103001', '大营门街道', 1]]);
+    t.same(
+      streets.rows.map((r: Row) => [r.code, r.name, r.count]),
+      [
+        [STREET, '大王庄街道', 6],
+        ['120103001', '大营门街道', 1],
+      ],
+    );
     const communities = await ok(city.get(`/api/reports/top?${NOV}&unit=${CITY}&by=area&level=community&limit=2`));
     t.same(pick(communities, ['total', 'unplaced']), { total: 7, unplaced: 1 }, 'C is placed at a street only');
-    t.same(communities.rows.map((r: Row) => [r.code, r.count]), [['120102001001', 3], ['120102001002', 2]]);
+    t.same(
+      communities.rows.map((r: Row) => [r.code, r.count]),
+      [
+        ['120102001001', 3],
+        ['120102001002', 2],
+      ],
+    );
   });
 
   t.test('CSV: BOM, Chinese header, quoting, the same rows as JSON', async (t) => {
     // Unit names come from official data, so no API makes an awkward one: this row is put in by hand.
-    await h.db.sql`insert into units (id, name, level, kind, parent_id) values ('zz-test', ${'=测试,"引号"\n部门'}, 'street', 'government', ${DISTRICT})`;
+    await h.db
+      .sql`insert into units (id, name, level, kind, parent_id) values ('zz-test', ${'=测试,"引号"\n部门'}, 'street', 'government', ${DISTRICT})`;
     const url = `/api/reports/rates?${NOV}&unit=${DISTRICT}`;
     const csv = await districtSupervisor.get(`${url}&format=csv`);
     t.equal(csv.statusCode, 200);
@@ -231,14 +347,31 @@ t.test('the reports count the history exactly', async (t) => {
     t.ok(csv.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'UTF-8 BOM');
     const text = csv.rawPayload.subarray(3).toString('utf8');
     const lines = parseCsv(text);
-    t.same(lines[0], ['单位编码', '单位名称', '范围', '工单量', '已响应', '已办结', '参评', '满意（含基本满意）', '响应率', '解决率', '满意率']);
+    t.same(lines[0], [
+      '单位编码',
+      '单位名称',
+      '范围',
+      '工单量',
+      '已响应',
+      '已办结',
+      '参评',
+      '满意（含基本满意）',
+      '响应率',
+      '解决率',
+      '满意率',
+    ]);
     t.ok(text.includes(`\r\nzz-test,"'=测试,""引号""\n部门",下级单位,0,0,0,0,0,,,\r\n`), 'quoted, quotes doubled, formula defused');
     const json = await ok(districtSupervisor.get(url));
     t.equal(lines.length - 1, json.rows.length, 'one line per row');
     const self = lines.find((l) => l[0] === DISTRICT && l[2] === '本单位')!;
     t.same(self.slice(3), ['4', '2', '1', '1', '1', '50.00%', '25.00%', '100.00%']);
     for (const [i, row] of json.rows.entries()) {
-      t.same(lines[i + 1]!.slice(0, 8), [row.unitId, row.unitName.startsWith('=') ? `'${row.unitName}` : row.unitName, { self: '本单位', child: '下级单位', total: '合计' }[row.scope as string], ...[row.received, row.responded, row.resolved, row.rated, row.satisfied].map(String)]);
+      t.same(lines[i + 1]!.slice(0, 8), [
+        row.unitId,
+        row.unitName.startsWith('=') ? `'${row.unitName}` : row.unitName,
+        { self: '本单位', child: '下级单位', total: '合计' }[row.scope as string],
+        ...[row.received, row.responded, row.resolved, row.rated, row.satisfied].map(String),
+      ]);
     }
     const byAccept = await h.app.inject({ url, headers: { ...districtSupervisor.headers, accept: 'text/csv' } });
     t.equal(byAccept.headers['content-type'], 'text/csv; charset=utf-8', 'Accept: text/csv');
@@ -250,7 +383,10 @@ t.test('the reports count the history exactly', async (t) => {
 
     for (const [path, header] of [
       ['on-time', '单位编码,单位名称,范围,时限,按时,超时完成,超期未完成,计时中,按时率'],
-      ['returns', '单位编码,单位名称,范围,派入工单数,退单次数,退单工单数,退单率,退单：非本单位职责,退单：区域错误,退单：重复工单,退单：信息不全,退单：其他,重办次数,重办工单数,重办率'],
+      [
+        'returns',
+        '单位编码,单位名称,范围,派入工单数,退单次数,退单工单数,退单率,退单：非本单位职责,退单：区域错误,退单：重复工单,退单：信息不全,退单：其他,重办次数,重办工单数,重办率',
+      ],
       ['top', '排名,代码,名称,工单量,占比'],
     ] as const) {
       const res = await districtSupervisor.get(`/api/reports/${path}?${NOV}&format=csv${path === 'top' ? '&by=category' : ''}`);
@@ -262,8 +398,21 @@ t.test('the reports count the history exactly', async (t) => {
 });
 
 t.test('toCsv quotes what needs quoting and nothing else', async (t) => {
-  const rows = [['plain', 1], ['a,b', -2], ['say "hi"', 0], ['two\nlines', 3], ['+1', 4], [null, 5]] as const;
-  const csv = toCsv<(typeof rows)[number]>([['名称', (r) => r[0]], ['数', (r) => r[1]]], [...rows]);
+  const rows = [
+    ['plain', 1],
+    ['a,b', -2],
+    ['say "hi"', 0],
+    ['two\nlines', 3],
+    ['+1', 4],
+    [null, 5],
+  ] as const;
+  const csv = toCsv<(typeof rows)[number]>(
+    [
+      ['名称', (r) => r[0]],
+      ['数', (r) => r[1]],
+    ],
+    [...rows],
+  );
   t.equal(csv, '\uFEFF名称,数\r\nplain,1\r\n"a,b",-2\r\n"say ""hi""",0\r\n"two\nlines",3\r\n\'+1,4\r\n,5\r\n');
 });
 
@@ -275,7 +424,11 @@ t.test('one sees one’s own subtree only; outside it a unit does not exist', as
   const otherHandler = await signIn(h, ['handler'], OTHER);
   const streetHandler = await signIn(h, ['handler'], STREET);
   const districtHandler = await signIn(h, ['handler'], DISTRICT);
-  for (const [who, c] of [['another district’s supervisor', otherSupervisor], ['another district’s handler', otherHandler], ['a street below', streetHandler]] as const) {
+  for (const [who, c] of [
+    ['another district’s supervisor', otherSupervisor],
+    ['another district’s handler', otherHandler],
+    ['a street below', streetHandler],
+  ] as const) {
     for (const path of ['rates', 'on-time', 'returns', 'top']) {
       const res = await c.get(`/api/reports/${path}?${q}${path === 'top' ? '&by=area' : ''}`);
       t.equal(res.statusCode, 404, `${who}: ${path}`);

@@ -27,14 +27,20 @@ function problemsOf(dir: string) {
 }
 
 const lineOf = (dir: string, file: string, needle: string) =>
-  fs.readFileSync(path.join(dir, file), 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  fs
+    .readFileSync(path.join(dir, file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle)) + 1;
 
 t.test('the shipped rules load and cover what the hotline needs', async (t) => {
   const rules = loadRules();
   t.ok(rules.categories.length >= 40, `${rules.categories.length} categories`);
   for (const c of rules.categories) t.ok(rules.routes.has(c.code), `${c.code} is routed`);
   t.ok(rules.negativeList.length > 0);
-  t.ok(rules.urgency.some((u) => u.police), 'some urgent matters are police matters');
+  t.ok(
+    rules.urgency.some((u) => u.police),
+    'some urgent matters are police matters',
+  );
   t.same(rules.regions.map((r) => r.target).sort(), ['beijing', 'hebei']);
 });
 

@@ -9,7 +9,7 @@ import t from 'tap';
 import { WebSocket } from 'ws';
 import { PAGES_DIR } from '../server/routes/pages.ts';
 import { operations, snapshot, type Operation } from './support/hostile.ts';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { signIn, testApp, type TestApp } from './support/app.ts';
 import { baseline, toRequest } from './support/variants.ts';
 
 const TTL = 12 * 3600_000;
@@ -23,7 +23,15 @@ async function ops(h: TestApp): Promise<Operation[]> {
 /** An order held by 河东区's 大王庄街道, and a 河西区 supervisor and handler who must not reach it. */
 async function twoDistricts(h: TestApp) {
   const desk = await signIn(h, ['operator', 'dispatcher']);
-  const order = (await desk.post('/api/orders', { channel: 'phone', content: '大王庄街道路灯不亮', citizenPhone: '13812345678', categoryCode: 'other', areaCode: HEDONG_STREET })).json();
+  const order = (
+    await desk.post('/api/orders', {
+      channel: 'phone',
+      content: '大王庄街道路灯不亮',
+      citizenPhone: '13812345678',
+      categoryCode: 'other',
+      areaCode: HEDONG_STREET,
+    })
+  ).json();
   await desk.post(`/api/orders/${order.id}/actions/accept`);
   const dispatched = await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: HEDONG_STREET });
   if (dispatched.statusCode !== 200) throw new Error(`dispatch failed: ${dispatched.body}`);
@@ -65,7 +73,8 @@ t.test('expired, revoked, forged and malformed tokens: 401 UNAUTHENTICATED on ev
       const request = toRequest(op, { ...base, headers: { ...base.headers, ...(value === undefined ? {} : { authorization: value }) } });
       const res = await h.app.inject(request);
       const body = res.json();
-      if (res.statusCode !== 401 || body.code !== 'UNAUTHENTICATED' || !body.message) wrong.push(`${name}: ${res.statusCode} ${res.body.slice(0, 150)}`);
+      if (res.statusCode !== 401 || body.code !== 'UNAUTHENTICATED' || !body.message)
+        wrong.push(`${name}: ${res.statusCode} ${res.body.slice(0, 150)}`);
     }
     t.same(wrong, [], `${op.method} ${op.path}`);
   }
@@ -89,7 +98,11 @@ t.test('another district’s order: 404 by id, by number and for every action; n
       }
       for (const op of actions) {
         const res = await h.app.inject(toRequest(op, baseline(op, { id: ref }, who.headers)));
-        t.same([res.statusCode, res.json().code], [404, 'ORDER_NOT_FOUND'], `${who.viewer.roles[0]} ${op.path} on ${ref}: not 403, which would admit it exists`);
+        t.same(
+          [res.statusCode, res.json().code],
+          [404, 'ORDER_NOT_FOUND'],
+          `${who.viewer.roles[0]} ${op.path} on ${ref}: not 403, which would admit it exists`,
+        );
       }
     }
     const similar = await who.get(`/api/orders/${order.id}/similar`);
@@ -110,7 +123,9 @@ t.test('another district by list filter, board and report: nothing of it comes b
     t.notMatch(res.body, order.number);
   }
   // Every operation that takes a unit: the board, its clocks, each report (JSON and CSV), and any added later.
-  const byUnit = (await ops(h)).filter((op) => op.method === 'GET' && op.secured && op.path !== '/api/orders' && op.params.some((p) => p.in === 'query' && p.name === 'unit'));
+  const byUnit = (await ops(h)).filter(
+    (op) => op.method === 'GET' && op.secured && op.path !== '/api/orders' && op.params.some((p) => p.in === 'query' && p.name === 'unit'),
+  );
   const reports = byUnit.filter((op) => op.path.startsWith('/api/reports/'));
   if (reports.length === 0) t.comment('no /api/reports operations in /docs/json yet: reports not checked');
   t.ok(byUnit.length >= 2, byUnit.map((op) => op.path).join(', '));
@@ -118,7 +133,11 @@ t.test('another district by list filter, board and report: nothing of it comes b
     for (const unit of ['120102', HEDONG_STREET, '120000']) {
       for (const format of op.params.some((p) => p.name === 'format') ? ['json', 'csv'] : ['json']) {
         const base = baseline(op, { from: '2026-11-01', to: '2026-11-30' }, supervisor.headers);
-        const query: [string, string][] = [...base.query.filter(([k]) => k !== 'unit'), ['unit', unit], ...(format === 'csv' ? [['format', 'csv'] as [string, string]] : [])];
+        const query: [string, string][] = [
+          ...base.query.filter(([k]) => k !== 'unit'),
+          ['unit', unit],
+          ...(format === 'csv' ? [['format', 'csv'] as [string, string]] : []),
+        ];
         const res = await h.app.inject(toRequest(op, { ...base, query }));
         t.same([res.statusCode, res.json().code, res.json().field], [404, 'UNIT_NOT_FOUND', 'unit'], `${op.path}?unit=${unit} (${format})`);
       }
@@ -159,7 +178,12 @@ t.test('over the WebSocket: another district’s unit or order yields nothing, n
   const { desk, order, supervisor } = await twoDistricts(h);
   const s = await socket(h, supervisor.token);
   await s.next((m) => m.type === 'ready');
-  for (const sub of [{ topic: 'unit', unit: '120102', lastEventId: 0 }, { topic: 'unit', unit: HEDONG_STREET }, { topic: 'queue' }, { topic: 'unit', unit: "' OR 1=1 --" }]) {
+  for (const sub of [
+    { topic: 'unit', unit: '120102', lastEventId: 0 },
+    { topic: 'unit', unit: HEDONG_STREET },
+    { topic: 'queue' },
+    { topic: 'unit', unit: "' OR 1=1 --" },
+  ]) {
     s.send({ type: 'subscribe', ...sub });
     t.equal((await s.next((m) => m.type === 'error' || m.type === 'subscribed')).type, 'error', `subscribe ${JSON.stringify(sub)} refused`);
   }
@@ -170,11 +194,16 @@ t.test('over the WebSocket: another district’s unit or order yields nothing, n
   await s.next((m) => m.type === 'subscribed' && m.topic.unit === HEXI);
   await desk.post(`/api/orders/${order.id}/actions/urge`);
   // Events leave in order: once Hexi's own dispatch arrives, the urge above would have come first.
-  const own = (await desk.post('/api/orders', { channel: 'phone', content: '河西区路灯不亮', categoryCode: 'other', areaCode: '120103001' })).json();
+  const own = (
+    await desk.post('/api/orders', { channel: 'phone', content: '河西区路灯不亮', categoryCode: 'other', areaCode: '120103001' })
+  ).json();
   await desk.post(`/api/orders/${own.id}/actions/accept`);
   await desk.post(`/api/orders/${own.id}/actions/dispatch`, { unitId: HEXI });
   await s.next((m) => m.action === 'dispatch' && m.order?.id === own.id);
-  t.notOk(s.messages.some((m) => m.order?.id === order.id), 'no event of the Hedong order reached Hexi');
+  t.notOk(
+    s.messages.some((m) => m.order?.id === order.id),
+    'no event of the Hedong order reached Hexi',
+  );
   t.notMatch(JSON.stringify(s.messages), order.number);
 
   const big = await socket(h, supervisor.token);
@@ -210,7 +239,12 @@ t.test('security headers on pages and API answers; CORS closed to other origins'
     t.equal(res.headers['x-content-type-options'], 'nosniff', url);
     t.equal(res.headers['x-powered-by'], undefined, `${url}: no X-Powered-By`);
   }
-  for (const res of [await desk.get('/api/orders'), await h.app.inject('/api/orders'), await h.app.inject('/nowhere'), await h.app.inject('/app.js')]) {
+  for (const res of [
+    await desk.get('/api/orders'),
+    await h.app.inject('/api/orders'),
+    await h.app.inject('/nowhere'),
+    await h.app.inject('/app.js'),
+  ]) {
     const what = `${res.statusCode} ${res.headers['content-type']}`;
     t.equal(res.headers['x-content-type-options'], 'nosniff', what);
     t.equal(res.headers['x-powered-by'], undefined, what);
@@ -218,7 +252,11 @@ t.test('security headers on pages and API answers; CORS closed to other origins'
   }
   const evil = { origin: 'https://evil.example' };
   for (const [method, url, headers] of [
-    ['OPTIONS', '/api/orders', { ...evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' }],
+    [
+      'OPTIONS',
+      '/api/orders',
+      { ...evil, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    ],
     ['OPTIONS', '/api/auth/login', { ...evil, 'access-control-request-method': 'POST' }],
     ['GET', '/api/orders', { ...evil, ...desk.headers }],
     ['POST', '/api/auth/login', { ...evil, 'content-type': 'application/json' }],
@@ -247,14 +285,29 @@ t.test('body limits are explicit: one byte over answers 413 naming the limit, at
   for (const [url, limit, headers] of limits) {
     // A JSON object of exactly `bytes` bytes: valid JSON, but no route takes a field called "pad".
     const body = (bytes: number) => `{"pad":"${'x'.repeat(bytes - 10)}"}`;
-    const at = await h.app.inject({ method: 'POST', url, payload: body(limit), headers: { ...headers, 'content-type': 'application/json' } });
+    const at = await h.app.inject({
+      method: 'POST',
+      url,
+      payload: body(limit),
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
     t.equal(at.statusCode, 400, `${url}: ${limit} bytes are read (and refused for what they say)`);
-    const over = await h.app.inject({ method: 'POST', url, payload: body(limit + 1), headers: { ...headers, 'content-type': 'application/json' } });
+    const over = await h.app.inject({
+      method: 'POST',
+      url,
+      payload: body(limit + 1),
+      headers: { ...headers, 'content-type': 'application/json' },
+    });
     t.equal(over.statusCode, 413, `${url}: ${limit + 1} bytes are too many`);
     t.same([over.json().code, over.json().details?.limit], ['FST_ERR_CTP_BODY_TOO_LARGE', limit]);
     t.match(over.json().message, String(limit), `${url}: the message names ${limit}`);
   }
-  const xml = await h.app.inject({ method: 'POST', url: '/api/channels/wechat?signature=' + 'a'.repeat(40) + '&timestamp=1&nonce=n', payload: `<xml>${'x'.repeat(64 * 1024)}</xml>`, headers: { 'content-type': 'text/xml' } });
+  const xml = await h.app.inject({
+    method: 'POST',
+    url: '/api/channels/wechat?signature=' + 'a'.repeat(40) + '&timestamp=1&nonce=n',
+    payload: `<xml>${'x'.repeat(64 * 1024)}</xml>`,
+    headers: { 'content-type': 'text/xml' },
+  });
   t.same([xml.statusCode, xml.json().details?.limit], [413, 64 * 1024], 'WeChat pushes: 64 KiB');
   t.same(await snapshot(h.db.sql), before, 'nothing written');
 });

@@ -15,7 +15,10 @@ t.test('npm run seed:demo makes users of every role and orders in every state, o
   t.equal(first.status, 0, first.stderr);
   t.match(first.stdout, /demo\.operator\s+\S{12}/, 'passwords are printed');
   const statuses = (await db.sql`select distinct status from orders order by status`).map((r) => r.status);
-  t.same(statuses, ['accepted', 'claimed', 'closed', 'dispatched', 'merged', 'received', 'reopened', 'replied', 'returned', 'transferred_out'].sort());
+  t.same(
+    statuses,
+    ['accepted', 'claimed', 'closed', 'dispatched', 'merged', 'received', 'reopened', 'replied', 'returned', 'transferred_out'].sort(),
+  );
   const roles = (await db.sql`select distinct unnest(roles) as role from users order by 1`).map((r) => r.role);
   t.same(roles, ['admin', 'dispatcher', 'handler', 'operator', 'supervisor']);
   const second = run();

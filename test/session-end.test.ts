@@ -22,7 +22,13 @@ const UNAUTHENTICATED = 4401;
 
 t.test('logout closes that session’s socket with 4401; the user’s other session stays', async (t) => {
   const h = await testApp(t);
-  await createUser(h.db.db, { username: 'two.desks', displayName: '两处登录', unitId: '120102', roles: ['supervisor'], password: PASSWORD });
+  await createUser(h.db.db, {
+    username: 'two.desks',
+    displayName: '两处登录',
+    unitId: '120102',
+    roles: ['supervisor'],
+    password: PASSWORD,
+  });
   const [first, second] = [await tokenOf(h), await tokenOf(h)];
   const a = await liveSocket(t, h.app, first);
   const b = await liveSocket(t, h.app, second);

@@ -12,7 +12,13 @@ const STREET = '120102001';
 async function dispatchedOrder(h: TestApp, extra: object = {}) {
   const desk = await signIn(h, ['operator', 'dispatcher']);
   const order = (
-    await desk.post('/api/orders', { channel: 'phone', content: '楼道杂物堆积', categoryCode: 'housing.property', areaCode: '120102001001', ...extra })
+    await desk.post('/api/orders', {
+      channel: 'phone',
+      content: '楼道杂物堆积',
+      categoryCode: 'housing.property',
+      areaCode: '120102001001',
+      ...extra,
+    })
   ).json();
   await desk.post(`/api/orders/${order.id}/actions/accept`);
   await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: DISTRICT });
@@ -21,10 +27,15 @@ async function dispatchedOrder(h: TestApp, extra: object = {}) {
 
 const clocksOf = async (h: TestApp, id: number) => {
   const desk = await signIn(h, ['dispatcher']);
-  return Object.fromEntries(((await desk.get(`/api/orders/${id}`)).json().clocks as { kind: string }[]).map((c) => [c.kind, c])) as Record<string, any>;
+  return Object.fromEntries(((await desk.get(`/api/orders/${id}`)).json().clocks as { kind: string }[]).map((c) => [c.kind, c])) as Record<
+    string,
+    any
+  >;
 };
 const slaEvents = async (h: TestApp, id: number) =>
-  (await h.db.sql`select action, unit_id, at from order_events where order_id = ${id} and action like 'sla_%' order by id`).map((e) => `${e.action}@${e.unit_id}`);
+  (await h.db.sql`select action, unit_id, at from order_events where order_id = ${id} and action like 'sla_%' order by id`).map(
+    (e) => `${e.action}@${e.unit_id}`,
+  );
 
 t.test('clocks start and stop with the steps; hand-down restarts the claim clock', async (t) => {
   const h = await testApp(t);
@@ -117,12 +128,25 @@ t.test('an extension moves a deadline only when a supervisor approves it, record
   const supervisor = await signIn(h, ['supervisor'], DISTRICT);
   await district.post(`/api/orders/${id}/actions/claim`);
   const before = (await clocksOf(h, id)).resolve.dueAt;
-  const asked = await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-12-08T16:00:00Z', reason: '需协调供热企业' });
+  const asked = await district.post(`/api/orders/${id}/actions/request_extension`, {
+    clock: 'resolve',
+    dueAt: '2026-12-08T16:00:00Z',
+    reason: '需协调供热企业',
+  });
   t.equal(asked.statusCode, 200);
   const extensionId = asked.json().event.payload.extensionId;
   t.ok(extensionId);
   t.equal((await clocksOf(h, id)).resolve.dueAt, before, 'a request moves nothing');
-  t.equal((await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-12-09T16:00:00Z', reason: '再申请' })).json().code, 'EXTENSION_PENDING');
+  t.equal(
+    (
+      await district.post(`/api/orders/${id}/actions/request_extension`, {
+        clock: 'resolve',
+        dueAt: '2026-12-09T16:00:00Z',
+        reason: '再申请',
+      })
+    ).json().code,
+    'EXTENSION_PENDING',
+  );
   t.equal((await district.post(`/api/orders/${id}/actions/approve_extension`, { extensionId })).statusCode, 403, 'not by the handler');
   const ok = await supervisor.post(`/api/orders/${id}/actions/approve_extension`, { extensionId, note: '同意' });
   t.equal(ok.statusCode, 200);
@@ -132,10 +156,21 @@ t.test('an extension moves a deadline only when a supervisor approves it, record
   const [ev] = await h.db.sql`select payload from order_events where order_id = ${id} and action = 'deadline_extended'`;
   t.same({ old: ev!.payload.oldDueAt, new: ev!.payload.newDueAt }, { old: before, new: '2026-12-08T16:00:00.000Z' });
   t.equal((await supervisor.post(`/api/orders/${id}/actions/approve_extension`, { extensionId })).json().code, 'EXTENSION_NOT_PENDING');
-  const earlier = await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-11-30T16:00:00Z', reason: '缩短' });
+  const earlier = await district.post(`/api/orders/${id}/actions/request_extension`, {
+    clock: 'resolve',
+    dueAt: '2026-11-30T16:00:00Z',
+    reason: '缩短',
+  });
   t.equal(earlier.json().code, 'EXTENSION_NOT_LATER');
-  const second = await district.post(`/api/orders/${id}/actions/request_extension`, { clock: 'resolve', dueAt: '2026-12-15T16:00:00Z', reason: '仍需时间' });
-  const rejected = await supervisor.post(`/api/orders/${id}/actions/reject_extension`, { extensionId: second.json().event.payload.extensionId, note: '不同意' });
+  const second = await district.post(`/api/orders/${id}/actions/request_extension`, {
+    clock: 'resolve',
+    dueAt: '2026-12-15T16:00:00Z',
+    reason: '仍需时间',
+  });
+  const rejected = await supervisor.post(`/api/orders/${id}/actions/reject_extension`, {
+    extensionId: second.json().event.payload.extensionId,
+    note: '不同意',
+  });
   t.equal(rejected.statusCode, 200);
   t.equal((await clocksOf(h, id)).resolve.dueAt, '2026-12-08T16:00:00.000Z', 'a rejection moves nothing');
 });
@@ -159,15 +194,30 @@ t.test('the board counts on-time, at-risk and overdue clocks per unit below, wit
   h.clock.set('2026-11-25T03:00:00Z');
   await sweepDueClocks(h.db.sql, h.clock.now());
   const later = (await (await signIn(h, ['supervisor'], '120000')).get('/api/sla/board?unit=120000')).json();
-  t.same(later.rows.find((r: { unitId: string }) => r.unitId === DISTRICT).clocks.claim, { onTime: 0, atRisk: 1, overdue: 1 }, 'the normal one is now at risk');
+  t.same(
+    later.rows.find((r: { unitId: string }) => r.unitId === DISTRICT).clocks.claim,
+    { onTime: 0, atRisk: 1, overdue: 1 },
+    'the normal one is now at risk',
+  );
 });
 
 t.test('a clock is counted wherever its unit sits in the tree, even after the unit moves', async (t) => {
   const h = await testApp(t);
   const desk = await signIn(h, ['operator', 'dispatcher']);
-  const { id } = (await desk.post('/api/orders', { channel: 'phone', content: '楼道杂物堆积', categoryCode: 'housing.property', areaCode: '120102001001' })).json();
+  const { id } = (
+    await desk.post('/api/orders', {
+      channel: 'phone',
+      content: '楼道杂物堆积',
+      categoryCode: 'housing.property',
+      areaCode: '120102001001',
+    })
+  ).json();
   await desk.post(`/api/orders/${id}/actions/accept`);
-  t.equal((await desk.post(`/api/orders/${id}/actions/dispatch`, { unitId: STREET })).statusCode, 200, 'sent straight to the street (河东区)');
+  t.equal(
+    (await desk.post(`/api/orders/${id}/actions/dispatch`, { unitId: STREET })).statusCode,
+    200,
+    'sent straight to the street (河东区)',
+  );
   const pathOf = async () => (await h.db.sql`select unit_path from order_clocks where order_id = ${id} and kind = 'claim'`)[0]!.unit_path;
   t.equal(await pathOf(), `120000/${DISTRICT}/${STREET}/`, 'the holder’s ancestors, kept by the database');
   const city = await signIn(h, ['supervisor'], '120000');

@@ -128,7 +128,12 @@ t.test('clocks stored before their stage instants were get them at start, as the
   const stored = await db.sql<{ stage_at: string[] | null }[]>`select to_jsonb(stage_at) as stage_at from order_clocks order by order_id`;
   held.forEach((h, i) => {
     if (h.clock.pausedAt) t.equal(stored[i]!.stage_at, null);
-    else t.same(stored[i]!.stage_at!.map((d) => new Date(d).toISOString()), expected[i], `order ${h.orderId}`);
+    else
+      t.same(
+        stored[i]!.stage_at!.map((d) => new Date(d).toISOString()),
+        expected[i],
+        `order ${h.orderId}`,
+      );
   });
   t.equal(await fillStageInstants(db.sql, deps), 0, 'a second start finds nothing to do');
 });

@@ -7,7 +7,12 @@ import type { Response } from 'light-my-request';
 import { signIn, testApp, type TestApp } from './support/app.ts';
 import { codeIn } from './support/notice.ts';
 
-const form = { name: '刘女士', phone: '13912345678', content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了', location: '诚厚里社区5号楼' };
+const form = {
+  name: '刘女士',
+  phone: '13912345678',
+  content: '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了',
+  location: '诚厚里社区5号楼',
+};
 
 async function submit(h: TestApp, key = 'track-form-0001') {
   const res = await h.app.inject({ method: 'POST', url: '/api/channels/web', payload: form, headers: { 'idempotency-key': key } });
@@ -93,7 +98,11 @@ t.test('a number that does not exist answers exactly as a wrong code does, and r
   const missing = number.replace(/\d{6}$/, '999999');
   const shape = (r: Response) => {
     const { requestId, ...body } = r.json();
-    return { status: r.statusCode, body: { ...body, message: body.message.replace(missing, number) }, hasRequestId: typeof requestId === 'string' };
+    return {
+      status: r.statusCode,
+      body: { ...body, message: body.message.replace(missing, number) },
+      hasRequestId: typeof requestId === 'string',
+    };
   };
   for (let i = 0; i < 5; i++) {
     const [a, b] = [await look(h, number, wrong(i)), await look(h, missing, wrong(i))];

@@ -43,7 +43,9 @@ t.test('bad input is refused with a 4xx naming the field, and writes nothing', a
     }
     t.notMatch(res.body, /at .*\.ts:\d+/, `${c.name}: no stack trace`);
   }
-  const [{ n }] = (await db.sql`select (select count(*) from orders) + (select count(*) from order_events) as n`) as unknown as [{ n: string }];
+  const [{ n }] = (await db.sql`select (select count(*) from orders) + (select count(*) from order_events) as n`) as unknown as [
+    { n: string },
+  ];
   t.equal(Number(n), 0, 'nothing was written');
 });
 
@@ -64,7 +66,7 @@ t.test('actions: unknown action, bad ids, missing and extra fields', async (t) =
     { url: `/api/orders/${id}/actions/merge`, body: { masterId: '1' }, status: 400, field: 'masterId' },
     { url: `/api/orders/${id}/actions/transfer`, body: { target: 'moon' }, status: 400, field: 'target' },
     { url: '/api/orders/..%2F..%2Fetc%2Fpasswd/actions/accept', body: {}, status: 400, field: 'id' },
-    { url: "/api/orders/1%20or%201=1/actions/accept", body: {}, status: 400, field: 'id' },
+    { url: '/api/orders/1%20or%201=1/actions/accept', body: {}, status: 400, field: 'id' },
   ];
   for (const c of cases) {
     const res = await app.inject({ headers: d.headers, method: 'POST', url: c.url, payload: c.body });
@@ -73,7 +75,11 @@ t.test('actions: unknown action, bad ids, missing and extra fields', async (t) =
     if (c.field) t.equal(res.json().field, c.field, `names ${c.field}`);
   }
   const events = await db.sql`select action from order_events`;
-  t.same(events.map((e) => e.action), ['create'], 'only the creation was recorded');
+  t.same(
+    events.map((e) => e.action),
+    ['create'],
+    'only the creation was recorded',
+  );
   const [row] = await db.sql`select status from orders where id = ${id}`;
   t.equal(row!.status, 'received');
 });
@@ -97,7 +103,10 @@ t.test('list and detail parameters are checked', async (t) => {
     t.equal(res.statusCode, 400, url);
     t.equal(res.json().field, field, `${url} names ${field}`);
   }
-  const inverted = await app.inject({ url: '/api/orders?createdFrom=2026-11-24T00:00:00Z&createdTo=2026-11-23T00:00:00Z', headers: d.headers });
+  const inverted = await app.inject({
+    url: '/api/orders?createdFrom=2026-11-24T00:00:00Z&createdTo=2026-11-23T00:00:00Z',
+    headers: d.headers,
+  });
   t.equal(inverted.statusCode, 400);
   t.equal((await app.inject({ url: '/api/nothing-here', headers: d.headers })).json().code, 'ROUTE_NOT_FOUND');
 });
@@ -118,10 +127,25 @@ t.test('deep JSON and a body over the limit are refused without a 5xx', async (t
   const h = await testApp(t);
   const d = await signIn(h, ['operator']);
   const deep = '['.repeat(5000) + ']'.repeat(5000);
-  const r1 = await h.app.inject({ method: 'POST', url: '/api/orders', payload: `{"channel":"web","content":"x","extra":${deep}}`, headers: { ...d.headers, 'content-type': 'application/json' } });
+  const r1 = await h.app.inject({
+    method: 'POST',
+    url: '/api/orders',
+    payload: `{"channel":"web","content":"x","extra":${deep}}`,
+    headers: { ...d.headers, 'content-type': 'application/json' },
+  });
   t.equal(r1.statusCode, 400);
-  const r2 = await h.app.inject({ method: 'POST', url: '/api/orders', payload: 'x'.repeat(200 * 1024), headers: { ...d.headers, 'content-type': 'application/json' } });
+  const r2 = await h.app.inject({
+    method: 'POST',
+    url: '/api/orders',
+    payload: 'x'.repeat(200 * 1024),
+    headers: { ...d.headers, 'content-type': 'application/json' },
+  });
   t.equal(r2.statusCode, 413);
-  const r3 = await h.app.inject({ method: 'POST', url: '/api/orders', payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), headers: { ...d.headers, 'content-type': 'application/json' } });
+  const r3 = await h.app.inject({
+    method: 'POST',
+    url: '/api/orders',
+    payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+    headers: { ...d.headers, 'content-type': 'application/json' },
+  });
   t.ok(r3.statusCode >= 400 && r3.statusCode < 500, `invalid UTF-8: ${r3.statusCode}`);
 });

@@ -48,7 +48,10 @@ t.test('a text message becomes an order, and its retries the same order', async 
   t.equal(await count(h, 'orders'), 1, 'one order');
   t.equal(await count(h, 'inbound_messages'), 1, 'one inbound message');
   const [order] = await h.db.sql`select channel, channel_message_id, channel_user_id, status from orders`;
-  t.same({ ...order }, { channel: 'wechat', channel_message_id: '12897483920347283947', channel_user_id: 'oCitizen001', status: 'dispatched' });
+  t.same(
+    { ...order },
+    { channel: 'wechat', channel_message_id: '12897483920347283947', channel_user_id: 'oCitizen001', status: 'dispatched' },
+  );
   const [event] = await h.db.sql`select payload from order_events where action = 'create'`;
   t.equal(event!.payload.inbound, xml, 'the raw XML is in the audit trail');
 });
@@ -83,13 +86,19 @@ t.test('a picture extends the citizen’s order while it is open, a returned one
     `<xml><ToUserName><![CDATA[gh_12345tj]]></ToUserName><FromUserName><![CDATA[oCitizen001]]></FromUserName>` +
     `<CreateTime>1795600200</CreateTime><MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[https://mmbiz.example/${msgId}.jpg]]></PicUrl>` +
     `<MediaId><![CDATA[media_${msgId}]]></MediaId><MsgId>${msgId}</MsgId></xml>`;
-  const number = (await push(h, textXml('5100000000000000001', '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了'))).body.match(/12345-\d{8}-\d{6}/)?.[0];
+  const number = (await push(h, textXml('5100000000000000001', '河东区大王庄街道诚厚里社区楼上邻居半夜跺脚，噪音太吵了'))).body.match(
+    /12345-\d{8}-\d{6}/,
+  )?.[0];
   const [order] = await h.db.sql`select id, current_unit_id, status from orders`;
   t.equal(order!.status, 'dispatched');
   // The unit it went to returns it: back at the hotline centre, still open.
   const handler = await signIn(h, ['handler'], order!.current_unit_id);
   t.equal((await handler.post(`/api/orders/${order!.id}/actions/return`, { reasonCode: 'wrong_area' })).statusCode, 200);
-  t.match((await push(h, picture('5100000000000000002'))).body, new RegExp(`已补充到工单 ${number}`), 'a returned order is open: the picture is added');
+  t.match(
+    (await push(h, picture('5100000000000000002'))).body,
+    new RegExp(`已补充到工单 ${number}`),
+    'a returned order is open: the picture is added',
+  );
   const [linked] = await h.db.sql`select order_id from inbound_messages where dedupe_key = 'msg:5100000000000000002'`;
   t.equal(Number(linked!.order_id), Number(order!.id), 'the picture is linked to the order it extended');
   await h.db.sql`update orders set status = 'replied' where id = ${order!.id}`;
@@ -124,12 +133,19 @@ t.test('safe mode: an encrypted push is decrypted, and the reply encrypted', asy
   const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
   const nonce = 'safe123';
   const signature = createHash('sha1').update([TOKEN, timestamp, nonce].sort().join('')).digest('hex');
-  const query = new URLSearchParams({ signature, timestamp, nonce, encrypt_type: 'aes', msg_signature: wechat.signature(timestamp, nonce, encrypt) });
+  const query = new URLSearchParams({
+    signature,
+    timestamp,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: wechat.signature(timestamp, nonce, encrypt),
+  });
   const envelope = `<xml><ToUserName><![CDATA[gh_12345tj]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
   const res = await push(h, envelope, query.toString());
   t.equal(res.statusCode, 200);
   const replyEncrypt = wechat.extractEncrypt(res.body);
-  const replySig = res.body.match(/<MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]>/)?.[1] ?? res.body.match(/<MsgSignature>([0-9a-f]{40})</)?.[1];
+  const replySig =
+    res.body.match(/<MsgSignature><!\[CDATA\[([0-9a-f]{40})\]\]>/)?.[1] ?? res.body.match(/<MsgSignature>([0-9a-f]{40})</)?.[1];
   t.equal(replySig, wechat.signature(timestamp, nonce, replyEncrypt), 'the reply is signed');
   t.match(wechat.decrypt(replyEncrypt).xml, /12345-\d{8}-\d{6}/);
   const tampered = new URLSearchParams(query);

@@ -1,6 +1,6 @@
 /** The daily work of handlers, dispatchers and supervisors, with everyone's limits. */
 import t from 'tap';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { signIn, testApp, type Client } from './support/app.ts';
 
 // 河东区 → 大王庄街道 → 诚厚里社区; 河西区 is a sibling district.
 const DISTRICT = '120102';
@@ -71,7 +71,10 @@ t.test('handlers see their subtree only; outside it an order does not exist', as
   t.equal((await w.street.get(`/api/orders/${id}`)).statusCode, 404, 'a unit below does not see what is above it');
   t.same((await w.stranger.get('/api/orders')).json().items, [], 'nor in lists');
   t.same((await w.stranger.get(`/api/orders?unit=${DISTRICT}`)).json().items, [], 'nor by filtering for it');
-  t.same((await w.district.get('/api/orders')).json().items.map((o: { id: number }) => o.id), [id]);
+  t.same(
+    (await w.district.get('/api/orders')).json().items.map((o: { id: number }) => o.id),
+    [id],
+  );
 });
 
 t.test('wrong role and wrong state are refused, naming why', async (t) => {
@@ -180,8 +183,19 @@ t.test('an unsatisfied callback reopens to the same unit, counted; urge and supe
 t.test('a merged duplicate hears the master’s result when it closes', async (t) => {
   const w = await world(t);
   const master = await w.dispatched(DISTRICT);
-  const dup = (await w.desk.post('/api/orders', { channel: 'web', content: '楼道杂物堆积，没人清理', areaCode: COMMUNITY, categoryCode: 'housing.property' })).json();
-  t.equal((await act(w.district, dup.id, 'merge', { masterId: master })).statusCode, 404, 'still at the hotline: out of the district’s sight');
+  const dup = (
+    await w.desk.post('/api/orders', {
+      channel: 'web',
+      content: '楼道杂物堆积，没人清理',
+      areaCode: COMMUNITY,
+      categoryCode: 'housing.property',
+    })
+  ).json();
+  t.equal(
+    (await act(w.district, dup.id, 'merge', { masterId: master })).statusCode,
+    404,
+    'still at the hotline: out of the district’s sight',
+  );
   t.equal((await act(w.desk, dup.id, 'merge', { masterId: master })).statusCode, 200);
   await act(w.district, master, 'claim');
   await act(w.district, master, 'reply', { text: '杂物已清理完毕' });
@@ -204,7 +218,9 @@ t.test('phones are masked until the unit claims; every reveal is recorded', asyn
   t.equal((await w.district.get(`/api/orders/${id}?reveal=phone`)).json().citizenPhone, '13812345678');
   t.equal((await w.desk.get(`/api/orders/${id}?reveal=phone`)).json().citizenPhone, '13812345678');
   t.equal((await w.stranger.get(`/api/orders/${id}?reveal=phone`)).statusCode, 404);
-  const views = (await w.desk.get(`/api/orders/${id}/timeline`)).json().events.filter((e: { action: string }) => e.action === 'phone_viewed');
+  const views = (await w.desk.get(`/api/orders/${id}/timeline`))
+    .json()
+    .events.filter((e: { action: string }) => e.action === 'phone_viewed');
   t.same(
     views.map((e: { actor: string; payload: { viewerUnitId: string } }) => [e.actor, e.payload.viewerUnitId]),
     [
@@ -236,7 +252,11 @@ t.test('intake suggests earlier open complaints about the same matter', async (t
     })
   ).json();
   const similar = (await w.desk.get(`/api/orders/${again.id}/similar`)).json().items;
-  t.same(similar.map((s: { id: number }) => s.id), [first], 'the same matter, not the other category');
+  t.same(
+    similar.map((s: { id: number }) => s.id),
+    [first],
+    'the same matter, not the other category',
+  );
   t.ok(similar[0].similarity > 0.3);
   t.notOk(similar.some((s: { id: number }) => s.id === other));
   t.equal((await w.district.get(`/api/orders/${again.id}/similar`)).statusCode, 403);

@@ -36,7 +36,10 @@ export async function unitsById(db: Database | Tx, ids: string[]): Promise<Map<s
 }
 
 /** Where the order sits in the unit tree, for access decisions. */
-export async function placeOf(db: Database | Tx, order: OrderRow): Promise<OrderPlace & { assistRows: (typeof orderAssists.$inferSelect)[] }> {
+export async function placeOf(
+  db: Database | Tx,
+  order: OrderRow,
+): Promise<OrderPlace & { assistRows: (typeof orderAssists.$inferSelect)[] }> {
   const assistRows = await db.select().from(orderAssists).where(eq(orderAssists.orderId, order.id));
   const ids = [order.currentUnitId, ...(order.claimedByUnitId ? [order.claimedByUnitId] : []), ...assistRows.map((a) => a.unitId)];
   const info = await unitsById(db, ids);
@@ -126,7 +129,9 @@ export async function applyAction(
       master = locked.find((r) => r.id === input.masterId);
       if (!master) throw new DomainError('MASTER_NOT_FOUND', `主工单 ${input.masterId} 不存在`, { field: 'masterId' });
       if (master.status === 'merged' || master.status === 'transferred_out') {
-        throw new DomainError('MASTER_NOT_OPEN', `主工单 ${master.number} 状态为 ${master.status}，不能作为合并目标`, { field: 'masterId' });
+        throw new DomainError('MASTER_NOT_OPEN', `主工单 ${master.number} 状态为 ${master.status}，不能作为合并目标`, {
+          field: 'masterId',
+        });
       }
       event.payload.masterNumber = master.number;
     }
@@ -150,23 +155,45 @@ export async function applyAction(
 }
 
 /** The rows an action touches besides the order and its event, in the same transaction. */
-async function sideEffects(tx: Tx, input: ActionInput, before: OrderRow, after: OrderRow, master: OrderRow | undefined, opts: { actor: string; at: Date }) {
+async function sideEffects(
+  tx: Tx,
+  input: ActionInput,
+  before: OrderRow,
+  after: OrderRow,
+  master: OrderRow | undefined,
+  opts: { actor: string; at: Date },
+) {
   const actor = opts.actor;
-  const note = (orderId: number, status: OrderRow['status'], unitId: string, action: string, payload: Record<string, unknown>, reason: string | null = null) =>
+  const note = (
+    orderId: number,
+    status: OrderRow['status'],
+    unitId: string,
+    action: string,
+    payload: Record<string, unknown>,
+    reason: string | null = null,
+  ) =>
     tx.insert(orderEvents).values({ orderId, at: opts.at, actor, action, fromStatus: status, toStatus: status, unitId, reason, payload });
 
   switch (input.action) {
     case 'assign_assist':
-      await tx.insert(orderAssists).values(input.unitIds.map((unitId) => ({ orderId: before.id, unitId, status: 'assigned' as const, assignedAt: opts.at })));
+      await tx
+        .insert(orderAssists)
+        .values(input.unitIds.map((unitId) => ({ orderId: before.id, unitId, status: 'assigned' as const, assignedAt: opts.at })));
       break;
     case 'assist_claim':
       await tx.update(orderAssists).set({ status: 'claimed', claimedAt: opts.at }).where(eqAssist(before.id, input.unitId));
       break;
     case 'assist_reply':
-      await tx.update(orderAssists).set({ status: 'replied', repliedAt: opts.at, replyText: input.text }).where(eqAssist(before.id, input.unitId));
+      await tx
+        .update(orderAssists)
+        .set({ status: 'replied', repliedAt: opts.at, replyText: input.text })
+        .where(eqAssist(before.id, input.unitId));
       break;
     case 'merge':
-      await note(master!.id, master!.status, master!.currentUnitId, 'merged_in', { duplicateId: before.id, duplicateNumber: before.number });
+      await note(master!.id, master!.status, master!.currentUnitId, 'merged_in', {
+        duplicateId: before.id,
+        duplicateNumber: before.number,
+      });
       break;
     case 'close': {
       // 重复件: the citizens of merged duplicates are told the master's result.
@@ -182,15 +209,31 @@ async function sideEffects(tx: Tx, input: ActionInput, before: OrderRow, after: 
 const eqAssist = (orderId: number, unitId: string) => and(eq(orderAssists.orderId, orderId), eq(orderAssists.unitId, unitId));
 
 /** 延期: the request is filed; an approval moves the clock's deadline, recorded with the old and new one. */
-async function extensionEffects(tx: Tx, input: ActionInput, order: OrderRow, event: { payload: Record<string, unknown> }, opts: { actor: string; at: Date; deadlines: Deadlines }) {
+async function extensionEffects(
+  tx: Tx,
+  input: ActionInput,
+  order: OrderRow,
+  event: { payload: Record<string, unknown> },
+  opts: { actor: string; at: Date; deadlines: Deadlines },
+) {
   if (input.action === 'request_extension') {
     const [clock] = (await loadClocks(tx, order.id)).filter((c) => c.kind === input.clock);
     const due = new Date(input.dueAt);
-    if (!clock || clock.stoppedAt) throw new DomainError('CLOCK_NOT_RUNNING', `「${input.clock}」时限未在计时，无需延期`, { field: 'clock' });
-    if (!(due > clock.dueAt)) throw new DomainError('EXTENSION_NOT_LATER', `申请的时限必须晚于原时限 ${clock.dueAt.toISOString()}`, { field: 'dueAt' });
+    if (!clock || clock.stoppedAt)
+      throw new DomainError('CLOCK_NOT_RUNNING', `「${input.clock}」时限未在计时，无需延期`, { field: 'clock' });
+    if (!(due > clock.dueAt))
+      throw new DomainError('EXTENSION_NOT_LATER', `申请的时限必须晚于原时限 ${clock.dueAt.toISOString()}`, { field: 'dueAt' });
     const inserted = await tx
       .insert(orderExtensions)
-      .values({ orderId: order.id, clockKind: input.clock, requestedBy: opts.actor, requestedAt: opts.at, requestedDueAt: due, reason: input.reason, status: 'pending' })
+      .values({
+        orderId: order.id,
+        clockKind: input.clock,
+        requestedBy: opts.actor,
+        requestedAt: opts.at,
+        requestedDueAt: due,
+        reason: input.reason,
+        status: 'pending',
+      })
       .onConflictDoNothing()
       .returning({ id: orderExtensions.id });
     if (!inserted[0]) throw new DomainError('EXTENSION_PENDING', '该时限已有待审批的延期申请', { field: 'clock' });
@@ -198,8 +241,12 @@ async function extensionEffects(tx: Tx, input: ActionInput, order: OrderRow, eve
     return;
   }
   if (input.action !== 'approve_extension' && input.action !== 'reject_extension') return;
-  const [ext] = await tx.select().from(orderExtensions).where(and(eq(orderExtensions.id, input.extensionId), eq(orderExtensions.orderId, order.id)));
-  if (!ext || ext.status !== 'pending') throw new DomainError('EXTENSION_NOT_PENDING', `延期申请 ${input.extensionId} 不存在或已处理`, { field: 'extensionId' });
+  const [ext] = await tx
+    .select()
+    .from(orderExtensions)
+    .where(and(eq(orderExtensions.id, input.extensionId), eq(orderExtensions.orderId, order.id)));
+  if (!ext || ext.status !== 'pending')
+    throw new DomainError('EXTENSION_NOT_PENDING', `延期申请 ${input.extensionId} 不存在或已处理`, { field: 'extensionId' });
   const approved = input.action === 'approve_extension';
   await tx
     .update(orderExtensions)
@@ -210,7 +257,10 @@ async function extensionEffects(tx: Tx, input: ActionInput, order: OrderRow, eve
   if (!clock || clock.stoppedAt) throw new DomainError('CLOCK_NOT_RUNNING', '该时限已停止计时，不能延期', { field: 'extensionId' });
   const extended = extendClock(clock, ext.requestedDueAt, opts.at, opts.deadlines.policy, opts.deadlines.calendar);
   await writeClocks(tx, order.id, [extended], clock.unitId, opts.deadlines);
-  await tx.update(orderClocks).set({ extensions: clock.extensions + 1 }).where(and(eq(orderClocks.orderId, order.id), eq(orderClocks.kind, clock.kind)));
+  await tx
+    .update(orderClocks)
+    .set({ extensions: clock.extensions + 1 })
+    .where(and(eq(orderClocks.orderId, order.id), eq(orderClocks.kind, clock.kind)));
   await tx.insert(orderEvents).values({
     orderId: order.id,
     at: opts.at,

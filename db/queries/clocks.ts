@@ -76,7 +76,9 @@ export const instantsLiteral = (instants: readonly Date[]) => `{${instants.map((
 export async function fillStageInstants(sql: Sql, deps: { policy: DeadlinePolicy; calendar: WorkCalendar }): Promise<number> {
   let filled = 0;
   for (;;) {
-    const rows = await sql<{ order_id: string; kind: ClockKind; urgency_class: UrgencyClass; basis: TimeBasis; started_at: string; due_at: string }[]>`
+    const rows = await sql<
+      { order_id: string; kind: ClockKind; urgency_class: UrgencyClass; basis: TimeBasis; started_at: string; due_at: string }[]
+    >`
       select order_id, kind, urgency_class, basis, started_at, due_at from order_clocks
       where stage_at is null and next_at is not null limit 1000`;
     if (rows.length === 0) return filled;
@@ -109,7 +111,10 @@ export async function writeClocks(
     // (a dispatch stops the hotline's 转办 clock, a return the returning unit's 签收 clock).
     const row = clockRow(orderId, c, (c.stoppedAt && ranAt.get(c.kind)) || holderUnitId, deps);
     const { orderId: _o, kind: _k, ...update } = row;
-    await db.insert(orderClocks).values(row).onConflictDoUpdate({ target: [orderClocks.orderId, orderClocks.kind], set: update });
+    await db
+      .insert(orderClocks)
+      .values(row)
+      .onConflictDoUpdate({ target: [orderClocks.orderId, orderClocks.kind], set: update });
   }
   await db
     .update(orderClocks)

@@ -37,7 +37,10 @@ export function eventsAfter(sql: Sql, afterId: number, topic: Topic, limit: numb
  * commit, in commit order: one notification per statement, {"ids":[…]} (migration
  * 0009). While `wanted()` is false notifications are dropped unread.
  */
-export function listenForEvents(sql: Sql, opts: { wanted: () => boolean; onIds: (ids: number[]) => void }): Promise<{ unlisten: () => Promise<void> }> {
+export function listenForEvents(
+  sql: Sql,
+  opts: { wanted: () => boolean; onIds: (ids: number[]) => void },
+): Promise<{ unlisten: () => Promise<void> }> {
   return sql.listen('order_events', (payload) => {
     if (!opts.wanted()) return;
     opts.onIds((JSON.parse(payload) as { ids: number[] }).ids.map(Number));

@@ -46,7 +46,14 @@ export async function recentOrderOf(db: Database, channel: string, channelUserId
   const [row] = await db
     .select()
     .from(orders)
-    .where(and(eq(orders.channel, channel), eq(orders.channelUserId, channelUserId), gte(orders.createdAt, since), inArray(orders.status, [...OPEN_STATUSES])))
+    .where(
+      and(
+        eq(orders.channel, channel),
+        eq(orders.channelUserId, channelUserId),
+        gte(orders.createdAt, since),
+        inArray(orders.status, [...OPEN_STATUSES]),
+      ),
+    )
     .orderBy(desc(orders.id))
     .limit(1);
   return row;

@@ -98,7 +98,14 @@ export async function createOrder(
   const at = opts.at.toISOString();
   const plan = opts.plan ?? planIntake(null, opts.at);
   const { state, patch } = plan;
-  const created = { action: 'create', fromStatus: null, toStatus: 'received', unitId: 'hotline', reason: null, payload: { channel: input.channel, channelMessageId: input.channelMessageId ?? null, inbound: opts.inbound ?? null } };
+  const created = {
+    action: 'create',
+    fromStatus: null,
+    toStatus: 'received',
+    unitId: 'hotline',
+    reason: null,
+    payload: { channel: input.channel, channelMessageId: input.channelMessageId ?? null, inbound: opts.inbound ?? null },
+  };
   const events = [created, ...plan.events];
   const actors = events.map((_, i) => (i === 0 ? opts.actor.id : (opts.planActor ?? opts.actor).id));
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -148,7 +155,12 @@ export async function createOrder(
     limit 1`;
   if (!existing) throw new DomainError('CONFLICT_RETRY', '工单登记冲突，请重试');
   const order = fromRaw(existing);
-  if (opts.idempotencyKey && order.idempotencyScope === scope && order.idempotencyKey === opts.idempotencyKey && order.requestHash !== hash) {
+  if (
+    opts.idempotencyKey &&
+    order.idempotencyScope === scope &&
+    order.idempotencyKey === opts.idempotencyKey &&
+    order.requestHash !== hash
+  ) {
     throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key 已用于另一份内容不同的提交，新的提交请使用新的 Idempotency-Key', {
       field: 'Idempotency-Key',
     });
@@ -216,7 +228,12 @@ export async function timeline(db: Database, orderId: number): Promise<EventRow[
 export async function recordPhoneView(
   db: Database,
   order: OrderRow,
-  opts: { actor: string; unitId: string; at: Date; /** What was shown: the order, or its trail with or without the raw submission. */ what?: 'order' | 'timeline' | 'raw' },
+  opts: {
+    actor: string;
+    unitId: string;
+    at: Date;
+    /** What was shown: the order, or its trail with or without the raw submission. */ what?: 'order' | 'timeline' | 'raw';
+  },
 ): Promise<void> {
   await db.insert(orderEvents).values({
     orderId: order.id,
@@ -281,7 +298,9 @@ export async function findOrderInPlace(db: Database, ref: string): Promise<{ ord
       // Qualified by hand: inside a subquery drizzle's bare "id" would be the inner table's.
       currentAncestors: q<string[] | null>`(select u.ancestors from units u where u.id = orders.current_unit_id)`,
       claimedByAncestors: q<string[] | null>`(select u.ancestors from units u where u.id = orders.claimed_by_unit_id)`,
-      assists: q<{ unitId: string; ancestors: string[] | null }[]>`coalesce((select json_agg(json_build_object('unitId', a.unit_id, 'ancestors', u.ancestors) order by a.unit_id)
+      assists: q<
+        { unitId: string; ancestors: string[] | null }[]
+      >`coalesce((select json_agg(json_build_object('unitId', a.unit_id, 'ancestors', u.ancestors) order by a.unit_id)
         from order_assists a join units u on u.id = a.unit_id where a.order_id = orders.id), '[]'::json)`,
     })
     .from(orders)

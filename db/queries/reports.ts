@@ -76,7 +76,12 @@ export async function rateCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey, 
       count(*) filter (where satisfaction is not null)::int as rated,
       count(*) filter (where satisfaction in ('satisfied', 'basically_satisfied'))::int as satisfied
     from s group by rollup (key)`;
-  return new Map(rows.map((r) => [r.total ? null : (r.key as string), { received: r.received, responded: r.responded, resolved: r.resolved, rated: r.rated, satisfied: r.satisfied }]));
+  return new Map(
+    rows.map((r) => [
+      r.total ? null : (r.key as string),
+      { received: r.received, responded: r.responded, resolved: r.resolved, rated: r.rated, satisfied: r.satisfied },
+    ]),
+  );
 }
 
 export interface ClockCounts {
@@ -192,7 +197,8 @@ export async function topCounts(
   limit: number,
 ): Promise<TopResult> {
   const digits = by.kind === 'area' ? AREA_DIGITS[by.level] : 0;
-  const key = by.kind === 'category' ? sql`o.category_code` : sql`case when length(o.area_code) >= ${digits} then left(o.area_code, ${digits}) end`;
+  const key =
+    by.kind === 'category' ? sql`o.category_code` : sql`case when length(o.area_code) >= ${digits} then left(o.area_code, ${digits}) end`;
   const rows = await sql`
     with g as (
       select ${key} as key, count(*)::int as n
@@ -209,6 +215,8 @@ export async function topCounts(
   return {
     total: first.total,
     unplaced: first.unplaced,
-    rows: rows.filter((r) => r.key !== null).map((r) => ({ key: r.key as string, count: r.n as number, areaName: (r.area_name as string | null) ?? null })),
+    rows: rows
+      .filter((r) => r.key !== null)
+      .map((r) => ({ key: r.key as string, count: r.n as number, areaName: (r.area_name as string | null) ?? null })),
   };
 }

@@ -32,7 +32,11 @@ export const sha256 = (token: string) => createHash('sha256').update(token).dige
 export const sessionIdOf = (tokenHash: string) => tokenHash.slice(0, 16);
 
 /** Open a session for a user whose password was checked; the token itself is never stored. */
-export async function openSession(db: Database, userId: number, opts: { at: Date; ttlMs: number }): Promise<{ token: string; expiresAt: Date }> {
+export async function openSession(
+  db: Database,
+  userId: number,
+  opts: { at: Date; ttlMs: number },
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(opts.at.getTime() + opts.ttlMs);
   await db.insert(sessions).values({ tokenHash: sha256(token), userId, createdAt: opts.at, expiresAt });
@@ -46,7 +50,14 @@ export async function openSession(db: Database, userId: number, opts: { at: Date
 const prepared = new WeakMap<Database, ReturnType<typeof prepareSession>>();
 function prepareSession(db: Database) {
   return db
-    .select({ userId: users.id, username: users.username, unitId: users.unitId, roles: users.roles, tokenHash: sessions.tokenHash, expiresAt: sessions.expiresAt })
+    .select({
+      userId: users.id,
+      username: users.username,
+      unitId: users.unitId,
+      roles: users.roles,
+      tokenHash: sessions.tokenHash,
+      expiresAt: sessions.expiresAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(

@@ -27,7 +27,8 @@ const toState = (r: Record<string, unknown>): BudgetState => ({
 
 /** Until when the key may not try, or null. */
 export async function lockOf(sql: Sql, scope: ThrottleScope, key: string, now: Date): Promise<Date | null> {
-  const [row] = await sql`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key}`;
+  const [row] =
+    await sql`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key}`;
   return row ? lockedUntil(toState(row), now) : null;
 }
 
@@ -55,7 +56,8 @@ export async function recordFailure(
 ): Promise<{ lockedUntil: Date | null; newlyLocked: boolean }> {
   return sql.begin(async (tx) => {
     await tx`insert into failure_budgets (scope, key, last_failure_at) values (${scope}, ${key}, ${iso(now)}) on conflict do nothing`;
-    const [row] = await tx`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key} for update`;
+    const [row] =
+      await tx`select failures, lockouts, locked_until, last_failure_at from failure_budgets where scope = ${scope} and key = ${key} for update`;
     // A locked key may not try, so it cannot fail: a guess that raced past the
     // caller's lockOf is refused here, and neither counts nor starts a new lock.
     const holding = lockedUntil(toState(row!), now);
@@ -75,8 +77,12 @@ export async function clearFailures(sql: Sql, scope: ThrottleScope, key: string)
 }
 
 /** Keys locked now, for the admin. */
-export async function lockedKeys(sql: Sql, now: Date): Promise<{ scope: ThrottleScope; key: string; lockedUntil: Date; lockouts: number }[]> {
-  const rows = await sql`select scope, key, locked_until, lockouts from failure_budgets where locked_until > ${iso(now)} order by locked_until desc limit 500`;
+export async function lockedKeys(
+  sql: Sql,
+  now: Date,
+): Promise<{ scope: ThrottleScope; key: string; lockedUntil: Date; lockouts: number }[]> {
+  const rows =
+    await sql`select scope, key, locked_until, lockouts from failure_budgets where locked_until > ${iso(now)} order by locked_until desc limit 500`;
   return rows.map((r) => ({ scope: r.scope, key: r.key, lockedUntil: instant(r.locked_until)!, lockouts: r.lockouts }));
 }
 
@@ -94,8 +100,16 @@ export async function appendSecurityEvent(sql: Sql, e: SecurityEvent): Promise<v
 }
 
 export async function securityEventsOf(sql: Sql, subject: string, limit = 200): Promise<(SecurityEvent & { id: number })[]> {
-  const rows = await sql`select id, at, actor, action, subject, detail from security_events where subject = ${subject} order by id desc limit ${limit}`;
-  return rows.map((r) => ({ id: Number(r.id), at: instant(r.at)!, actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+  const rows =
+    await sql`select id, at, actor, action, subject, detail from security_events where subject = ${subject} order by id desc limit ${limit}`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: instant(r.at)!,
+    actor: r.actor,
+    action: r.action,
+    subject: r.subject,
+    detail: r.detail,
+  }));
 }
 
 /** An admin clears a key's budget (locked or not), with its `login_unlocked` event; false when it had none. */
@@ -111,10 +125,20 @@ export async function unlockKey(sql: Sql, scope: ThrottleScope, key: string, by:
 }
 
 /** The audit, newest first: one subject's or everyone's, before an id for the next page. */
-export async function securityEventsPage(sql: Sql, f: { subject?: string; beforeId?: number; limit: number }): Promise<(SecurityEvent & { id: number })[]> {
+export async function securityEventsPage(
+  sql: Sql,
+  f: { subject?: string; beforeId?: number; limit: number },
+): Promise<(SecurityEvent & { id: number })[]> {
   const rows = await sql`
     select id, at, actor, action, subject, detail from security_events
     where ${f.subject === undefined ? sql`true` : sql`subject = ${f.subject}`} and ${f.beforeId === undefined ? sql`true` : sql`id < ${f.beforeId}`}
     order by id desc limit ${f.limit}`;
-  return rows.map((r) => ({ id: Number(r.id), at: new Date(r.at), actor: r.actor, action: r.action, subject: r.subject, detail: r.detail }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: new Date(r.at),
+    actor: r.actor,
+    action: r.action,
+    subject: r.subject,
+    detail: r.detail,
+  }));
 }

@@ -19,7 +19,13 @@ export async function createUser(
 ): Promise<UserRow> {
   const [row] = await db
     .insert(users)
-    .values({ username: u.username, displayName: u.displayName, unitId: u.unitId, roles: u.roles, passwordHash: await hashPassword(u.password) })
+    .values({
+      username: u.username,
+      displayName: u.displayName,
+      unitId: u.unitId,
+      roles: u.roles,
+      passwordHash: await hashPassword(u.password),
+    })
     .returning();
   return row!;
 }
@@ -73,7 +79,8 @@ function pgError(err: unknown): { code?: string; constraint?: string } {
 /** The unit must exist and the username be free; refused naming the field otherwise. */
 function refusal(err: unknown, username?: string): DomainError | null {
   const { code, constraint } = pgError(err);
-  if (code === '23505' && constraint === 'users_username_key') return new DomainError('USERNAME_TAKEN', `用户名 ${username} 已被使用`, { field: 'username' });
+  if (code === '23505' && constraint === 'users_username_key')
+    return new DomainError('USERNAME_TAKEN', `用户名 ${username} 已被使用`, { field: 'username' });
   if (code === '23503' && constraint?.includes('unit')) return new DomainError('UNKNOWN_UNIT', '所属单位不存在', { field: 'unitId' });
   return null;
 }
@@ -101,7 +108,10 @@ export async function userById(db: Database, id: number): Promise<UserRecord | u
   return row;
 }
 
-export async function listUsers(db: Database, f: { unitId?: string; role?: Role; disabled?: boolean; afterId?: number; limit: number }): Promise<UserRecord[]> {
+export async function listUsers(
+  db: Database,
+  f: { unitId?: string; role?: Role; disabled?: boolean; afterId?: number; limit: number },
+): Promise<UserRecord[]> {
   return db
     .select(shown)
     .from(users)
@@ -147,7 +157,12 @@ export async function updateUser(db: Database, id: number, change: UserChange, b
 }
 
 /** A new password set by an admin: every session of the user ends. Null when there is no such user. */
-export async function resetPassword(db: Database, id: number, passwordHash: string, by: ChangedBy): Promise<{ sessionsEnded: number } | null> {
+export async function resetPassword(
+  db: Database,
+  id: number,
+  passwordHash: string,
+  by: ChangedBy,
+): Promise<{ sessionsEnded: number } | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx.update(users).set({ passwordHash }).where(eq(users.id, id)).returning({ id: users.id });
     if (!row) return null;

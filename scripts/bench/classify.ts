@@ -24,9 +24,9 @@ export interface TreeResult {
   complaintsPerSecond: number;
 }
 
-const texts = (parse(fs.readFileSync(path.join(root, 'test/fixtures/classification.yaml'), 'utf8')) as { examples: { text: string }[] }).examples.map(
-  (e) => e.text,
-);
+const texts = (
+  parse(fs.readFileSync(path.join(root, 'test/fixtures/classification.yaml'), 'utf8')) as { examples: { text: string }[] }
+).examples.map((e) => e.text);
 
 function measure(classifier: Classifier, rounds: number): number {
   for (let i = 0; i < 2000; i++) classifier.classify(texts[i % texts.length]!); // warm-up

@@ -29,7 +29,9 @@ export async function benchFanout(url: string, clients = 1000, eventsPerSecond =
   const sockets: WebSocket[] = [];
   try {
     const { token } = service;
-    const districts = (await sql`select id from units where level = 'district' and kind <> 'department' order by id`).map((r) => r.id as string);
+    const districts = (await sql`select id from units where level = 'district' and kind <> 'department' order by id`).map(
+      (r) => r.id as string,
+    );
     // Ten dispatched orders in each district, for events to be about.
     const orders = await sql`
       insert into orders (number, channel, content, current_unit_id, unit_path, status, created_at, updated_at, dispatch_count)

@@ -59,13 +59,25 @@ const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 /** Runs `fn` over `items`, `limit` at a time. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
-interface Street { id: string; district: string; place: string }
-interface User { username: string; unitId: string; roles: Role[]; token: string; street?: Street }
+interface Street {
+  id: string;
+  district: string;
+  place: string;
+}
+interface User {
+  username: string;
+  unitId: string;
+  roles: Role[];
+  token: string;
+  street?: Street;
+}
 
 export async function benchMixed(
   url: string,
@@ -91,7 +103,11 @@ export async function benchMixed(
     const setupStart = performance.now();
     const tag = Date.now().toString(36);
     const plan: Omit<User, 'token'>[] = [
-      ...Array.from({ length: nOperators }, (_, i) => ({ username: `mx${tag}-op${i}`, unitId: 'hotline', roles: ['operator', 'dispatcher'] as Role[] })),
+      ...Array.from({ length: nOperators }, (_, i) => ({
+        username: `mx${tag}-op${i}`,
+        unitId: 'hotline',
+        roles: ['operator', 'dispatcher'] as Role[],
+      })),
       ...Array.from({ length: nHandlers }, (_, i) => {
         const street = streets[i % streets.length]!;
         return { username: `mx${tag}-h${i}`, unitId: street.id, roles: ['handler'] as Role[], street };
@@ -117,15 +133,27 @@ export async function benchMixed(
     let claimRaces = 0;
     const answeredAt = new Map<string, { at: number; district: string }>();
     const receipts: { key: string; at: number }[] = [];
-    const track = (orderId: number, action: string, district: string, at: number) => answeredAt.set(`${orderId}:${action}`, { at, district });
-    async function call(kind: string, user: User, method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const track = (orderId: number, action: string, district: string, at: number) =>
+      answeredAt.set(`${orderId}:${action}`, { at, district });
+    async function call(
+      kind: string,
+      user: User,
+      method: 'GET' | 'POST',
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
       const t0 = performance.now();
       let status = 0;
       let data: unknown = null;
       try {
         const res = await fetch(service.base + path, {
           method,
-          headers: { authorization: `Bearer ${user.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+          headers: {
+            authorization: `Bearer ${user.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...headers,
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         status = res.status;
@@ -155,7 +183,10 @@ export async function benchMixed(
       const refresh = () => {
         due = null;
         if (stopping) return;
-        boardFetches.push(call('board', s, 'GET', `/api/sla/board?unit=${unit}`), call('board clocks', s, 'GET', `/api/sla/clocks?unit=${unit}&limit=500`));
+        boardFetches.push(
+          call('board', s, 'GET', `/api/sla/board?unit=${unit}`),
+          call('board clocks', s, 'GET', `/api/sla/clocks?unit=${unit}&limit=500`),
+        );
       };
       await new Promise<void>((resolve, reject) => {
         ws.on('error', reject);
@@ -183,13 +214,16 @@ export async function benchMixed(
     // Operators: one complaint every ORDER_EVERY_MS each, classified three times while typed.
     const operatorLoop = async (op: User, i: number) => {
       for (let k = 0; ; k++) {
-        const slot = started + ((i / operators.length) + k) * ORDER_EVERY_MS;
+        const slot = started + (i / operators.length + k) * ORDER_EVERY_MS;
         if (slot >= deadline) return;
         await sleep(slot - performance.now());
         const street = pick(handlers).street!;
         const content = pick(COMPLAINTS)(street.place.replace(/^.*?区/, ''));
         for (const part of [0.4, 0.7, 1]) {
-          await call('classify', op, 'POST', '/api/classify', { text: content.slice(0, Math.ceil(content.length * part)), location: street.place });
+          await call('classify', op, 'POST', '/api/classify', {
+            text: content.slice(0, Math.ceil(content.length * part)),
+            location: street.place,
+          });
           await sleep(300); // the console's debounce: the next call after the operator types on
         }
         const key = `mx-${i}-${k}-${Math.random().toString(36).slice(2)}`;
@@ -219,18 +253,20 @@ export async function benchMixed(
       const unit = encodeURIComponent(h.unitId);
       const mine = new Set<number>();
       for (let k = 0; ; k++) {
-        const slot = started + ((i / handlers.length) + k) * POLL_EVERY_MS;
+        const slot = started + (i / handlers.length + k) * POLL_EVERY_MS;
         if (slot >= deadline) return;
         await sleep(slot - performance.now());
         const [inbox] = await Promise.all([
           call('inbox orders', h, 'GET', `/api/orders?unit=${unit}&${INBOX_STATUSES}&limit=200`),
           call('inbox clocks', h, 'GET', `/api/sla/clocks?unit=${unit}&limit=500`),
         ]);
-        const items = ((inbox.data as { items?: { id: number; status: string }[] } | null)?.items ?? []);
+        const items = (inbox.data as { items?: { id: number; status: string }[] } | null)?.items ?? [];
         for (const o of items) {
           if (performance.now() >= deadline) break;
           if (o.status === 'claimed' && mine.has(o.id)) {
-            const r = await call('reply', h, 'POST', `/api/orders/${o.id}/actions/reply`, { text: '已联系街道环卫所清理完毕，现场已恢复整洁。' });
+            const r = await call('reply', h, 'POST', `/api/orders/${o.id}/actions/reply`, {
+              text: '已联系街道环卫所清理完毕，现场已恢复整洁。',
+            });
             if (r.status !== 200) continue;
             counts.replied++;
             mine.delete(o.id);
@@ -261,15 +297,31 @@ export async function benchMixed(
     const own = process.cpuUsage(own0);
 
     // A frame can beat the answer to the action that caused it: that counts as 0 ms.
-    const latencies = receipts.filter((r) => answeredAt.has(r.key)).map((r) => Math.max(0, r.at - answeredAt.get(r.key)!.at)).sort((a, b) => a - b);
+    const latencies = receipts
+      .filter((r) => answeredAt.has(r.key))
+      .map((r) => Math.max(0, r.at - answeredAt.get(r.key)!.at))
+      .sort((a, b) => a - b);
     const requests = KINDS.filter((k) => timings.has(k)).map((kind) => {
       const t = timings.get(kind)!;
       const ms = t.ms.sort((a, b) => a - b);
-      return { kind, count: ms.length, perSecond: ms.length / elapsed, p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), non2xx: t.non2xx };
+      return {
+        kind,
+        count: ms.length,
+        perSecond: ms.length / elapsed,
+        p50Ms: percentile(ms, 50),
+        p99Ms: percentile(ms, 99),
+        non2xx: t.non2xx,
+      };
     });
     // A workload made of refusals means nothing: stop rather than report it.
     const refused = requests.reduce((n, r) => n + r.non2xx, 0);
-    if (refused > 5) throw new Error(`mixed: ${refused} non-2xx answers (${requests.filter((r) => r.non2xx).map((r) => `${r.kind}: ${r.non2xx}`).join(', ')})`);
+    if (refused > 5)
+      throw new Error(
+        `mixed: ${refused} non-2xx answers (${requests
+          .filter((r) => r.non2xx)
+          .map((r) => `${r.kind}: ${r.non2xx}`)
+          .join(', ')})`,
+      );
     if (socketsLost > 0) throw new Error(`mixed: ${socketsLost} supervisor sockets closed during the run`);
     if (latencies.length < expected) throw new Error(`mixed: ${latencies.length} of ${expected} event deliveries arrived`);
     return {
@@ -281,7 +333,13 @@ export async function benchMixed(
       requests,
       claimRaces,
       orders: counts,
-      events: { expected, deliveries: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: latencies.at(-1) ?? NaN },
+      events: {
+        expected,
+        deliveries: latencies.length,
+        p50Ms: percentile(latencies, 50),
+        p99Ms: percentile(latencies, 99),
+        maxMs: latencies.at(-1) ?? NaN,
+      },
       serverCpuCores,
       clientCpuCores: (own.user + own.system) / 1e6 / wall,
     };

@@ -18,7 +18,12 @@ export async function seedClaimClocks(sql: Sql, opts: { orders: number; now: Dat
   const shape = (dueAt: Date) => {
     const clock = startClock('claim', new Date(now.getTime() - 10 * MIN), dueAt, { urgencyClass: 'danger', basis: 'natural' });
     const stages = stageSchedule(clock, deps.policy, deps.calendar).map((s) => s.at);
-    return { started: clock.startedAt.toISOString(), due: dueAt.toISOString(), stages: instantsLiteral(stages), next: stages[0]!.toISOString() };
+    return {
+      started: clock.startedAt.toISOString(),
+      due: dueAt.toISOString(),
+      stages: instantsLiteral(stages),
+      next: stages[0]!.toISOString(),
+    };
   };
   // Due: 15 minutes from start, half of it gone. Not due: half of a day is 12 hours away.
   const due = shape(new Date(now.getTime() + 5 * MIN));

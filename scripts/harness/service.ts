@@ -24,7 +24,10 @@ export async function startService(env: Record<string, string>): Promise<Service
   // Poll the health endpoint: the service is up when it answers, not after a fixed wait.
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`service exited early:\n${out}`);
-    const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { child, base, exited, output: () => out };
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -24,7 +24,10 @@ const bad = (code: ErrorCode, message: string, field?: string) => new WechatProt
 /** WeChat takes this (or an empty body) as "no passive reply"; a reply it cannot parse makes it tell the citizen the account is down. */
 export const NO_REPLY = 'success';
 
-const sha1Sorted = (parts: string[]) => createHash('sha1').update([...parts].sort().join('')).digest('hex');
+const sha1Sorted = (parts: string[]) =>
+  createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 
 function safeEqual(expected: string, given: unknown): boolean {
   const a = Buffer.from(expected);
@@ -51,9 +54,16 @@ export function checkTimestamp(timestamp: string, now: Date, maxSkewSeconds = 30
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const NAME = /[A-Za-z_][A-Za-z0-9_.-]*/y;
 const SPACE = /[ \t\n]*/y;
-const XML_DECL = /<\?xml\s+version\s*=\s*(["'])1\.\d+\1(\s+encoding\s*=\s*(["'])[A-Za-z][\w.-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>/y;
+const XML_DECL =
+  /<\?xml\s+version\s*=\s*(["'])1\.\d+\1(\s+encoding\s*=\s*(["'])[A-Za-z][\w.-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>/y;
 const REFERENCE = /&(?:#x([0-9A-Fa-f]{1,6})|#([0-9]{1,7})|([A-Za-z_][\w.-]*))?(;?)/g;
-const PREDEFINED = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 // Nested elements exist only in a few menu events (SendPicsInfo, ScanCodeInfo); this is far deeper.
 const MAX_DEPTH = 8;
 const DEFAULT_MAX_BYTES = 64 * 1024;
@@ -66,7 +76,8 @@ function decodeText(raw: string): string {
     if (!semi || (hex ?? dec ?? name) === undefined) throw malformed("a bare '&' must be written &amp;");
     if (name !== undefined) {
       const ch = PREDEFINED.get(name);
-      if (ch === undefined) throw bad('XML_ENTITIES_FORBIDDEN', `entity &${name}; is not allowed; only the five predefined XML entities are`);
+      if (ch === undefined)
+        throw bad('XML_ENTITIES_FORBIDDEN', `entity &${name}; is not allowed; only the five predefined XML entities are`);
       return ch;
     }
     const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
@@ -96,7 +107,7 @@ function parseFlatXml(input: string, maxBytes: number): Record<string, string> {
     NAME.lastIndex = pos;
     const name = NAME.exec(src)?.[0];
     if (!name) throw malformed(`expected an element name at offset ${pos}`);
-    return (pos = NAME.lastIndex), name;
+    return ((pos = NAME.lastIndex), name);
   };
 
   type Node = { name: string; text: string; hasChildren: boolean };
@@ -105,7 +116,7 @@ function parseFlatXml(input: string, maxBytes: number): Record<string, string> {
     pos++; // '<'
     const name = readName();
     skipSpace();
-    if (at('/>')) return (pos += 2), { name, text: '', hasChildren: false };
+    if (at('/>')) return ((pos += 2), { name, text: '', hasChildren: false });
     if (!at('>')) throw malformed(`attributes are not allowed (in <${name}>)`);
     pos++;
     let text = '';
@@ -165,7 +176,10 @@ function parseFlatXml(input: string, maxBytes: number): Record<string, string> {
 // Messages (接收普通消息 / 接收事件推送)
 
 interface WechatMessageBase {
-  toUserName: string; fromUserName: string; createTime: number; msgType: string;
+  toUserName: string;
+  fromUserName: string;
+  createTime: number;
+  msgType: string;
   /** 64-bit; kept as a string because Number would round it. */
   msgId: string | null;
   /** WeChat retries an unanswered push three times; this identifies the retries. */
@@ -173,18 +187,42 @@ interface WechatMessageBase {
   /** Every text child of <xml>, verbatim, for fields the union does not name. */
   fields: Readonly<Record<string, string>>;
 }
-export interface WechatTextMessage extends WechatMessageBase { kind: 'text'; content: string }
-export interface WechatImageMessage extends WechatMessageBase { kind: 'image'; picUrl: string; mediaId: string }
+export interface WechatTextMessage extends WechatMessageBase {
+  kind: 'text';
+  content: string;
+}
+export interface WechatImageMessage extends WechatMessageBase {
+  kind: 'image';
+  picUrl: string;
+  mediaId: string;
+}
 /** recognition is present only when the account has speech recognition on, and may be empty. */
-export interface WechatVoiceMessage extends WechatMessageBase { kind: 'voice'; mediaId: string; format: string; recognition?: string }
+export interface WechatVoiceMessage extends WechatMessageBase {
+  kind: 'voice';
+  mediaId: string;
+  format: string;
+  recognition?: string;
+}
 /** Location_X is the latitude and Location_Y the longitude; the strings are kept as sent. */
 export interface WechatLocationMessage extends WechatMessageBase {
-  kind: 'location'; locationX: string; locationY: string; latitude: number; longitude: number; scale: number | null; label: string;
+  kind: 'location';
+  locationX: string;
+  locationY: string;
+  latitude: number;
+  longitude: number;
+  scale: number | null;
+  label: string;
 }
-export interface WechatEventMessage extends WechatMessageBase { kind: 'event'; event: string; eventKey?: string }
-export interface WechatOtherMessage extends WechatMessageBase { kind: 'other' }
-export type WechatMessage = WechatTextMessage | WechatImageMessage | WechatVoiceMessage
-  | WechatLocationMessage | WechatEventMessage | WechatOtherMessage;
+export interface WechatEventMessage extends WechatMessageBase {
+  kind: 'event';
+  event: string;
+  eventKey?: string;
+}
+export interface WechatOtherMessage extends WechatMessageBase {
+  kind: 'other';
+}
+export type WechatMessage =
+  WechatTextMessage | WechatImageMessage | WechatVoiceMessage | WechatLocationMessage | WechatEventMessage | WechatOtherMessage;
 
 function required(fields: Record<string, string>, name: string): string {
   const v = fields[name];
@@ -227,7 +265,13 @@ export function parseMessage(xml: string, opts: { maxBytes?: number } = {}): Wec
     case 'image':
       return { ...base, kind: 'image', picUrl: required(f, 'PicUrl'), mediaId: required(f, 'MediaId') };
     case 'voice':
-      return { ...base, kind: 'voice', mediaId: required(f, 'MediaId'), format: required(f, 'Format'), ...optional('recognition', f.Recognition) };
+      return {
+        ...base,
+        kind: 'voice',
+        mediaId: required(f, 'MediaId'),
+        format: required(f, 'Format'),
+        ...optional('recognition', f.Recognition),
+      };
     case 'location': {
       const [locationX, latitude] = coordinate(f, 'Location_X', 90);
       const [locationY, longitude] = coordinate(f, 'Location_Y', 180);
@@ -251,7 +295,8 @@ function cdata(value: string): string {
 
 /** toUserName is the citizen's openid and fromUserName the account id: the inbound pair swapped. */
 export function buildTextReply(p: { toUserName: string; fromUserName: string; content: string; createTime: number }): string {
-  if (!Number.isSafeInteger(p.createTime) || p.createTime < 0) throw new RangeError(`createTime must be whole seconds, got ${p.createTime}`);
+  if (!Number.isSafeInteger(p.createTime) || p.createTime < 0)
+    throw new RangeError(`createTime must be whole seconds, got ${p.createTime}`);
   return (
     `<xml><ToUserName>${cdata(p.toUserName)}</ToUserName><FromUserName>${cdata(p.fromUserName)}</FromUserName>` +
     `<CreateTime>${p.createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
@@ -267,7 +312,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export class WechatCrypto {
   readonly #key: Buffer;
-  constructor(private readonly token: string, encodingAESKey: string, readonly appId: string) {
+  constructor(
+    private readonly token: string,
+    encodingAESKey: string,
+    readonly appId: string,
+  ) {
     if (!token || !appId) throw new TypeError('WechatCrypto needs a token and an appId');
     const key = /^[A-Za-z0-9+/]{43}$/.test(encodingAESKey) ? Buffer.from(`${encodingAESKey}=`, 'base64') : null;
     if (key?.length !== 32) throw new TypeError('EncodingAESKey must be 43 base64 characters');

@@ -14,7 +14,11 @@
  * one forward pass.
  */
 
-export interface Match { start: number; end: number; id: number } // text.slice(start, end) is the pattern
+export interface Match {
+  start: number;
+  end: number;
+  id: number;
+} // text.slice(start, end) is the pattern
 
 // Ids live in an Int32Array.
 const MAX_ID = 0x7fffffff;

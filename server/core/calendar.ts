@@ -128,7 +128,7 @@ export class WorkCalendar {
         // The start date itself never counts, whatever the hour: the Nth working day
         // after it ends at 24:00 Beijing, i.e. the next day's first instant.
         let day = dayOf(t);
-        for (let left = d.amount; left > 0; ) {
+        for (let left = d.amount; left > 0;) {
           day++;
           if (this.workingDay(day)) left--;
         }
@@ -202,4 +202,3 @@ export class WorkCalendar {
     throw new RangeError('working time does not fit into 100 years of calendar');
   }
 }
-

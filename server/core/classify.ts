@@ -8,7 +8,7 @@ import { AutomatonBuilder, type Automaton } from './automaton.ts';
 import type { UrgentClass } from './deadlines.ts';
 import type { Urgency } from './lists.ts';
 import { governmentName, normalize, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
-import type { Category, NegativeRule, Owner, RuleSet, UrgencyRule } from '../rules/schema.ts';
+import type { Category, NegativeRule, Owner, RuleSet, UrgencyRule } from './rules.ts';
 
 export interface UnitRef {
   id: string;
@@ -170,8 +170,7 @@ export class Classifier {
     // the handler must know where to go, and a wrong route is worse than none.
     const areaConfidence = place.ambiguous ? 0 : AREA_CONFIDENCE[owner](depth);
     const confidence = Math.round(categoryConfidence * areaConfidence * 100) / 100;
-    const autoDispatch =
-      unit !== null && transfer === null && category !== this.fallback && confidence >= this.rules.autoDispatchThreshold;
+    const autoDispatch = unit !== null && transfer === null && category !== this.fallback && confidence >= this.rules.autoDispatchThreshold;
 
     return {
       category: { code: category.code, name: category.name },

@@ -146,7 +146,16 @@ export function durationFor(policy: DeadlinePolicy, kind: ClockKind, urgencyClas
 
 export function startClock(kind: ClockKind, at: Date, due: Date, meta: { urgencyClass: UrgencyClass; basis: TimeBasis }): Clock {
   if (due.getTime() <= at.getTime()) throw new RangeError(`clock ${kind}: due ${due.toISOString()} is not after start ${at.toISOString()}`);
-  return { kind, urgencyClass: meta.urgencyClass, basis: meta.basis, startedAt: at, dueAt: due, stoppedAt: null, pausedAt: null, firedStage: -1 };
+  return {
+    kind,
+    urgencyClass: meta.urgencyClass,
+    basis: meta.basis,
+    startedAt: at,
+    dueAt: due,
+    stoppedAt: null,
+    pausedAt: null,
+    firedStage: -1,
+  };
 }
 
 /** The deadline rules in force and the calendar they count on: what every clock write needs. */

@@ -23,14 +23,20 @@ export function checkDispatchTarget(
     // city department to the same department of a district (市生态环境局 → 区生态环境局).
     const below = to.parentId === from?.id;
     const sameLine =
-      from?.kind === 'department' && from.level === 'city' && to.kind === 'department' && to.level === 'district' && to.departmentKey === from.departmentKey;
+      from?.kind === 'department' &&
+      from.level === 'city' &&
+      to.kind === 'department' &&
+      to.level === 'district' &&
+      to.departmentKey === from.departmentKey;
     if (!below && !sameLine) {
       throw new DomainError('NOT_BELOW', `${to.name} 不是 ${from?.name ?? '本单位'} 的下级单位，不能下派`, { field: 'unitId' });
     }
   }
   if (to.level === 'community' && ctx.negativeRule) {
     const rule = ctx.negativeRule;
-    throw new DomainError('NEGATIVE_LIST', `违反社区事项准入负面清单 ${rule.id}「${rule.name}」：${ctx.categoryCode} 类事项不得派给社区（${to.name}）`,
+    throw new DomainError(
+      'NEGATIVE_LIST',
+      `违反社区事项准入负面清单 ${rule.id}「${rule.name}」：${ctx.categoryCode} 类事项不得派给社区（${to.name}）`,
       { field: 'unitId', rule: rule.id },
     );
   }

@@ -33,7 +33,14 @@ export const STATUS_LABELS: Record<OrderStatus, string> = {
 };
 
 /** Open: someone still has to act on the order (a supplement, an urge or a merge still apply). */
-export const OPEN_STATUSES = ['received', 'accepted', 'dispatched', 'claimed', 'returned', 'reopened'] as const satisfies readonly OrderStatus[];
+export const OPEN_STATUSES = [
+  'received',
+  'accepted',
+  'dispatched',
+  'claimed',
+  'returned',
+  'reopened',
+] as const satisfies readonly OrderStatus[];
 /** The open ones and those replied to but not yet closed: what a repeat complaint may still be merged into (重复件). */
 export const UNFINISHED_STATUSES = [...OPEN_STATUSES, 'replied'] as const satisfies readonly OrderStatus[];
 /** Held by the hotline centre in these, an order waits in the dispatcher's queue (派单队列). */
@@ -172,7 +179,9 @@ export function canApply(status: OrderStatus, action: OrderAction): boolean {
 
 export function illegalTransition(status: OrderStatus, action: OrderAction): DomainError {
   const allowed = TRANSITIONS[action].from;
-  return new DomainError('ILLEGAL_TRANSITION', `工单状态为「${STATUS_LABELS[status]}」(${status})，不能执行「${ACTION_LABELS[action]}」(${action})；` +
+  return new DomainError(
+    'ILLEGAL_TRANSITION',
+    `工单状态为「${STATUS_LABELS[status]}」(${status})，不能执行「${ACTION_LABELS[action]}」(${action})；` +
       `该操作只适用于：${allowed.map((s) => `${STATUS_LABELS[s]}(${s})`).join('、')}`,
     { status, action, allowedFrom: allowed },
   );

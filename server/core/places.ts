@@ -151,7 +151,10 @@ export class PlaceIndex {
     // Ambiguous: report the deepest ancestor they share, if the text itself named it.
     const common = this.ancestors(best[0]!).find((a) => best.every((b) => this.ancestors(b).includes(a)));
     const named = common !== undefined && mentionsOf.has(common) ? this.describe(common) : null;
-    const candidates = best.sort((a, b) => (this.codes[a]! < this.codes[b]! ? -1 : 1)).slice(0, 20).map((i) => this.describe(i));
+    const candidates = best
+      .sort((a, b) => (this.codes[a]! < this.codes[b]! ? -1 : 1))
+      .slice(0, 20)
+      .map((i) => this.describe(i));
     return { area: named, candidates, ambiguous: true, matched };
   }
 }

@@ -19,7 +19,18 @@ export const MASKED: Disclosure = { phone: false, network: false };
 /** Fields that hold a citizen's phone number, under any of the names the channels use. */
 const PHONE_KEYS = new Set(['phone', 'citizenPhone', 'callerNumber', 'caller_number', 'mobile']);
 /** Fields that identify a citizen's device or account on a network, or carry a channel's raw message. */
-const NETWORK_KEYS = new Set(['ip', 'raw', 'xml', 'openid', 'fromUserName', 'FromUserName', 'channelUserId', 'channel_user_id', 'userAgent', 'headers']);
+const NETWORK_KEYS = new Set([
+  'ip',
+  'raw',
+  'xml',
+  'openid',
+  'fromUserName',
+  'FromUserName',
+  'channelUserId',
+  'channel_user_id',
+  'userAgent',
+  'headers',
+]);
 
 // Mobile numbers (11 digits from 1[3-9]) and landlines with an area code, not inside a longer number.
 const PHONE_IN_TEXT = /(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)/g;

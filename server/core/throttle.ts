@@ -31,7 +31,8 @@ export function afterFailure(state: BudgetState | null, now: Date, policy: Budge
   const forgiven = !state || now.getTime() - state.lastFailureAt.getTime() > policy.forgetAfterMs;
   const failures = (forgiven ? 0 : state.failures) + 1;
   const lockouts = forgiven ? 0 : state.lockouts;
-  if (failures < policy.failures) return { failures, lockouts, lockedUntil: forgiven ? null : state.lockedUntil, lastFailureAt: now, locked: false };
+  if (failures < policy.failures)
+    return { failures, lockouts, lockedUntil: forgiven ? null : state.lockedUntil, lastFailureAt: now, locked: false };
   const ms = Math.min(policy.firstLockMs * 2 ** lockouts, policy.maxLockMs);
   return { failures: 0, lockouts: lockouts + 1, lockedUntil: new Date(now.getTime() + ms), lastFailureAt: now, locked: true };
 }

@@ -39,7 +39,13 @@ export function redactUrl(url: string): string {
 }
 
 /** pino serializer for fastify's request log lines. */
-export const requestSerializer = (req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+export const requestSerializer = (req: {
+  method: string;
+  url: string;
+  hostname?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) => ({
   method: req.method,
   url: redactUrl(req.url),
   host: req.hostname,

@@ -33,17 +33,25 @@ function renderTable(rows) {
   const head = h(
     'thead',
     {},
-    h('tr', {}, h('th', { rowspan: 2 }, '单位'), KINDS.map(([, label]) => h('th', { colspan: 3 }, label)), h('th', { colspan: 3 }, '合计')),
-    h('tr', {}, [...KINDS, ['totals']].flatMap(() => STANDINGS.map((s) => h('th', { class: `count-${s}` }, STANDING_LABELS[s].slice(0, 2))))),
+    h(
+      'tr',
+      {},
+      h('th', { rowspan: 2 }, '单位'),
+      KINDS.map(([, label]) => h('th', { colspan: 3 }, label)),
+      h('th', { colspan: 3 }, '合计'),
+    ),
+    h(
+      'tr',
+      {},
+      [...KINDS, ['totals']].flatMap(() => STANDINGS.map((s) => h('th', { class: `count-${s}` }, STANDING_LABELS[s].slice(0, 2)))),
+    ),
   );
   const body = h(
     'tbody',
     {},
     rows.map((r) => {
       const name =
-        r.scope === 'self'
-          ? `${r.unitName}（本单位）`
-          : h('a', { href: `/board.html?unit=${encodeURIComponent(r.unitId)}` }, r.unitName);
+        r.scope === 'self' ? `${r.unitName}（本单位）` : h('a', { href: `/board.html?unit=${encodeURIComponent(r.unitId)}` }, r.unitName);
       const cells = [...KINDS.map(([k]) => r.clocks[k] ?? { onTime: 0, atRisk: 0, overdue: 0 }), r.totals].flatMap((c) =>
         STANDINGS.map((s) => h('td', { class: !c[s] ? 'zero' : s === 'overdue' ? 'hot' : s === 'atRisk' ? 'warm' : undefined }, c[s])),
       );
@@ -85,7 +93,11 @@ function row(orderId, clocks) {
           'div',
           { class: 'actions' },
           h('button', { type: 'button', 'data-action': 'urge', onclick: () => run(orderId, first.number, 'urge', '已催办') }, '催办'),
-          h('button', { type: 'button', 'data-action': 'supervise', onclick: () => run(orderId, first.number, 'supervise', '已督办') }, '督办'),
+          h(
+            'button',
+            { type: 'button', 'data-action': 'supervise', onclick: () => run(orderId, first.number, 'supervise', '已督办') },
+            '督办',
+          ),
         )
       : null,
   );

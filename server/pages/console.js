@@ -34,7 +34,11 @@ async function openCall(id) {
 }
 
 function showClassification(c) {
-  const area = c.area ? c.area.path.map((p) => p.name).join(' › ') : c.candidates.length ? `地点不唯一（${c.candidates.length} 处同名）` : '未识别';
+  const area = c.area
+    ? c.area.path.map((p) => p.name).join(' › ')
+    : c.candidates.length
+      ? `地点不唯一（${c.candidates.length} 处同名）`
+      : '未识别';
   const rows = [
     ['事项分类', h('span', { 'data-category': c.category.code }, `${c.category.name}（${c.category.code}）`)],
     ['紧急程度', h('span', { class: c.urgency === 'urgent' ? 'urgent' : undefined }, URGENCY_LABELS[c.urgency] ?? c.urgency)],
@@ -48,7 +52,11 @@ function showClassification(c) {
   );
   $('classification').replaceChildren(
     h('h2', {}, '智能分类'),
-    h('dl', {}, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h(
+      'dl',
+      {},
+      rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
     h('h2', {}, '判断依据'),
     h('ul', { class: 'explanation' }, explanation),
   );
@@ -128,8 +136,11 @@ async function listWaitingCalls() {
     const { calls } = await api('/api/channels/phone/calls?limit=8');
     $('waiting-calls').replaceChildren(
       ...calls.map((c) =>
-        h('button', { type: 'button', onclick: () => (history.replaceState(null, '', `?call=${encodeURIComponent(c.callId)}`), openCall(c.callId)) },
-          `${c.callerNumber ?? '号码未知'} · ${c.answeredAt ?? c.startedAt ? formatTime(c.answeredAt ?? c.startedAt) : '时间未知'}`),
+        h(
+          'button',
+          { type: 'button', onclick: () => (history.replaceState(null, '', `?call=${encodeURIComponent(c.callId)}`), openCall(c.callId)) },
+          `${c.callerNumber ?? '号码未知'} · ${(c.answeredAt ?? c.startedAt) ? formatTime(c.answeredAt ?? c.startedAt) : '时间未知'}`,
+        ),
       ),
     );
   } catch {

@@ -64,7 +64,10 @@ function actionForm(o, action) {
     form.addEventListener('submit', (e) => (e.preventDefault(), run(o, 'reply', { text: form.text.value.trim() })));
   } else if (action === 'hand_down' || action === 'dispatch') {
     const options = children.map((c) => h('option', { value: c.unitId }, `${c.unitName}（${c.unitId}）`));
-    form.append(h('label', {}, h('span', {}, '下级承办单位'), h('select', { name: 'unit' }, options)), submit(action === 'dispatch' ? '派单' : '下派'));
+    form.append(
+      h('label', {}, h('span', {}, '下级承办单位'), h('select', { name: 'unit' }, options)),
+      submit(action === 'dispatch' ? '派单' : '下派'),
+    );
     form.addEventListener('submit', (e) => (e.preventDefault(), run(o, action, { unitId: form.unit.value })));
   } else if (action === 'return') {
     const reasons = Object.entries(RETURN_REASONS).map(([code, text]) => h('option', { value: code }, text));

@@ -22,7 +22,11 @@ export function clockChips(clocks) {
     'ul',
     { class: 'clocks' },
     clocks.map((c) =>
-      h('li', { class: `clock ${c.standing}`, 'data-clock': c.kind, title: `时限 ${formatTime(c.dueAt)}` }, `${c.label} ${formatLeft(c.timeLeftMs)}`),
+      h(
+        'li',
+        { class: `clock ${c.standing}`, 'data-clock': c.kind, title: `时限 ${formatTime(c.dueAt)}` },
+        `${c.label} ${formatLeft(c.timeLeftMs)}`,
+      ),
     ),
   );
 }

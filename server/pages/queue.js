@@ -25,7 +25,11 @@ const { now: load, soon: reload } = refresher(
 );
 
 function row(o) {
-  const li = h('li', { 'data-order-id': o.id, 'data-order-number': o.number, class: o.id === selected ? 'selected' : undefined }, ...orderHead(o));
+  const li = h(
+    'li',
+    { 'data-order-id': o.id, 'data-order-number': o.number, class: o.id === selected ? 'selected' : undefined },
+    ...orderHead(o),
+  );
   if (o.returnCount) li.append(h('p', { class: 'urgent' }, `已退单 ${o.returnCount} 次`));
   li.addEventListener('click', () => select(o.id));
   return li;
@@ -52,7 +56,14 @@ function targets(c) {
     // Government units carry their area's code as their id; deepest first, the owning level marked.
     for (const p of [...area.path].reverse()) {
       if (p.level === 'city') continue;
-      add(p.code, area.path.slice(1, area.path.indexOf(p) + 1).map((x) => x.name).join(' › '), owner === p.level ? '主管层级' : '');
+      add(
+        p.code,
+        area.path
+          .slice(1, area.path.indexOf(p) + 1)
+          .map((x) => x.name)
+          .join(' › '),
+        owner === p.level ? '主管层级' : '',
+      );
     }
   }
   return list;
@@ -64,15 +75,28 @@ function showDetail(o, similar) {
   // Preselect the rules' unit, else the first unit at the owning level (never a guess at a community).
   const preferred = list.find((t) => t.why)?.id;
   const choices = list.map((t) =>
-    h('label', { class: 'field' }, h('input', { type: 'radio', name: 'target', value: t.id, checked: t.id === preferred }), ` ${t.name}（${t.id}）`, t.why ? h('mark', {}, t.why) : null),
+    h(
+      'label',
+      { class: 'field' },
+      h('input', { type: 'radio', name: 'target', value: t.id, checked: t.id === preferred }),
+      ` ${t.name}（${t.id}）`,
+      t.why ? h('mark', {}, t.why) : null,
+    ),
   );
   const form = h(
     'form',
     { id: 'dispatch-form' },
     h('h2', {}, '派单'),
     choices.length ? choices : h('p', { class: 'empty' }, '规则没有给出候选单位，请填写单位编号。'),
-    h('label', {}, h('span', {}, '或填写单位编号'), h('input', { type: 'text', name: 'other', placeholder: '如 120102001 或 120102:urban' })),
-    o.returnCount ? h('label', { class: 'field' }, h('input', { type: 'checkbox', name: 'designate' }), ' 指定承办（被指定的单位不能再退回）') : null,
+    h(
+      'label',
+      {},
+      h('span', {}, '或填写单位编号'),
+      h('input', { type: 'text', name: 'other', placeholder: '如 120102001 或 120102:urban' }),
+    ),
+    o.returnCount
+      ? h('label', { class: 'field' }, h('input', { type: 'checkbox', name: 'designate' }), ' 指定承办（被指定的单位不能再退回）')
+      : null,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'dispatch' }, '派单')),
   );
   form.addEventListener('submit', (e) => {
@@ -104,7 +128,13 @@ function showDetail(o, similar) {
   detail.replaceChildren(
     ...orderHead(o),
     h('h2', {}, '分类建议'),
-    h('p', {}, c ? `${c.category.name} · 置信度 ${Math.round(c.confidence * 100)}%${c.transfer ? ` · 建议转出 ${TRANSFER_TARGETS[c.transfer]}` : ''}` : '无'),
+    h(
+      'p',
+      {},
+      c
+        ? `${c.category.name} · 置信度 ${Math.round(c.confidence * 100)}%${c.transfer ? ` · 建议转出 ${TRANSFER_TARGETS[c.transfer]}` : ''}`
+        : '无',
+    ),
     h('ul', { class: 'explanation' }, explanation),
     form,
     h('h2', {}, '疑似重复件'),

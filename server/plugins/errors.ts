@@ -31,7 +31,9 @@ function codeOf(err: { code?: unknown; cause?: unknown }): string {
 function isDatabaseUnavailable(err: { code?: unknown; cause?: unknown }): boolean {
   const code = codeOf(err);
   return (
-    ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'EPIPE'].includes(code) ||
+    ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'EPIPE'].includes(
+      code,
+    ) ||
     code.startsWith('08') || // connection exception
     code === '57P01' || // admin shutdown
     code === '57P02' || // crash shutdown
@@ -106,7 +108,9 @@ export default fp(
       return reply.status(body.statusCode).send(body);
     });
     app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send(answer('ROUTE_NOT_FOUND', request.id, { message: `没有这个地址：${request.method} ${request.url.split('?')[0]}` })),
+      reply
+        .status(404)
+        .send(answer('ROUTE_NOT_FOUND', request.id, { message: `没有这个地址：${request.method} ${request.url.split('?')[0]}` })),
     );
   },
   { name: 'errors' },

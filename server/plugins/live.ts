@@ -28,7 +28,8 @@ export type Listener = (event: LiveEvent) => void;
 export type { Topic };
 
 /** Whether the order waits in the dispatcher's queue: held by the hotline centre in a queue status. */
-export const inQueue = (o: { currentUnitId: string; status: string }) => o.currentUnitId === 'hotline' && (QUEUE_STATUSES as readonly string[]).includes(o.status);
+export const inQueue = (o: { currentUnitId: string; status: string }) =>
+  o.currentUnitId === 'hotline' && (QUEUE_STATUSES as readonly string[]).includes(o.status);
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -4,8 +4,8 @@ import { Type } from 'typebox';
 import { applyAction } from '../../db/queries/actions.ts';
 import { ACTION_RULES, ROLE_LABELS } from '../core/access.ts';
 import { ACTION_LABELS, ACTIONS, TRANSITIONS, type ActionInput } from '../core/lifecycle.ts';
-import { ActionBodies, Order, OrderEvent, OrderRef } from './orders.schema.ts';
-import { errors, present } from './orders.ts';
+import { ActionBodies, errors, Order, OrderEvent, OrderRef } from './orders.schema.ts';
+import { present } from '../http/order-view.ts';
 
 const RELATION_TEXT = {
   hotline: '热线中心',

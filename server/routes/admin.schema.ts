@@ -11,7 +11,12 @@ const Instant = Type.String({ format: 'date-time' });
 const Username = Type.String({ pattern: '^[a-z0-9_.-]{3,40}$', description: '用户名：3–40 位小写字母、数字、_ . -' });
 const DisplayName = Type.String({ minLength: 1, maxLength: 100, description: '姓名' });
 const UnitId = Type.String({ minLength: 1, maxLength: 64, description: '所属单位 id' });
-const Roles = Type.Array(StringEnum(ROLES), { minItems: 1, maxItems: ROLES.length, uniqueItems: true, description: '角色：operator 话务员、dispatcher 派单员、handler 承办人、supervisor 督办、admin 管理员' });
+const Roles = Type.Array(StringEnum(ROLES), {
+  minItems: 1,
+  maxItems: ROLES.length,
+  uniqueItems: true,
+  description: '角色：operator 话务员、dispatcher 派单员、handler 承办人、supervisor 督办、admin 管理员',
+});
 // The rules (length, the username) are checked by the handler, which names the field in a 422.
 const Password = Type.String({ minLength: 1, maxLength: 200, description: `至少 ${MIN_PASSWORD_LENGTH} 个字符，不能是或包含用户名` });
 
@@ -66,7 +71,9 @@ export const Sessions = Type.Object({
 });
 
 export const Lockouts = Type.Object({
-  items: Type.Array(Type.Object({ scope: StringEnum(THROTTLE_SCOPES), key: Type.String(), lockedUntil: Instant, lockouts: Type.Integer() })),
+  items: Type.Array(
+    Type.Object({ scope: StringEnum(THROTTLE_SCOPES), key: Type.String(), lockedUntil: Instant, lockouts: Type.Integer() }),
+  ),
 });
 
 export const UnlockBody = Type.Object(
@@ -79,7 +86,9 @@ export const UnlockBody = Type.Object(
 
 export const AuditQuery = Type.Object(
   {
-    subject: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: '对象：user:<id>、login_user:<用户名>、login_addr:<地址>；不填为全部' })),
+    subject: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 300, description: '对象：user:<id>、login_user:<用户名>、login_addr:<地址>；不填为全部' }),
+    ),
     before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '上一页的 nextCursor' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   },

@@ -45,7 +45,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...common,
         summary: '新建用户（管理员）',
-        description: '用户名不可重复（409）；单位须存在（422，field 为 unitId）；密码至少 10 个字符且不能包含用户名（422，field 为 password）。应答不含密码或其散列。',
+        description:
+          '用户名不可重复（409）；单位须存在（422，field 为 unitId）；密码至少 10 个字符且不能包含用户名（422，field 为 password）。应答不含密码或其散列。',
         body: CreateUserBody,
         response: { 201: User, ...errors },
       },
@@ -63,7 +64,13 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users',
     {
       preHandler,
-      schema: { ...common, summary: '用户列表（管理员）', description: '可按单位（unitId）、角色（role）、是否停用（disabled）筛选；按 id 排序，nextCursor 传回 after 取下一页。', querystring: ListUsersQuery, response: { 200: UserPage, ...errors } },
+      schema: {
+        ...common,
+        summary: '用户列表（管理员）',
+        description: '可按单位（unitId）、角色（role）、是否停用（disabled）筛选；按 id 排序，nextCursor 传回 after 取下一页。',
+        querystring: ListUsersQuery,
+        response: { 200: UserPage, ...errors },
+      },
     },
     async (request) => {
       const { after, limit = 100, ...filter } = request.query;
@@ -86,7 +93,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...common,
         summary: '修改用户（管理员）',
-        description: '修改姓名、角色、单位或停用。停用立即结束其全部会话（含实时连接）；角色、单位的变更立即生效。管理员不能停用自己或去掉自己的管理员角色。只记录真正改变的字段。',
+        description:
+          '修改姓名、角色、单位或停用。停用立即结束其全部会话（含实时连接）；角色、单位的变更立即生效。管理员不能停用自己或去掉自己的管理员角色。只记录真正改变的字段。',
         params: UserId,
         body: UpdateUserBody,
         response: { 200: User, ...errors },
@@ -97,7 +105,8 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const change = request.body;
       if (id === request.viewer!.userId) {
         if (change.disabled === true) throw new DomainError('SELF_LOCKOUT', '不能停用自己的账号', { field: 'disabled' });
-        if (change.roles && !change.roles.includes('admin')) throw new DomainError('SELF_LOCKOUT', '不能去掉自己的管理员角色', { field: 'roles' });
+        if (change.roles && !change.roles.includes('admin'))
+          throw new DomainError('SELF_LOCKOUT', '不能去掉自己的管理员角色', { field: 'roles' });
       }
       const user = await updateUser(app.db, id, change, by(request));
       return shape(user ?? throwing(noUser(id)));
@@ -106,7 +115,16 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/users/:id/sessions',
-    { preHandler, schema: { ...common, summary: '用户的有效会话（管理员）', description: '会话 id 是令牌散列的前 16 位，不是令牌，也不能用来登录。', params: UserId, response: { 200: Sessions, ...errors } } },
+    {
+      preHandler,
+      schema: {
+        ...common,
+        summary: '用户的有效会话（管理员）',
+        description: '会话 id 是令牌散列的前 16 位，不是令牌，也不能用来登录。',
+        params: UserId,
+        response: { 200: Sessions, ...errors },
+      },
+    },
     async (request) => {
       const id = Number(request.params.id);
       if (!(await userById(app.db, id))) throw noUser(id);
@@ -117,7 +135,16 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/users/:id/sessions/:sessionId',
-    { preHandler, schema: { ...common, summary: '结束用户的一个会话（管理员）', description: '令牌立即失效，使用它的实时连接以 4401 关闭。', params: SessionRef, response: { 204: Type.Null(), ...errors } } },
+    {
+      preHandler,
+      schema: {
+        ...common,
+        summary: '结束用户的一个会话（管理员）',
+        description: '令牌立即失效，使用它的实时连接以 4401 关闭。',
+        params: SessionRef,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const ended = await revokeUserSession(app.db, Number(request.params.id), request.params.sessionId, by(request));
       if (!ended) throw new DomainError('SESSION_NOT_FOUND', `会话 ${request.params.sessionId} 不存在或已结束`, { field: 'sessionId' });
@@ -127,16 +154,34 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/lockouts',
-    { preHandler, schema: { ...common, summary: '被锁定的登录（管理员）', description: '因密码错误次数过多而暂时锁定的用户名与来源地址（最多 500 个）。', response: { 200: Lockouts, ...errors } } },
+    {
+      preHandler,
+      schema: {
+        ...common,
+        summary: '被锁定的登录（管理员）',
+        description: '因密码错误次数过多而暂时锁定的用户名与来源地址（最多 500 个）。',
+        response: { 200: Lockouts, ...errors },
+      },
+    },
     async () => ({ items: (await lockedKeys(app.sql, app.clock.now())).map((k) => ({ ...k, lockedUntil: k.lockedUntil.toISOString() })) }),
   );
 
   app.post(
     '/lockouts/unlock',
-    { preHandler, schema: { ...common, summary: '解除登录锁定（管理员）', description: '清除该用户名或地址的错误计数，立即可以再次登录；记入安全审计。', body: UnlockBody, response: { 204: Type.Null(), ...errors } } },
+    {
+      preHandler,
+      schema: {
+        ...common,
+        summary: '解除登录锁定（管理员）',
+        description: '清除该用户名或地址的错误计数，立即可以再次登录；记入安全审计。',
+        body: UnlockBody,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const { scope, key } = request.body;
-      if (!(await unlockKey(app.sql, scope, key, by(request)))) throw new DomainError('LOCK_NOT_FOUND', `${key} 没有登录失败记录`, { field: 'key' });
+      if (!(await unlockKey(app.sql, scope, key, by(request))))
+        throw new DomainError('LOCK_NOT_FOUND', `${key} 没有登录失败记录`, { field: 'key' });
       request.log.info({ scope, key }, 'sign-in unlocked');
       return reply.status(204).send(null);
     },
@@ -146,7 +191,13 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/audit',
     {
       preHandler,
-      schema: { ...common, summary: '安全审计（管理员）', description: '账号变更、会话结束、登录锁定与解锁，新的在前；subject 只看一个对象，nextCursor 传回 before 取下一页。', querystring: AuditQuery, response: { 200: AuditPage, ...errors } },
+      schema: {
+        ...common,
+        summary: '安全审计（管理员）',
+        description: '账号变更、会话结束、登录锁定与解锁，新的在前；subject 只看一个对象，nextCursor 传回 before 取下一页。',
+        querystring: AuditQuery,
+        response: { 200: AuditPage, ...errors },
+      },
     },
     async (request) => {
       const { subject, before, limit = 100 } = request.query;

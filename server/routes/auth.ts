@@ -69,7 +69,9 @@ const authRoutes: FastifyPluginAsyncTypebox<{ sessionTtlMs?: number }> = async (
       // Clean: an existing account, neither it nor the address failing lately. A spray
       // of made-up usernames, or of guesses at one account, then waits behind real users.
       const clean =
-        user !== undefined && !failedRecently(userBudget!, now, LOGIN_POLICIES.login_user) && !failedRecently(addrBudget!, now, LOGIN_POLICIES.login_addr);
+        user !== undefined &&
+        !failedRecently(userBudget!, now, LOGIN_POLICIES.login_user) &&
+        !failedRecently(addrBudget!, now, LOGIN_POLICIES.login_addr);
       const verdict = LOGIN_GATE.run(address, clean, async () => {
         // Read again once it is our turn: guesses queued together must not all pass one budget.
         const at = app.clock.now();
@@ -127,7 +129,10 @@ const authRoutes: FastifyPluginAsyncTypebox<{ sessionTtlMs?: number }> = async (
 
   app.post(
     '/logout',
-    { preHandler: app.requireUser(), schema: { summary: '注销当前令牌', tags: ['auth'], security: [{ bearer: [] }], response: { 204: Type.Null(), 401: ErrorReply } } },
+    {
+      preHandler: app.requireUser(),
+      schema: { summary: '注销当前令牌', tags: ['auth'], security: [{ bearer: [] }], response: { 204: Type.Null(), 401: ErrorReply } },
+    },
     async (request, reply) => {
       await revokeToken(app.db, request.bearer!, app.clock.now());
       return reply.status(204).send(null);
@@ -142,7 +147,10 @@ const authRoutes: FastifyPluginAsyncTypebox<{ sessionTtlMs?: number }> = async (
         summary: '当前用户',
         tags: ['auth'],
         security: [{ bearer: [] }],
-        response: { 200: Type.Object({ userId: Type.Integer(), username: Type.String(), unitId: Type.String(), roles: Type.Array(Type.String()) }), 401: ErrorReply },
+        response: {
+          200: Type.Object({ userId: Type.Integer(), username: Type.String(), unitId: Type.String(), roles: Type.Array(Type.String()) }),
+          401: ErrorReply,
+        },
       },
     },
     async (request) => request.viewer!,

@@ -15,10 +15,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { summary: '数据库可用', tags: ['health'], response: { 200: Status, 503: Status } } },
     async (_request, reply) => {
       try {
-        await Promise.race([
-          ping(app.sql),
-          new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-        ]);
+        await Promise.race([ping(app.sql), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
         return { status: 'ready', database: 'up' };
       } catch {
         return reply.status(503).header('retry-after', '5').send({ status: 'not ready', database: 'down' });

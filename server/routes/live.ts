@@ -25,7 +25,7 @@ import { Type, type Static } from 'typebox';
 import type { WebSocket } from 'ws';
 import { visibleUnit } from '../../db/queries/units.ts';
 import { sessionForToken, sha256, sessionIdOf } from '../../db/queries/sessions.ts';
-import { watchSessions, type Rider } from './live-sessions.ts';
+import { watchSessions, type Rider } from '../http/live-sessions.ts';
 import { canSeeUnit, isCityWide, type Viewer } from '../core/access.ts';
 import { DomainError } from '../core/errors.ts';
 import { validatorCompiler } from '../validation.ts';
@@ -72,7 +72,10 @@ class Audience {
   private readonly queue = new Set<Deliver>();
   private members = 0;
 
-  constructor(private readonly onFirst: () => void, private readonly onLast: () => void) {}
+  constructor(
+    private readonly onFirst: () => void,
+    private readonly onLast: () => void,
+  ) {}
 
   add(topic: Topic, d: Deliver): void {
     if (this.members++ === 0) this.onFirst();
@@ -218,7 +221,14 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
         viewer = session.viewer;
         clearTimeout(authTimer);
         const tokenHash = sha256(token);
-        rider = { userId: viewer.userId, tokenHash, sessionId: sessionIdOf(tokenHash), expiresAt: session.expiresAt, end: endSession, recheck: () => void inboxed(refresh) };
+        rider = {
+          userId: viewer.userId,
+          tokenHash,
+          sessionId: sessionIdOf(tokenHash),
+          expiresAt: session.expiresAt,
+          end: endSession,
+          recheck: () => void inboxed(refresh),
+        };
         riders.add(rider);
         return socket.send(JSON.stringify({ type: 'ready', user: viewer.username }));
       }
@@ -248,7 +258,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
       replaying = true;
       const replayed = new Set<number>();
       try {
-        for (let from = after; replayed.size < REPLAY_MAX; ) {
+        for (let from = after; replayed.size < REPLAY_MAX;) {
           const page = await app.live.replay(from, topic, REPLAY_PAGE);
           for (const e of page) {
             replayed.add(e.eventId);

@@ -160,7 +160,10 @@ export const ActionBodies = {
     { additionalProperties: false },
   ),
   assist_claim: Empty,
-  assist_reply: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000, description: '协办意见' }) }, { additionalProperties: false }),
+  assist_reply: Type.Object(
+    { text: Type.String({ minLength: 1, maxLength: 5000, description: '协办意见' }) },
+    { additionalProperties: false },
+  ),
   reply: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000, description: '答复内容' }) }, { additionalProperties: false }),
   close: Type.Object(
     {
@@ -190,9 +193,15 @@ export const ActionBodies = {
   reject_extension: Type.Object({ extensionId: Type.Integer({ minimum: 1 }), note: Note }, { additionalProperties: false }),
   urge: Empty,
   supervise: Empty,
-  merge: Type.Object({ masterId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), note: Note }, { additionalProperties: false }),
+  merge: Type.Object(
+    { masterId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), note: Note },
+    { additionalProperties: false },
+  ),
   transfer: Type.Object(
     { target: StringEnum(TRANSFER_TARGETS), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) },
     { additionalProperties: false },
   ),
 } as const;
+
+/** The error answers of the order routes. */
+export const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };

@@ -3,33 +3,21 @@ import { DomainError } from '../core/errors.ts';
 import { Type } from 'typebox';
 import { findCallRecord, linkCallToOrder } from '../../db/queries/calls.ts';
 import { loadClocks, presentClock } from '../../db/queries/clocks.ts';
-import { findOrderInPlace, getOrder, listOrders, recordPhoneView, similarOrders, timeline, type OrderRow } from '../../db/queries/orders.ts';
-import { canSee, canSeePhone, isCityWide, maskPhone, type OrderPlace, type Viewer } from '../core/access.ts';
-import { maskPhonesIn, MASKED, redactEvent, redactValue, type Disclosure } from '../core/privacy.ts';
-import { STATUS_LABELS } from '../core/lifecycle.ts';
+import {
+  findOrderInPlace,
+  getOrder,
+  listOrders,
+  recordPhoneView,
+  similarOrders,
+  timeline,
+  type OrderRow,
+} from '../../db/queries/orders.ts';
+import { canSee, canSeePhone, isCityWide, type OrderPlace, type Viewer } from '../core/access.ts';
+import { MASKED, redactEvent, type Disclosure } from '../core/privacy.ts';
 import { intakeOrder } from '../intake.ts';
-import { CreateOrderBody, ErrorReply, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
+import { CreateOrderBody, errors, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
+import { present } from '../http/order-view.ts';
 
-/**
- * What a viewer is shown of an order: the phone number masked unless revealed, also
- * where the citizen wrote it into the text; the classification (with its
- * explanation) only where one order is looked at.
- */
-export const present = (row: OrderRow, phone: 'masked' | 'full' = 'masked', detail = false) => {
-  const { classification, ...rest } = row;
-  const text = (v: string | null) => (v === null || phone === 'full' ? v : maskPhonesIn(v));
-  return {
-    ...rest,
-    ...(detail ? { classification: phone === 'full' ? classification : (redactValue(classification, MASKED) as typeof classification) } : {}),
-    citizenPhone: phone === 'full' ? row.citizenPhone : maskPhone(row.citizenPhone),
-    content: text(row.content)!,
-    locationText: text(row.locationText),
-    replyText: text(row.replyText),
-    statusLabel: STATUS_LABELS[row.status],
-  };
-};
-
-export const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };
 const Params = Type.Object({ id: OrderRef });
 /** The creation answer also carries the one-time notice the operator reads to the caller. */
 const CreatedOrder = Type.Object({ ...Order.properties, notice: Type.String({ description: '一次性告知：下一步做什么、何时答复' }) });
@@ -47,7 +35,13 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * order allows it, the raw submission (address, openid, XML) for admins only.
    * Each reveal is written to the order's trail before anything is shown.
    */
-  async function disclose(viewer: Viewer, order: OrderRow, place: OrderPlace, reveal: 'phone' | 'raw' | undefined, what: 'order' | 'timeline') {
+  async function disclose(
+    viewer: Viewer,
+    order: OrderRow,
+    place: OrderPlace,
+    reveal: 'phone' | 'raw' | undefined,
+    what: 'order' | 'timeline',
+  ) {
     if (!reveal) return MASKED;
     if (!canSeePhone(viewer, place)) {
       throw new DomainError('PHONE_MASKED', '诉求人电话在本单位签收工单后才能查看', { field: 'reveal' });
@@ -94,7 +88,10 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       if (callId) await linkCallToOrder(app.sql, callId, order.id);
       // The operator on the call has the number already; the response does not repeat it.
-      return reply.status(created ? 201 : 200).header('location', `/api/orders/${order.id}`).send({ ...present(order), notice });
+      return reply
+        .status(created ? 201 : 200)
+        .header('location', `/api/orders/${order.id}`)
+        .send({ ...present(order), notice });
     },
   );
 
@@ -169,7 +166,10 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['orders'],
         security: [{ bearer: [] }],
         params: Params,
-        querystring: Type.Object({ reveal: Type.Optional(Type.Union([Type.Literal('phone'), Type.Literal('raw')])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { reveal: Type.Optional(Type.Union([Type.Literal('phone'), Type.Literal('raw')])) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ order: Order, events: Type.Array(OrderEvent) }), ...errors },
       },
     },
@@ -219,4 +219,3 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
 };
 
 export default orderRoutes;
-

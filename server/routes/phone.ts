@@ -18,7 +18,10 @@ const Number_ = Type.String({ pattern: '^\\+?[0-9*#]{1,24}$' });
 export const CallEvent = Type.Object(
   {
     callId: CallId,
-    event: Type.String({ pattern: '^[A-Z_]{3,40}$', description: '事件名，如 CHANNEL_CREATE、CHANNEL_ANSWER、CHANNEL_HANGUP_COMPLETE、TRANSCRIPT' }),
+    event: Type.String({
+      pattern: '^[A-Z_]{3,40}$',
+      description: '事件名，如 CHANNEL_CREATE、CHANNEL_ANSWER、CHANNEL_HANGUP_COMPLETE、TRANSCRIPT',
+    }),
     at: Time,
     callerNumber: Type.Optional(Number_),
     calledNumber: Type.Optional(Number_),
@@ -81,7 +84,10 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
         tags: ['channels'],
         security: [{ bearer: [] }],
         querystring: Type.Object(
-          { agent: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+          {
+            agent: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ calls: Type.Array(Call) }), 400: ErrorReply, 401: ErrorReply, 403: ErrorReply },

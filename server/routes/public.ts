@@ -55,7 +55,11 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
   await app.register(rateLimit, {
     global: false,
     // The error handler turns this into the service's usual JSON, with Retry-After set by the plugin.
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, code: 'RATE_LIMITED', message: `提交过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试` }),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `提交过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`,
+    }),
   });
 
   app.post(
@@ -166,7 +170,9 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         createdAt: order.createdAt,
         reply: order.replyText ?? master?.reason ?? null,
         canRate: order.status === 'replied',
-        history: events.filter((e) => !HIDDEN.has(e.action)).map((e) => ({ at: e.at, step: PUBLIC_STEPS[e.action as OrderAction] ?? e.action })),
+        history: events
+          .filter((e) => !HIDDEN.has(e.action))
+          .map((e) => ({ at: e.at, step: PUBLIC_STEPS[e.action as OrderAction] ?? e.action })),
       };
     },
   );
@@ -206,7 +212,10 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         onlyFrom: {
           status: ['replied'],
           otherwise: (status) =>
-            new DomainError('RATING_CLOSED', `工单 ${order.number} 当前为「${STATUS_LABELS[status]}」，不在待评价状态：每次答复只能评价一次`),
+            new DomainError(
+              'RATING_CLOSED',
+              `工单 ${order.number} 当前为「${STATUS_LABELS[status]}」，不在待评价状态：每次答复只能评价一次`,
+            ),
         },
       });
       return { status: after.status, statusLabel: STATUS_LABELS[after.status] };

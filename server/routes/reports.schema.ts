@@ -63,7 +63,9 @@ export const TopQuery = Type.Object(
   {
     ...base,
     by: StringEnum(['category', 'area'] as const, { description: 'category 事项分类 / area 区域' }),
-    level: Type.Optional(StringEnum(['district', 'street', 'community'] as const, { description: 'by=area 时的层级，默认 street（街道/乡镇）' })),
+    level: Type.Optional(
+      StringEnum(['district', 'street', 'community'] as const, { description: 'by=area 时的层级，默认 street（街道/乡镇）' }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: '取前几名' }),
   },
   { additionalProperties: false },

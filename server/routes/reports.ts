@@ -32,7 +32,8 @@ export function period(from: string, to: string): { start: Date; end: Date } {
   const last = dayStart(to);
   if (last < start) throw new DomainError('VALIDATION_FAILED', `截止日 to（${to}）早于起始日 from（${from}）`, { field: 'to' });
   const days = Math.round((last.getTime() - start.getTime()) / DAY_MS) + 1;
-  if (days > MAX_DAYS) throw new DomainError('VALIDATION_FAILED', `统计期间为 ${days} 天，最长 ${MAX_DAYS} 天，请分段查询`, { field: 'to' });
+  if (days > MAX_DAYS)
+    throw new DomainError('VALIDATION_FAILED', `统计期间为 ${days} 天，最长 ${MAX_DAYS} 天，请分段查询`, { field: 'to' });
   return { start, end: new Date(last.getTime() + DAY_MS) };
 }
 
@@ -170,7 +171,13 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       count: r.count,
       share: ratio(r.count, result.total) ?? 0,
     }));
-    return answer(request, reply, 'top', { ...head, by: q.by, level, total: result.total, unplaced: result.unplaced, rows }, csvColumns.top);
+    return answer(
+      request,
+      reply,
+      'top',
+      { ...head, by: q.by, level, total: result.total, unplaced: result.unplaced, rows },
+      csvColumns.top,
+    );
   });
 };
 

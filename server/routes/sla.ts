@@ -47,7 +47,11 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         querystring: Type.Object({ unit: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({ unit: Type.Object({ id: Type.String(), name: Type.String() }), at: Type.String({ format: 'date-time' }), rows: Type.Array(Row) }),
+          200: Type.Object({
+            unit: Type.Object({ id: Type.String(), name: Type.String() }),
+            at: Type.String({ format: 'date-time' }),
+            rows: Type.Array(Row),
+          }),
           400: ErrorReply,
           401: ErrorReply,
           404: ErrorReply,
@@ -62,15 +66,16 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const counts = await boardCounts(app.sql, unit.ancestors, now);
       const children = await childUnitsOf(app.sql, unitId);
       const zero = () => ({ onTime: 0, atRisk: 0, overdue: 0 });
-      const rows = [{ id: unitId, name: unit.name as string, scope: 'self' }, ...children.map((c) => ({ id: c.id, name: c.name, scope: 'subtree' }))].map(
-        (u) => ({
-          unitId: u.id,
-          unitName: u.name,
-          scope: u.scope,
-          clocks: Object.fromEntries(CLOCK_KINDS.map((k) => [k, zero()])) as Record<string, ReturnType<typeof zero>>,
-          totals: zero(),
-        }),
-      );
+      const rows = [
+        { id: unitId, name: unit.name as string, scope: 'self' },
+        ...children.map((c) => ({ id: c.id, name: c.name, scope: 'subtree' })),
+      ].map((u) => ({
+        unitId: u.id,
+        unitName: u.name,
+        scope: u.scope,
+        clocks: Object.fromEntries(CLOCK_KINDS.map((k) => [k, zero()])) as Record<string, ReturnType<typeof zero>>,
+        totals: zero(),
+      }));
       const byId = new Map(rows.map((r) => [r.unitId, r]));
       for (const c of counts) {
         // Counted on the board's own row, or on the row of the child unit whose subtree holds it.
@@ -106,7 +111,12 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ at: Type.String({ format: 'date-time' }), items: Type.Array(ClockItem) }), 400: ErrorReply, 401: ErrorReply, 404: ErrorReply },
+        response: {
+          200: Type.Object({ at: Type.String({ format: 'date-time' }), items: Type.Array(ClockItem) }),
+          400: ErrorReply,
+          401: ErrorReply,
+          404: ErrorReply,
+        },
       },
     },
     async (request) => {

@@ -50,23 +50,22 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
   // WeChat posts text/xml in UTF-8; the body is taken as a string and parsed by the strict parser.
   // Bytes that are not UTF-8 make malformed XML (an encoding error is fatal), not text with U+FFFD in it.
   app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body: Buffer, done) =>
-    isUtf8(body) ? done(null, body.toString('utf8')) : done(new WechatProtocolError('XML_MALFORMED', 'malformed XML: the body is not UTF-8'), undefined),
+    isUtf8(body)
+      ? done(null, body.toString('utf8'))
+      : done(new WechatProtocolError('XML_MALFORMED', 'malformed XML: the body is not UTF-8'), undefined),
   );
 
   function authenticate(q: { signature: string; timestamp: string; nonce: string }) {
     if (!opts.token) throw new DomainError('WECHAT_NOT_CONFIGURED', '未配置 WECHAT_TOKEN');
     if (!verifySignature({ token: opts.token, ...q })) throw new DomainError('BAD_SIGNATURE', '微信签名校验失败', { field: 'signature' });
-    if (!checkTimestamp(q.timestamp, app.clock.now())) throw new DomainError('STALE_TIMESTAMP', '时间戳过旧或超前，疑似重放', { field: 'timestamp' });
+    if (!checkTimestamp(q.timestamp, app.clock.now()))
+      throw new DomainError('STALE_TIMESTAMP', '时间戳过旧或超前，疑似重放', { field: 'timestamp' });
   }
 
-  app.get(
-    '/',
-    { schema: { summary: '微信服务器 URL 验证', tags: ['channels'], querystring: Query } },
-    async (request, reply) => {
-      authenticate(request.query);
-      return reply.type('text/plain').send(request.query.echostr ?? '');
-    },
-  );
+  app.get('/', { schema: { summary: '微信服务器 URL 验证', tags: ['channels'], querystring: Query } }, async (request, reply) => {
+    authenticate(request.query);
+    return reply.type('text/plain').send(request.query.echostr ?? '');
+  });
 
   app.post(
     '/',
@@ -75,7 +74,8 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
       bodyLimit: BODY_LIMIT,
       schema: {
         summary: '微信公众号消息推送',
-        description: '文本、语音（识别结果）生成工单并被动回复工单编号；位置、图片补充到该用户30分钟内的工单；按 MsgId（事件按 FromUserName+CreateTime）去重。支持明文和安全模式（AES）。',
+        description:
+          '文本、语音（识别结果）生成工单并被动回复工单编号；位置、图片补充到该用户30分钟内的工单；按 MsgId（事件按 FromUserName+CreateTime）去重。支持明文和安全模式（AES）。',
         tags: ['channels'],
         querystring: Query,
       },
@@ -89,7 +89,10 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
       if (safe) {
         if (!crypto) throw new DomainError('SAFE_MODE_NOT_CONFIGURED', '未配置 WECHAT_AES_KEY / WECHAT_APPID，不能解密安全模式消息');
         const encrypt = crypto.extractEncrypt(xml);
-        if (!q.msg_signature || !crypto.verifyMsgSignature({ timestamp: q.timestamp, nonce: q.nonce, encrypt, msgSignature: q.msg_signature })) {
+        if (
+          !q.msg_signature ||
+          !crypto.verifyMsgSignature({ timestamp: q.timestamp, nonce: q.nonce, encrypt, msgSignature: q.msg_signature })
+        ) {
           throw new DomainError('BAD_SIGNATURE', '消息签名 msg_signature 校验失败', { field: 'msg_signature' });
         }
         xml = crypto.decrypt(encrypt).xml;
@@ -110,7 +113,8 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
   /** Act on one message; the text of the passive reply, or null for none. */
   async function handle(m: WechatMessage, raw: string): Promise<string | null> {
     const at = app.clock.now();
-    const log = (orderId: number | null) => recordInbound(app.sql, { channel: 'wechat', dedupeKey: m.dedupeKey, receivedAt: at, raw, orderId });
+    const log = (orderId: number | null) =>
+      recordInbound(app.sql, { channel: 'wechat', dedupeKey: m.dedupeKey, receivedAt: at, raw, orderId });
 
     if (m.kind === 'text' || (m.kind === 'voice' && m.recognition)) {
       const content = m.kind === 'text' ? m.content.trim() : m.recognition!.trim();

@@ -1,7 +1,19 @@
 /** The shapes of the files under rules/, one schema per file (see rules/README.md). */
 import { Type, type Static } from 'typebox';
 import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
-import { DeadlinesFile, type DeadlinePolicy } from './deadlines-schema.ts';
+import { DeadlinesFile } from './deadlines-schema.ts';
+import {
+  OWNERS,
+  REGION_TARGETS,
+  type Category,
+  type Departments,
+  type NegativeRule,
+  type Owner,
+  type Region,
+  type Route,
+  type RuleSet,
+  type UrgencyRule,
+} from '../core/rules.ts';
 
 const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$', maxLength: 48 });
 const Key = Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 32 });
@@ -31,8 +43,6 @@ export const CategoriesFile = Type.Object(
   strict,
 );
 
-export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
-export type Owner = (typeof OWNERS)[number];
 
 export const RoutingFile = Type.Object(
   {
@@ -81,7 +91,6 @@ export const UrgencyFile = Type.Object(
   strict,
 );
 
-export const REGION_TARGETS = ['beijing', 'hebei'] as const;
 export const RegionsFile = Type.Object(
   {
     regions: Type.Array(
@@ -115,24 +124,18 @@ export const RULE_FILES = {
   dispatch: { file: 'dispatch.yaml', schema: DispatchFile },
 } as const;
 
-export type Category = Static<typeof CategoriesFile>['categories'][number];
-export type Route = Static<typeof RoutingFile>['routes'][number];
-export type Departments = Static<typeof DepartmentsFile>;
-export type NegativeRule = Static<typeof NegativeListFile>['rules'][number];
-export type UrgencyRule = Static<typeof UrgencyFile>['rules'][number];
-export type Region = Static<typeof RegionsFile>['regions'][number];
+export { OWNERS, REGION_TARGETS };
+export type { Category, Departments, NegativeRule, Owner, Region, Route, RuleSet, UrgencyRule };
 
-/** Everything under rules/, checked whole and cross-referenced. */
-export interface RuleSet {
-  categories: Category[];
-  routes: Map<string, Route>;
-  departments: Departments;
-  negativeList: NegativeRule[];
-  urgency: UrgencyRule[];
-  regions: Region[];
-  autoDispatchThreshold: number;
-  /** Returns after which an order goes back to the city dispatcher to be designated. */
-  returnLimit: number;
-  /** 时限: durations by clock and urgency, warnings and escalation. */
-  deadlines: DeadlinePolicy;
-}
+// The files' schemas spell the rules out for the loader; these fail to compile when a
+// schema drifts from the core's type, in either direction.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inStep: [
+  Same<Static<typeof CategoriesFile>['categories'][number], Category>,
+  Same<Static<typeof RoutingFile>['routes'][number], Route>,
+  Same<Static<typeof DepartmentsFile>, Departments>,
+  Same<Static<typeof NegativeListFile>['rules'][number], NegativeRule>,
+  Same<Static<typeof UrgencyFile>['rules'][number], UrgencyRule>,
+  Same<Static<typeof RegionsFile>['regions'][number], Region>,
+] = [true, true, true, true, true, true];
+void inStep;

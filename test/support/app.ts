@@ -80,6 +80,7 @@ export async function signIn(h: TestApp, roles: Role[], unitId = 'hotline'): Pro
     token,
     headers,
     get: (url) => h.app.inject({ method: 'GET', url, headers }),
-    post: (url, payload, extra = {}) => h.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...headers, ...extra } }),
+    post: (url, payload, extra = {}) =>
+      h.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...headers, ...extra } }),
   };
 }

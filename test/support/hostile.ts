@@ -9,8 +9,19 @@ import addFormats from 'ajv-formats';
 import type { Sql } from 'postgres';
 
 export type Schema = Record<string, any>;
-export interface Param { name: string; in: 'path' | 'query' | 'header'; required: boolean; schema: Schema }
-export interface Operation { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; params: Param[]; body: Schema | null; secured: boolean }
+export interface Param {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  schema: Schema;
+}
+export interface Operation {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  params: Param[];
+  body: Schema | null;
+  secured: boolean;
+}
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
 export function rng(seed: number) {
@@ -42,9 +53,14 @@ export function operations(doc: Schema): Operation[] {
   const ops: Operation[] = [];
   for (const [path, item] of Object.entries<Schema>(doc.paths)) {
     for (const [method, op] of Object.entries<Schema>(item)) {
-      const params = ((op.parameters ?? []) as Schema[]).map((p) => ({ name: p.name, in: p.in, required: Boolean(p.required), schema: p.schema ?? {} }));
+      const params = ((op.parameters ?? []) as Schema[]).map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: Boolean(p.required),
+        schema: p.schema ?? {},
+      }));
       const body = op.requestBody?.content?.['application/json']?.schema ?? null;
-      ops.push({ method: method.toUpperCase() as Operation['method'], path, params, body, secured: Boolean(op.security?.length), });
+      ops.push({ method: method.toUpperCase() as Operation['method'], path, params, body, secured: Boolean(op.security?.length) });
     }
   }
   return ops;
@@ -52,8 +68,23 @@ export function operations(doc: Schema): Operation[] {
 
 /** Values that satisfy the patterns the API uses; a new pattern with no sample here fails loudly. */
 const PATTERN_SAMPLES = [
-  '1', '120102', '120102001', '13812345678', '022-23456789', '12345-20261124-000001', '0000', 'other', 'call-0001',
-  'CHANNEL_CREATE', 'a'.repeat(40), '1795600000', 'key-00000001', 'A1', 'abc', 'ABCD2345', '0123456789abcdef',
+  '1',
+  '120102',
+  '120102001',
+  '13812345678',
+  '022-23456789',
+  '12345-20261124-000001',
+  '0000',
+  'other',
+  'call-0001',
+  'CHANNEL_CREATE',
+  'a'.repeat(40),
+  '1795600000',
+  'key-00000001',
+  'A1',
+  'abc',
+  'ABCD2345',
+  '0123456789abcdef',
 ];
 
 /** A valid value for a schema: the baseline each variant spoils in one place only. */
@@ -162,11 +193,14 @@ export async function snapshot(sql: Sql): Promise<Record<string, string>> {
     where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`;
   const out: Record<string, string> = {};
   for (const { name } of tables) {
-    const [row] = await sql.unsafe(`select count(*)::text || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as d from "${name}" t`);
+    const [row] = await sql.unsafe(
+      `select count(*)::text || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as d from "${name}" t`,
+    );
     out[name] = row!.d as string;
   }
   return out;
 }
 
 /** No stack frames, source paths or driver internals in an answer. */
-export const LEAKS = /\bat [\w.<>]+ \(|\bat (file:|\/|node:)|\/(work|home|usr|src|node_modules)\/|\.ts:\d+|\.js:\d+|PostgresError|SQLSTATE|syntax error at/;
+export const LEAKS =
+  /\bat [\w.<>]+ \(|\bat (file:|\/|node:)|\/(work|home|usr|src|node_modules)\/|\.ts:\d+|\.js:\d+|PostgresError|SQLSTATE|syntax error at/;

@@ -49,7 +49,10 @@ export async function liveSocket(t: { teardown(fn: () => unknown): void }, app: 
     return next((m) => messages.indexOf(m) >= before && (m.type === 'subscribed' || m.type === 'error'), 'subscribed');
   };
   ws.send(JSON.stringify({ type: 'auth', token }));
-  await Promise.race([next((m) => m.type === 'ready', 'ready'), closed.then((code) => Promise.reject(new Error(`closed ${code} before ready`)))]);
+  await Promise.race([
+    next((m) => m.type === 'ready', 'ready'),
+    closed.then((code) => Promise.reject(new Error(`closed ${code} before ready`))),
+  ]);
   return { ws, messages, closed, next, subscribe };
 }
 

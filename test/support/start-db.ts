@@ -11,7 +11,17 @@ import { syncDepartmentUnits } from '../../db/queries/units.ts';
 import { loadRules } from '../../server/rules/load.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import path from 'node:path';
-import { clusterDir, freePort, isRunning, runsDir, stateFile, stopCluster, TEMPLATE, withDatabase, type ClusterState } from '../../scripts/harness/cluster.ts';
+import {
+  clusterDir,
+  freePort,
+  isRunning,
+  runsDir,
+  stateFile,
+  stopCluster,
+  TEMPLATE,
+  withDatabase,
+  type ClusterState,
+} from '../../scripts/harness/cluster.ts';
 
 // Clusters of earlier runs that died without their after-script.
 for (const run of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {

@@ -37,7 +37,11 @@ export async function watchSessions(app: FastifyInstance): Promise<{ add(r: Ride
   async function recheckAll() {
     const checked = [...riders];
     try {
-      const open = await stillOpen(app.sql, checked.map((r) => r.tokenHash), app.clock.now());
+      const open = await stillOpen(
+        app.sql,
+        checked.map((r) => r.tokenHash),
+        app.clock.now(),
+      );
       for (const r of checked) if (!open.has(r.tokenHash)) r.end('session ended');
     } catch (err) {
       app.log.warn({ err }, 'live session recheck failed');
