@@ -34,6 +34,22 @@ export default tseslint.config(
   { files: ['server/core/**/*.ts'], rules: boundary('server/core imports only server/core', '^(?!\\./)') },
   // The database layer knows the core (its lists and rules), never the HTTP side.
   { files: ['db/**/*.ts'], rules: boundary('db/ does not import server/plugins or server/routes', 'server/(plugins|routes)/') },
+  // SQL lives in db/queries: no query text or query builder in routes or plugins.
+  {
+    files: ['server/routes/**/*.ts', 'server/plugins/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: 'SQL lives in db/queries/<aggregate>.ts' },
+        { selector: "TaggedTemplateExpression[tag.property.name='sql']", message: 'SQL lives in db/queries/<aggregate>.ts' },
+        {
+          selector:
+            "MemberExpression[object.property.name='db'][property.name=/^(select|insert|update|delete|execute|query|transaction)$/]",
+          message: 'queries live in db/queries/<aggregate>.ts',
+        },
+      ],
+    },
+  },
   // A route may share schemas, not another route's code.
   {
     files: ['server/routes/**/*.ts'],

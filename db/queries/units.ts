@@ -1,7 +1,7 @@
 import type { Sql } from '../client.ts';
 import { DomainError } from '../../server/core/errors.ts';
 import { departmentUnitId } from '../../server/core/classify.ts';
-import type { Departments } from '../../server/rules/schema.ts';
+import type { Departments } from '../../server/core/rules.ts';
 import { canSeeUnit, type Viewer } from '../../server/core/access.ts';
 
 /** The unit, if the viewer may look at it (boards, reports, live feed); otherwise "not found", never "forbidden". */
@@ -11,6 +11,12 @@ export async function visibleUnit(sql: Sql, viewer: Viewer, unitId: string): Pro
     throw new DomainError('UNIT_NOT_FOUND', `单位 ${unitId} 不存在或不在本单位辖区内`, { field: 'unit' });
   }
   return unit;
+}
+
+/** The unit's name, for pages that show where an order is (the citizen's tracking page). */
+export async function unitNameOf(sql: Sql, unitId: string): Promise<string | null> {
+  const [unit] = await sql<{ name: string }[]>`select name from units where id = ${unitId}`;
+  return unit?.name ?? null;
 }
 
 /**

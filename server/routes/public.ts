@@ -7,6 +7,7 @@ import { DomainError } from '../core/errors.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { unitNameOf } from '../../db/queries/units.ts';
 import { applyAction } from '../../db/queries/actions.ts';
 import { findOrder, timeline } from '../../db/queries/orders.ts';
 import { appendSecurityEvent, clearFailures, lockOf, recordFailure } from '../../db/queries/throttle.ts';
@@ -159,14 +160,14 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     async (request, reply) => {
       const order = await ownOrder(request.params.number, request.query.code, request, reply);
       const events = await timeline(app.db, order.id);
-      const unit = await app.db.query.units.findFirst({ where: (u, { eq }) => eq(u.id, order.currentUnitId) });
+      const unit = await unitNameOf(app.sql, order.currentUnitId);
       const master = order.mergedIntoId ? events.find((e) => e.action === 'master_result') : undefined;
       return {
         number: order.number,
         status: order.status,
         statusLabel: STATUS_LABELS[order.status],
         category: app.classifier.rules.categories.find((c) => c.code === order.categoryCode)?.name ?? null,
-        unit: unit?.name ?? null,
+        unit,
         createdAt: order.createdAt,
         reply: order.replyText ?? master?.reason ?? null,
         canRate: order.status === 'replied',
