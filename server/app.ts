@@ -9,6 +9,7 @@ import classifierPlugin from './plugins/classifier.ts';
 import clockPlugin, { type Clock } from './plugins/clock.ts';
 import deadlinesPlugin from './plugins/deadlines.ts';
 import livePlugin from './plugins/live.ts';
+import ordersPlugin from './plugins/orders.ts';
 import sweeperPlugin from './plugins/sweeper.ts';
 import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
@@ -103,6 +104,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
   await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
   await app.register(deadlinesPlugin);
+  await app.register(ordersPlugin);
   if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
   await app.register(authPlugin);
   await app.register(docsPlugin);

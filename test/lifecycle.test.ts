@@ -219,3 +219,65 @@ t.test('urge and supervise keep the status and are recorded', async (t) => {
   t.equal(u.event.reason, '请加快办理');
   t.same(decide(order('claimed'), inputs.supervise, at).patch.supervisedAt, at);
 });
+
+t.test('the rules that depend on facts beyond the order are the core’s to decide', async (t) => {
+  const policy = { returnLimit: 3 };
+  const returned = order('returned', ['hotline', '120102']);
+  t.throws(
+    () => decide(returned, { action: 'dispatch', unitId: '120102001', designate: true }, at, policy, { sender: '120102' }),
+    {
+      code: 'FORBIDDEN',
+      details: { field: 'designate' },
+    },
+    'only the hotline centre designates',
+  );
+  t.ok(
+    decide(order('accepted', ['hotline']), { action: 'dispatch', unitId: '120102', designate: true }, at, policy, { sender: 'hotline' })
+      .patch.designated,
+  );
+
+  const open = order('accepted', ['hotline']);
+  t.throws(() => decide(open, { action: 'merge', masterId: 7 }, at, policy, { master: null }), { code: 'MASTER_NOT_FOUND' });
+  for (const status of ['merged', 'transferred_out'] as const) {
+    t.throws(
+      () => decide(open, { action: 'merge', masterId: 7 }, at, policy, { master: { id: 7, number: 'N7', status } }),
+      { code: 'MASTER_NOT_OPEN' },
+      `a ${status} master`,
+    );
+  }
+  const merged = decide(open, { action: 'merge', masterId: 7 }, at, policy, { master: { id: 7, number: 'N7', status: 'claimed' } });
+  t.equal(merged.event.payload.masterNumber, 'N7', 'the event names the master');
+
+  const claimed = order('claimed');
+  const ask = { action: 'request_extension', clock: 'resolve', dueAt: '2026-12-10T08:00:00Z', reason: '需要现场勘查' } as const;
+  const due = new Date('2026-12-01T08:00:00Z');
+  t.throws(() => decide(claimed, ask, at, policy, { clock: null }), { code: 'CLOCK_NOT_RUNNING' });
+  t.throws(() => decide(claimed, ask, at, policy, { clock: { dueAt: due, running: false } }), { code: 'CLOCK_NOT_RUNNING' });
+  t.throws(() => decide(claimed, { ...ask, dueAt: '2026-11-30T08:00:00Z' }, at, policy, { clock: { dueAt: due, running: true } }), {
+    code: 'EXTENSION_NOT_LATER',
+    details: { field: 'dueAt' },
+  });
+  t.throws(() => decide(claimed, ask, at, policy, { clock: { dueAt: due, running: true }, extensionPending: true }), {
+    code: 'EXTENSION_PENDING',
+  });
+  t.ok(
+    decide(claimed, ask, at, policy, { clock: { dueAt: due, running: true }, extensionPending: false }),
+    'a later deadline, none pending: filed',
+  );
+
+  for (const action of ['approve_extension', 'reject_extension'] as const) {
+    t.throws(() => decide(claimed, { action, extensionId: 3 }, at, policy, { extension: null }), { code: 'EXTENSION_NOT_PENDING' });
+    t.throws(() => decide(claimed, { action, extensionId: 3 }, at, policy, { extension: { status: 'approved' } }), {
+      code: 'EXTENSION_NOT_PENDING',
+    });
+  }
+  t.throws(
+    () =>
+      decide(claimed, { action: 'approve_extension', extensionId: 3 }, at, policy, {
+        extension: { status: 'pending' },
+        clock: { dueAt: due, running: false },
+      }),
+    { code: 'CLOCK_NOT_RUNNING' },
+    'an approval cannot move a clock that has stopped',
+  );
+});

@@ -130,6 +130,23 @@ export interface OrderState {
   assists?: Assist[];
 }
 
+/**
+ * What decide needs to know beyond the order itself, loaded by the order service in
+ * the same transaction (absent facts are not checked: the state machine's tests
+ * decide on orders alone).
+ */
+export interface ActionFacts {
+  /** 派单/改派/下派: the unit the order is sent from; only the hotline centre may designate. */
+  sender?: string;
+  /** 合并: the master order, or null when there is none. */
+  master?: { id: number; number: string; status: OrderStatus } | null;
+  /** 延期申请: the clock asked about (null when it has none), and whether a request for it is pending. */
+  clock?: { dueAt: Date; running: boolean } | null;
+  extensionPending?: boolean;
+  /** 延期审批: the request decided on, or null when there is none on this order. */
+  extension?: { status: string } | null;
+}
+
 export interface Policy {
   /** After this many returns the order goes back to the city dispatcher, who must designate a unit. */
   returnLimit: number;
@@ -190,7 +207,13 @@ export function illegalTransition(status: OrderStatus, action: OrderAction): Dom
 const last = (path: string[]): string => path[path.length - 1]!;
 
 /** Decide the change an action makes to an order, at instant `at`. */
-export function decide(order: OrderState, input: ActionInput, at: Date, policy: Policy = DEFAULT_POLICY): Decision {
+export function decide(
+  order: OrderState,
+  input: ActionInput,
+  at: Date,
+  policy: Policy = DEFAULT_POLICY,
+  facts: ActionFacts = {},
+): Decision {
   const { action } = input;
   if (!canApply(order.status, action)) throw illegalTransition(order.status, action);
   const to = TRANSITIONS[action].to ?? order.status;
@@ -211,7 +234,12 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
       // 改派 replaces the unit that has not claimed yet; 派单 and 下派 add a step down.
       const base = input.action === 'redispatch' ? order.unitPath.slice(0, -1) : order.unitPath;
       Object.assign(patch, { unitPath: [...base, input.unitId], dispatchCount: order.dispatchCount + 1, dispatchedAt: at });
-      if (input.action === 'dispatch' && input.designate) patch.designated = true;
+      if (input.action === 'dispatch' && input.designate) {
+        if (facts.sender !== undefined && facts.sender !== 'hotline') {
+          throw refuse('FORBIDDEN', '只有热线中心派单员可以指定承办单位', 'designate');
+        }
+        patch.designated = true;
+      }
       payload.fromUnitId = input.action === 'redispatch' ? last(base) : current;
       if (input.action === 'redispatch') payload.replacedUnitId = current;
       if (input.action === 'dispatch' && input.designate) payload.designated = true;
@@ -278,11 +306,24 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
       break;
     case 'request_extension':
       // 延期: only a supervisor's approval moves a deadline; the request is recorded as asked.
+      if (facts.clock === null || facts.clock?.running === false) {
+        throw refuse('CLOCK_NOT_RUNNING', `「${input.clock}」时限未在计时，无需延期`, 'clock');
+      }
+      if (facts.clock && !(new Date(input.dueAt) > facts.clock.dueAt)) {
+        throw refuse('EXTENSION_NOT_LATER', `申请的时限必须晚于原时限 ${facts.clock.dueAt.toISOString()}`, 'dueAt');
+      }
+      if (facts.extensionPending) throw refuse('EXTENSION_PENDING', '该时限已有待审批的延期申请', 'clock');
       Object.assign(payload, { clock: input.clock, requestedDueAt: input.dueAt });
       reason = input.reason;
       break;
     case 'approve_extension':
     case 'reject_extension':
+      if (facts.extension !== undefined && facts.extension?.status !== 'pending') {
+        throw refuse('EXTENSION_NOT_PENDING', `延期申请 ${input.extensionId} 不存在或已处理`, 'extensionId');
+      }
+      if (input.action === 'approve_extension' && (facts.clock === null || facts.clock?.running === false)) {
+        throw refuse('CLOCK_NOT_RUNNING', '该时限已停止计时，不能延期', 'extensionId');
+      }
       payload.extensionId = input.extensionId;
       break;
     case 'urge':
@@ -293,8 +334,14 @@ export function decide(order: OrderState, input: ActionInput, at: Date, policy: 
       break;
     case 'merge':
       if (input.masterId === order.id) throw refuse('MERGE_INTO_SELF', '工单不能合并到自身', 'masterId');
+      if (facts.master === null) throw refuse('MASTER_NOT_FOUND', `主工单 ${input.masterId} 不存在`, 'masterId');
+      // 重复件 merge into an order still being handled, whose result their citizens will be told.
+      if (facts.master && (facts.master.status === 'merged' || facts.master.status === 'transferred_out')) {
+        throw refuse('MASTER_NOT_OPEN', `主工单 ${facts.master.number} 状态为 ${facts.master.status}，不能作为合并目标`, 'masterId');
+      }
       patch.mergedIntoId = input.masterId;
       payload.masterId = input.masterId;
+      if (facts.master) payload.masterNumber = facts.master.number;
       break;
     case 'transfer':
       patch.transferTarget = input.target;

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError } from '../core/errors.ts';
 import { Type } from 'typebox';
-import { applyAction } from '../../db/queries/actions.ts';
 import { ACTION_RULES, ROLE_LABELS } from '../core/access.ts';
 import { ACTION_LABELS, ACTIONS, TRANSITIONS, type ActionInput } from '../core/lifecycle.ts';
 import { ActionBodies, errors, Order, OrderEvent, OrderRef } from './orders.schema.ts';
@@ -20,7 +19,6 @@ const whoMay = (action: (typeof ACTIONS)[number]) =>
   ACTION_RULES[action].map((r) => `${r.roles.map((x) => `${ROLE_LABELS[x]}(${x})`).join('、')} — ${RELATION_TEXT[r.relation]}`).join('；');
 
 const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const policy = { returnLimit: app.classifier.rules.returnLimit };
   for (const action of ACTIONS) {
     const t = TRANSITIONS[action];
     app.post(
@@ -48,13 +46,7 @@ const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (input.action === 'return' && input.reasonCode === 'other' && !input.reason) {
           throw new DomainError('VALIDATION_FAILED', '退单原因为 other 时必须填写 reason', { field: 'reason' });
         }
-        const { order, event } = await applyAction(app.db, request.params.id, input, {
-          viewer: request.viewer!,
-          at: app.clock.now(),
-          policy,
-          dispatchPolicy: app.classifier,
-          deadlines: app.deadlines,
-        });
+        const { order, event } = await app.orders.apply(request.params.id, input, { viewer: request.viewer! });
         return { order: present(order), event };
       },
     );

@@ -14,7 +14,6 @@ import {
 } from '../../db/queries/orders.ts';
 import { canSee, canSeePhone, isCityWide, type OrderPlace, type Viewer } from '../core/access.ts';
 import { MASKED, redactEvent, type Disclosure } from '../core/privacy.ts';
-import { intakeOrder } from '../intake.ts';
 import { CreateOrderBody, errors, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 import { present } from '../http/order-view.ts';
 
@@ -80,9 +79,8 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         Object.assign(body, { channelMessageId: callId, citizenPhone: body.citizenPhone ?? call.caller_number ?? undefined });
         inbound = { body: request.body, call };
       }
-      const { order, created, notice } = await intakeOrder(app, body, {
+      const { order, created, notice } = await app.orders.intake(body, {
         actor: { id: `user:${request.viewer!.userId}` },
-        at: app.clock.now(),
         idempotencyKey: request.headers['idempotency-key'],
         inbound,
       });

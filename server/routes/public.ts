@@ -8,12 +8,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { unitNameOf } from '../../db/queries/units.ts';
-import { applyAction } from '../../db/queries/actions.ts';
 import { findOrder, timeline } from '../../db/queries/orders.ts';
 import { appendSecurityEvent, clearFailures, lockOf, recordFailure } from '../../db/queries/throttle.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
 import { retryAfterSeconds, type BudgetPolicy } from '../core/throttle.ts';
-import { intakeOrder } from '../intake.ts';
 import { opensWith } from '../query-code.ts';
 import { ErrorReply } from './orders.schema.ts';
 import { Rating, TrackNumber, TrackQuery, Tracking, WebReceipt, WebSubmission } from './public.schema.ts';
@@ -81,12 +79,10 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     },
     async (request, reply) => {
       const b = request.body;
-      const { order, created, notice } = await intakeOrder(
-        app,
+      const { order, created, notice } = await app.orders.intake(
         { channel: 'web', citizenName: b.name ?? null, citizenPhone: b.phone, content: b.content, locationText: b.location ?? null },
         {
           actor: { id: 'citizen:web' },
-          at: app.clock.now(),
           idempotencyKey: request.headers['idempotency-key'],
           // Every citizen signs as citizen:web; the phone number tells submitters apart, so
           // one citizen's key neither finds nor names another's order (nor a desk's).
@@ -201,13 +197,9 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         satisfaction === 'unsatisfied'
           ? ({ action: 'reopen', reason: comment ?? '诉求人评价不满意' } as const)
           : ({ action: 'close', satisfaction, note: comment } as const);
-      const { order: after } = await applyAction(app.db, String(order.id), input, {
+      const { order: after } = await app.orders.apply(String(order.id), input, {
         viewer: null,
         actor: 'citizen:track',
-        at: app.clock.now(),
-        policy: { returnLimit: app.classifier.rules.returnLimit },
-        dispatchPolicy: app.classifier,
-        deadlines: app.deadlines,
         // Once per reply: the rating answers a reply that waits for it. The state machine
         // alone would let 不满意 reopen a closed order, i.e. undo a rating already given.
         onlyFrom: {

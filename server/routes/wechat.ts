@@ -9,7 +9,6 @@ import { isUtf8 } from 'node:buffer';
 import { DomainError } from '../core/errors.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { applyAction } from '../../db/queries/actions.ts';
 import { linkInboundToOrder, recentOrderOf, recordInbound } from '../../db/queries/inbound.ts';
 import {
   buildTextReply,
@@ -21,7 +20,6 @@ import {
   WechatProtocolError,
   type WechatMessage,
 } from '../channels/wechat-protocol.ts';
-import { intakeOrder } from '../intake.ts';
 
 export interface WechatOptions {
   token?: string;
@@ -120,8 +118,7 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
       const content = m.kind === 'text' ? m.content.trim() : m.recognition!.trim();
       if (!content) return '请用文字描述您要反映的问题。';
       // Idempotent by (channel, MsgId): a retried push returns the order the first one made.
-      const { order, notice } = await intakeOrder(
-        app,
+      const { order, notice } = await app.orders.intake(
         { channel: 'wechat', channelMessageId: m.msgId ?? m.dedupeKey, channelUserId: m.fromUserName, content },
         { actor: { id: `citizen:wechat:${m.fromUserName}` }, at, inbound: raw },
       );
@@ -141,14 +138,7 @@ const wechatRoutes: FastifyPluginAsyncTypebox<WechatOptions> = async (app, opts)
         m.kind === 'location'
           ? ({ action: 'supplement', locationText: `${m.label}（${m.latitude},${m.longitude}）` } as const)
           : ({ action: 'supplement', attachmentUrl: m.picUrl } as const);
-      await applyAction(app.db, String(order.id), input, {
-        viewer: null,
-        actor: `citizen:wechat:${m.fromUserName}`,
-        at,
-        policy: { returnLimit: app.classifier.rules.returnLimit },
-        dispatchPolicy: app.classifier,
-        deadlines: app.deadlines,
-      });
+      await app.orders.apply(String(order.id), input, { viewer: null, actor: `citizen:wechat:${m.fromUserName}`, at });
       await linkInboundToOrder(app.sql, 'wechat', m.dedupeKey, order.id);
       return `已补充到工单 ${order.number}。`;
     }

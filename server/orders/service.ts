@@ -1,0 +1,167 @@
+/**
+ * The order service (app.orders): every step of an order goes through here. It
+ * loads and locks the order, gathers the facts the step depends on, asks the pure
+ * core to decide (access, state machine, dispatch targets), and writes the change,
+ * its audit event, its side rows and its clocks in one transaction. Routes and jobs
+ * call it; they never bundle policies or open transactions themselves.
+ */
+import type { Database, Sql } from '../../db/client.ts';
+import {
+  appendOrderEvent,
+  decideExtension,
+  extensionOf,
+  fileExtension,
+  hasPendingExtension,
+  lockOrderForAction,
+  placeOf,
+  recordActionEffects,
+  unitsById,
+  writeOrderChange,
+  type Tx,
+} from '../../db/queries/actions.ts';
+import { clocksAfter, loadClocks } from '../../db/queries/clocks.ts';
+import type { EventRow, NewOrder, OrderRow } from '../../db/queries/orders.ts';
+import { authorize, type Viewer } from '../core/access.ts';
+import type { Classifier } from '../core/classify.ts';
+import type { Deadlines } from '../core/deadlines.ts';
+import { checkDispatchTarget } from '../core/dispatch.ts';
+import { DomainError } from '../core/errors.ts';
+import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
+import { intakeOrder, type Intake } from '../intake.ts';
+
+export interface OrderServiceDeps {
+  db: Database;
+  sql: Sql;
+  classifier: Classifier;
+  deadlines: Deadlines;
+  clock: { now(): Date };
+}
+
+export interface ApplyOptions {
+  /** null: a citizen or a system job whose standing the caller has already established. */
+  viewer: Viewer | null;
+  /** Recorded as the event's actor; defaults to the viewer. */
+  actor?: string;
+  /** When the step happened; now by default (a channel may pass the message's own time). */
+  at?: Date;
+  /**
+   * The caller's own precondition, narrower than the state machine's: checked on
+   * the locked row, so two requests that both saw it hold cannot both act.
+   */
+  onlyFrom?: { status: OrderStatus[]; otherwise: (status: OrderStatus) => DomainError };
+}
+
+export interface OrderService {
+  apply(ref: string, input: ActionInput, opts: ApplyOptions): Promise<{ order: OrderRow; event: EventRow }>;
+  intake(body: NewOrder, opts: Omit<Parameters<typeof intakeOrder>[2], 'at'> & { at?: Date }): Promise<Intake>;
+}
+
+export function createOrderService(deps: OrderServiceDeps): OrderService {
+  const policy = { returnLimit: deps.classifier.rules.returnLimit };
+
+  /** What decide needs beyond the order, read in the step's transaction. */
+  async function factsFor(tx: Tx, input: ActionInput, order: OrderRow, other: OrderRow | undefined): Promise<ActionFacts> {
+    switch (input.action) {
+      case 'dispatch':
+      case 'redispatch':
+      case 'hand_down':
+        return { sender: senderOf(input.action, order) };
+      case 'merge':
+        return { master: other ? { id: other.id, number: other.number, status: other.status } : null };
+      case 'request_extension': {
+        const clock = (await loadClocks(tx, order.id)).find((c) => c.kind === input.clock);
+        return {
+          clock: clock ? { dueAt: clock.dueAt, running: !clock.stoppedAt } : null,
+          extensionPending: await hasPendingExtension(tx, order.id, input.clock),
+        };
+      }
+      case 'approve_extension':
+      case 'reject_extension': {
+        const ext = await extensionOf(tx, order.id, input.extensionId);
+        const clock = ext && (await loadClocks(tx, order.id)).find((c) => c.kind === ext.clockKind);
+        return { extension: ext ? { status: ext.status } : null, clock: clock ? { dueAt: clock.dueAt, running: !clock.stoppedAt } : null };
+      }
+      default:
+        return {};
+    }
+  }
+
+  /** Where the units an action names must stand (pure rules in core/dispatch.ts, fed the units' rows). */
+  async function checkUnits(tx: Tx, input: ActionInput, order: OrderRow): Promise<void> {
+    if (input.action === 'dispatch' || input.action === 'redispatch' || input.action === 'hand_down') {
+      const from = senderOf(input.action, order);
+      const info = await unitsById(tx, [from, input.unitId]);
+      checkDispatchTarget(info.get(from), info.get(input.unitId), {
+        fromHotline: from === 'hotline',
+        negativeRule: deps.classifier.negativeRuleFor(order.categoryCode),
+        categoryCode: order.categoryCode,
+      });
+    }
+    if (input.action === 'assign_assist') {
+      const info = await unitsById(tx, input.unitIds);
+      const missing = input.unitIds.filter((id) => !info.has(id) || info.get(id)!.kind === 'hotline');
+      if (missing.length) throw new DomainError('UNKNOWN_UNIT', `承办单位不存在：${missing.join('、')}`, { field: 'unitIds' });
+    }
+  }
+
+  return {
+    apply(ref, input, opts) {
+      const at = opts.at ?? deps.clock.now();
+      const actor = opts.actor ?? (opts.viewer ? `user:${opts.viewer.userId}` : 'system');
+      return deps.db.transaction(async (tx) => {
+        const locked = await lockOrderForAction(tx, ref, input.action === 'merge' ? input.masterId : undefined);
+        if (!locked) throw new DomainError('ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
+        const { order: current, other } = locked;
+        if (opts.onlyFrom && !opts.onlyFrom.status.includes(current.status)) throw opts.onlyFrom.otherwise(current.status);
+        const place = await placeOf(tx, current);
+        if (opts.viewer) authorize(opts.viewer, input.action, place, ref);
+        // Assist steps act for the viewer's own unit.
+        if ((input.action === 'assist_claim' || input.action === 'assist_reply') && opts.viewer) input.unitId = opts.viewer.unitId;
+
+        const state: OrderState = {
+          id: current.id,
+          status: current.status,
+          unitPath: current.unitPath,
+          dispatchCount: current.dispatchCount,
+          returnCount: current.returnCount,
+          reopenCount: current.reopenCount,
+          urgeCount: current.urgeCount,
+          designated: current.designated,
+          assists: place.assistRows.map((a) => ({ unitId: a.unitId, status: a.status })),
+        };
+        const { patch, event } = decide(state, input, at, policy, await factsFor(tx, input, current, other));
+        await checkUnits(tx, input, current);
+
+        const updated = await writeOrderChange(tx, current.id, patch, at);
+        if (input.action === 'request_extension') {
+          // Two requests that both saw none pending: the unique key lets one in.
+          const id = await fileExtension(tx, current, input, { actor, at });
+          if (id === null) throw new DomainError('EXTENSION_PENDING', '该时限已有待审批的延期申请', { field: 'clock' });
+          event.payload.extensionId = id;
+        }
+        if (input.action === 'approve_extension' || input.action === 'reject_extension') {
+          const ext = (await extensionOf(tx, current.id, input.extensionId))!;
+          await decideExtension(
+            tx,
+            current,
+            ext,
+            { approved: input.action === 'approve_extension', note: input.note },
+            { actor, at, deadlines: deps.deadlines },
+          );
+        }
+        const written = await appendOrderEvent(tx, current.id, { at, actor, ...event });
+        await recordActionEffects(tx, input, current, updated, other, { actor, at });
+        await clocksAfter(tx, updated, input.action, at, updated.currentUnitId, deps.deadlines);
+        return { order: updated, event: written };
+      });
+    },
+
+    intake(body, opts) {
+      return intakeOrder(deps, body, { ...opts, at: opts.at ?? deps.clock.now() });
+    },
+  };
+}
+
+/** The unit an order is sent from: its holder, or for 改派 the unit that sent it to the holder. */
+const senderOf = (action: 'dispatch' | 'redispatch' | 'hand_down', order: OrderRow) =>
+  action === 'redispatch' ? order.unitPath[order.unitPath.length - 2]! : order.currentUnitId;
