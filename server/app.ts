@@ -28,7 +28,7 @@ import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import orderRoutes from './routes/orders.ts';
 import pageRoutes from './routes/pages.ts';
-import { strictJson, validatorCompiler } from './validation.ts';
+import { strictJson, validatorCompiler } from './http/validation.ts';
 import { requestIdOf, requestSerializer } from './http/request-log.ts';
 
 export interface AppOptions {

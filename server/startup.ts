@@ -4,7 +4,7 @@ import { loadDivisions } from '../db/divisions.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../db/embedded.ts';
 import { fillStageInstants } from '../db/queries/clocks.ts';
 import { syncDepartmentUnits } from '../db/queries/units.ts';
-import { createClassifier } from './classifier.ts';
+import { createClassifier } from './rules/classifier.ts';
 import type { Config } from './config.ts';
 import { loadChineseDays } from './rules/calendar.ts';
 import type { Classifier } from './core/classify.ts';

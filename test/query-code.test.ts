@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import t from 'tap';
-import { newQueryCode, QUERY_CODE_ALPHABET } from '../server/query-code.ts';
+import { newQueryCode, QUERY_CODE_ALPHABET } from '../server/orders/query-code.ts';
 import { signIn, testApp, type TestApp } from './support/app.ts';
 import { codeIn } from './support/notice.ts';
 

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { connect } from '../../db/client.ts';
 import { loadDivisions } from '../../db/divisions.ts';
 import { syncDepartmentUnits } from '../../db/queries/units.ts';
-import { loadPlaceIndex } from '../../server/classifier.ts';
+import { loadPlaceIndex } from '../../server/rules/classifier.ts';
 import { Classifier } from '../../server/core/classify.ts';
 import { loadRules } from '../../server/rules/load.ts';
 import { regionNames } from '../../server/rules/regions.ts';

@@ -27,7 +27,7 @@ import type { Deadlines } from '../core/deadlines.ts';
 import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
-import { intakeOrder, type Intake } from '../intake.ts';
+import { intakeOrder, type Intake } from './intake.ts';
 
 export interface OrderServiceDeps {
   db: Database;

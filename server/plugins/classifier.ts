@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { createClassifier } from '../classifier.ts';
+import { createClassifier } from '../rules/classifier.ts';
 import type { Classifier } from '../core/classify.ts';
 
 declare module 'fastify' {

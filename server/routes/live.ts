@@ -28,7 +28,7 @@ import { sessionForToken, sha256, sessionIdOf } from '../../db/queries/sessions.
 import { watchSessions, type Rider } from '../http/live-sessions.ts';
 import { canSeeUnit, isCityWide, type Viewer } from '../core/access.ts';
 import { DomainError } from '../core/errors.ts';
-import { validatorCompiler } from '../validation.ts';
+import { validatorCompiler } from '../http/validation.ts';
 import { StringEnum } from './orders.schema.ts';
 import { inQueue, type LiveEvent, type Topic } from '../plugins/live.ts';
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { QUERY_CODE_PATTERN } from '../query-code.ts';
+import { QUERY_CODE_PATTERN } from '../orders/query-code.ts';
 import { StringEnum } from './orders.schema.ts';
 
 export const WebSubmission = Type.Object(

@@ -12,7 +12,7 @@ import { findOrder, timeline } from '../../db/queries/orders.ts';
 import { appendSecurityEvent, clearFailures, lockOf, recordFailure } from '../../db/queries/throttle.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
 import { retryAfterSeconds, type BudgetPolicy } from '../core/throttle.ts';
-import { opensWith } from '../query-code.ts';
+import { opensWith } from '../orders/query-code.ts';
 import { ErrorReply } from './orders.schema.ts';
 import { Rating, TrackNumber, TrackQuery, Tracking, WebReceipt, WebSubmission } from './public.schema.ts';
 

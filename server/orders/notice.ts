@@ -1,8 +1,8 @@
 /** 一次性告知: tell the citizen once, completely, what happens next and by when. */
-import type { OrderRow } from '../db/queries/orders.ts';
-import type { Duration } from './core/calendar.ts';
-import { durationFor, type UrgencyClass } from './core/deadlines.ts';
-import type { DeadlinePolicy } from './rules/deadlines-schema.ts';
+import type { OrderRow } from '../../db/queries/orders.ts';
+import type { Duration } from '../core/calendar.ts';
+import { durationFor, type UrgencyClass } from '../core/deadlines.ts';
+import type { DeadlinePolicy } from '../rules/deadlines-schema.ts';
 
 const UNIT_WORDS: Record<Duration['unit'], string> = {
   minutes: '分钟',

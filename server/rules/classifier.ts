@@ -1,11 +1,11 @@
 /** Assembles the classifier from the rules files and the area tree in the database. */
-import type { Sql } from '../db/client.ts';
-import { areasParentsFirst } from '../db/queries/areas.ts';
-import { Classifier } from './core/classify.ts';
-import { PlaceIndex } from './core/places.ts';
-import { loadRules } from './rules/load.ts';
-import { regionNames } from './rules/regions.ts';
-import type { RuleSet } from './rules/schema.ts';
+import type { Sql } from '../../db/client.ts';
+import { areasParentsFirst } from '../../db/queries/areas.ts';
+import { Classifier } from '../core/classify.ts';
+import { PlaceIndex } from '../core/places.ts';
+import { loadRules } from './load.ts';
+import { regionNames } from './regions.ts';
+import type { RuleSet } from './schema.ts';
 
 /** Stream the tree out of the database, parents first, straight into the index. */
 export async function loadPlaceIndex(sql: Sql): Promise<PlaceIndex> {

@@ -3,17 +3,17 @@
  * say, and let a confident result dispatch itself (智能派单), all in the statement
  * that creates the order.
  */
-import type { Sql } from '../db/client.ts';
-import { DomainError } from './core/errors.ts';
-import { createOrder, requestHash, type Actor, type NewOrder, type OrderRow } from '../db/queries/orders.ts';
-import type { Classifier } from './core/classify.ts';
-import { planIntake } from './core/lifecycle.ts';
-import { applyClockEffects, type Clock, type ClockContext } from './core/deadlines.ts';
-import { clockRow, loadClocks, urgencyClassOf } from '../db/queries/clocks.ts';
-import type { Database } from '../db/client.ts';
+import type { Sql } from '../../db/client.ts';
+import { DomainError } from '../core/errors.ts';
+import { createOrder, requestHash, type Actor, type NewOrder, type OrderRow } from '../../db/queries/orders.ts';
+import type { Classifier } from '../core/classify.ts';
+import { planIntake } from '../core/lifecycle.ts';
+import { applyClockEffects, type Clock, type ClockContext } from '../core/deadlines.ts';
+import { clockRow, loadClocks, urgencyClassOf } from '../../db/queries/clocks.ts';
+import type { Database } from '../../db/client.ts';
 import { oneTimeNotice } from './notice.ts';
 import { hashQueryCode, newQueryCode } from './query-code.ts';
-import type { Deadlines } from './plugins/deadlines.ts';
+import type { Deadlines } from '../plugins/deadlines.ts';
 
 export interface Intake {
   order: OrderRow;
