@@ -1,63 +1,14 @@
 /** The live feed over WebSocket, as a browser speaks it. */
 import t from 'tap';
-import { WebSocket } from 'ws';
 import { buildApp } from '../server/app.ts';
 import { STAGES, stageAction } from '../server/core/deadlines.ts';
 import { typeOf } from '../server/plugins/live.ts';
 import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { liveSocket, type Socket } from './support/sockets.ts';
 
-interface Inbox {
-  ws: WebSocket;
-  messages: Record<string, any>[];
-  next(pred: (m: Record<string, any>) => boolean, what: string, waitMs?: number): Promise<Record<string, any>>;
-  closed: Promise<number>;
-}
-
-/** The app listening on a real port, so sockets speak real TCP as a browser's do. */
-async function urlOf(app: TestApp['app']): Promise<string> {
-  if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening on TCP');
-  return `ws://127.0.0.1:${address.port}/ws`;
-}
-
-/** A client socket that keeps every message it receives. */
-async function connect(app: TestApp['app'], token: string | null): Promise<Inbox> {
-  const ws = new WebSocket(await urlOf(app));
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const messages: Record<string, any>[] = [];
-  const waiters: { pred: (m: Record<string, any>) => boolean; resolve: (m: Record<string, any>) => void }[] = [];
-  ws.on('message', (data) => {
-    const frame = JSON.parse(String(data));
-    // Events arrive coalesced; the inbox keeps them one by one, in order.
-    for (const m of frame.type === 'events' ? frame.events : [frame]) {
-      messages.push(m);
-      for (const w of [...waiters]) if (w.pred(m)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(m));
-    }
-  });
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  const next = (pred: (m: Record<string, any>) => boolean, what: string, waitMs = 5000) => {
-    const seen = messages.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise<Record<string, any>>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no message: ${what}; got ${messages.length}, the last ${JSON.stringify(messages.slice(-3))}`)),
-        waitMs,
-      );
-      waiters.push({ pred, resolve: (m) => (clearTimeout(timer), resolve(m)) });
-    });
-  };
-  if (token !== null) {
-    ws.send(JSON.stringify({ type: 'auth', token }));
-    await next((m) => m.type === 'ready', 'ready');
-  }
-  return { ws, messages, next, closed };
-}
-
-async function subscribe(inbox: Inbox, sub: object) {
-  inbox.ws.send(JSON.stringify({ type: 'subscribe', ...sub }));
-  return inbox.next((m) => m.type === 'subscribed' || m.type === 'error', 'subscribed');
-}
+/** A client socket that keeps every message it receives (test/support/sockets.ts), closed with the app. */
+const connect = (app: TestApp['app'], token: string | null) => liveSocket(null, app, token);
+const subscribe = (inbox: Socket, sub: object) => inbox.subscribe(sub);
 
 async function dispatchedTo(desk: Client, unit: string) {
   const order = (

@@ -19,10 +19,17 @@ async function urlOf(app: FastifyInstance): Promise<string> {
   return `ws://127.0.0.1:${address.port}/ws`;
 }
 
-/** A socket signed in with `token` (and answered "ready"); terminated when the test ends. */
-export async function liveSocket(t: { teardown(fn: () => unknown): void }, app: FastifyInstance, token: string): Promise<Socket> {
+/**
+ * A socket signed in with `token` (and answered "ready"), or not signed in at all when
+ * `token` is null; terminated when the test ends, or with the app when `t` is null.
+ */
+export async function liveSocket(
+  t: { teardown(fn: () => unknown): void } | null,
+  app: FastifyInstance,
+  token: string | null,
+): Promise<Socket> {
   const ws = new WebSocket(await urlOf(app));
-  t.teardown(() => ws.terminate());
+  t?.teardown(() => ws.terminate());
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const messages: Record<string, any>[] = [];
   const waiters: { pred: (m: Record<string, any>) => boolean; resolve: (m: Record<string, any>) => void }[] = [];
@@ -48,6 +55,7 @@ export async function liveSocket(t: { teardown(fn: () => unknown): void }, app: 
     ws.send(JSON.stringify({ type: 'subscribe', ...sub }));
     return next((m) => messages.indexOf(m) >= before && (m.type === 'subscribed' || m.type === 'error'), 'subscribed');
   };
+  if (token === null) return { ws, messages, closed, next, subscribe };
   ws.send(JSON.stringify({ type: 'auth', token }));
   await Promise.race([
     next((m) => m.type === 'ready', 'ready'),
