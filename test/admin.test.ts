@@ -6,7 +6,7 @@
 import t from 'tap';
 import { operations, snapshot } from './support/hostile.ts';
 import { baseline, toRequest } from './support/variants.ts';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { dispatchedTo, signIn, testApp, type Client, type TestApp } from './support/app.ts';
 import { closeOf, liveSocket } from './support/sockets.ts';
 
 const PASSWORD = 'Tianjin-12345-desk';
@@ -247,14 +247,7 @@ t.test('a change of unit takes effect at once, over REST and on an open socket',
   t.equal((await me(h, token)).json().unitId, '120103', 'REST sees the new unit');
   t.equal((await s.subscribe({ topic: 'unit', unit: '120103' })).type, 'subscribed', 'the socket may now watch the new unit');
   t.equal((await s.subscribe({ topic: 'unit', unit: '120102' })).type, 'error', 'and no longer the old one');
-  const dispatch = async (unit: string) => {
-    const order = (
-      await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })
-    ).json();
-    await desk.post(`/api/orders/${order.id}/actions/accept`);
-    await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: unit });
-    return order.id as number;
-  };
+  const dispatch = (unit: string) => dispatchedTo(desk, unit);
   const old = await dispatch('120102');
   const fresh = await dispatch('120103');
   await s.next((m) => m.order?.id === fresh && m.action === 'dispatch', 'the new unit’s dispatch');

@@ -3,21 +3,12 @@ import t from 'tap';
 import { buildApp } from '../server/app.ts';
 import { STAGES, stageAction } from '../server/core/deadlines.ts';
 import { typeOf } from '../server/plugins/live.ts';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { dispatchedTo, signIn, testApp, type TestApp } from './support/app.ts';
 import { liveSocket, type Socket } from './support/sockets.ts';
 
 /** A client socket that keeps every message it receives (test/support/sockets.ts), closed with the app. */
 const connect = (app: TestApp['app'], token: string | null) => liveSocket(null, app, token);
 const subscribe = (inbox: Socket, sub: object) => inbox.subscribe(sub);
-
-async function dispatchedTo(desk: Client, unit: string) {
-  const order = (
-    await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })
-  ).json();
-  await desk.post(`/api/orders/${order.id}/actions/accept`);
-  await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: unit });
-  return order.id as number;
-}
 
 t.test('the wire type of an audit action follows the core’s ladder', async (t) => {
   t.same(

@@ -84,3 +84,14 @@ export async function signIn(h: TestApp, roles: Role[], unitId = 'hotline'): Pro
       h.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...headers, ...extra } }),
   };
 }
+
+/** An order accepted at the desk and dispatched to `unit` (not yet claimed); its id. */
+export async function dispatchedTo(desk: Client, unit: string): Promise<number> {
+  const order = (
+    await desk.post('/api/orders', { channel: 'phone', content: '路灯不亮', categoryCode: 'other', areaCode: '120102001' })
+  ).json();
+  await desk.post(`/api/orders/${order.id}/actions/accept`);
+  const sent = await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: unit });
+  if (sent.statusCode !== 200) throw new Error(`dispatch to ${unit} failed: ${sent.body}`);
+  return order.id as number;
+}
