@@ -70,7 +70,8 @@ export type { DeadlinePolicy };
 
 // The file's schema spells the policy out for the loader; this fails to compile when it
 // drifts from the core's DeadlinePolicy, in either direction.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** True when A and B are the same type, both ways: a schema and the core's type it must spell. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const inStep: Same<Static<typeof DeadlinesFile>, DeadlinePolicy> = true;
 void inStep;
 

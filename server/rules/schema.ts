@@ -1,7 +1,7 @@
 /** The shapes of the files under rules/, one schema per file (see rules/README.md). */
 import { Type, type Static } from 'typebox';
 import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
-import { DeadlinesFile } from './deadlines-schema.ts';
+import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
   OWNERS,
   REGION_TARGETS,
@@ -129,7 +129,6 @@ export type { Category, Departments, NegativeRule, Owner, Region, Route, RuleSet
 
 // The files' schemas spell the rules out for the loader; these fail to compile when a
 // schema drifts from the core's type, in either direction.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const inStep: [
   Same<Static<typeof CategoriesFile>['categories'][number], Category>,
   Same<Static<typeof RoutingFile>['routes'][number], Route>,
