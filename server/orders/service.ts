@@ -59,8 +59,13 @@ export interface OrderService {
 export function createOrderService(deps: OrderServiceDeps): OrderService {
   const policy = { returnLimit: deps.classifier.rules.returnLimit };
 
-  /** What decide needs beyond the order, read in the step's transaction. */
-  async function factsFor(tx: Tx, input: ActionInput, order: OrderRow, other: OrderRow | undefined): Promise<ActionFacts> {
+  /** What decide needs beyond the order, read in the step's transaction (with the extension row, which the writes reuse). */
+  async function factsFor(
+    tx: Tx,
+    input: ActionInput,
+    order: OrderRow,
+    other: OrderRow | undefined,
+  ): Promise<ActionFacts & { extensionRow?: Awaited<ReturnType<typeof extensionOf>> }> {
     switch (input.action) {
       case 'dispatch':
       case 'redispatch':
@@ -79,7 +84,11 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       case 'reject_extension': {
         const ext = await extensionOf(tx, order.id, input.extensionId);
         const clock = ext && (await loadClocks(tx, order.id)).find((c) => c.kind === ext.clockKind);
-        return { extension: ext ? { status: ext.status } : null, clock: clock ? { dueAt: clock.dueAt, running: !clock.stoppedAt } : null };
+        return {
+          extension: ext ? { status: ext.status } : null,
+          clock: clock ? { dueAt: clock.dueAt, running: !clock.stoppedAt } : null,
+          extensionRow: ext,
+        };
       }
       default:
         return {};
@@ -129,7 +138,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           designated: current.designated,
           assists: place.assistRows.map((a) => ({ unitId: a.unitId, status: a.status })),
         };
-        const { patch, event } = decide(state, input, at, policy, await factsFor(tx, input, current, other));
+        const facts = await factsFor(tx, input, current, other);
+        const { patch, event } = decide(state, input, at, policy, facts);
         await checkUnits(tx, input, current);
 
         const updated = await writeOrderChange(tx, current.id, patch, at);
