@@ -4,21 +4,18 @@
  * built once from the rules and the place index, each call is one pass of a few
  * automata over the text, so its cost does not grow with the number of rules.
  */
-import { AutomatonBuilder, type Automaton } from './automaton.ts';
+import type { Automaton } from './automaton.ts';
+import { automatonOf, collect, type Explanation } from './matching.ts';
 import type { UrgentClass } from './deadlines.ts';
 import type { Urgency } from './lists.ts';
 import { governmentName, normalize, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
-import type { Category, NegativeRule, Owner, RuleSet, UrgencyRule } from './rules.ts';
+import type { Category, NegativeRule, Owner, RuleSet } from './rules.ts';
+import { UrgencyDetector } from './urgency.ts';
 
 export interface UnitRef {
   id: string;
   name: string;
   level: AreaRef['level'];
-}
-
-export interface Explanation {
-  rule: string;
-  matched: string[];
 }
 
 export interface Classification {
@@ -53,28 +50,10 @@ const AREA_CONFIDENCE: Record<Owner, (level: number) => number> = {
 };
 const DEPTH = { city: 0, district: 1, street: 2, community: 3 } as const;
 
-function collect<T>(automaton: Automaton, text: string, items: T[]): Map<T, Set<string>> {
-  const found = new Map<T, Set<string>>();
-  automaton.scan(text, (id, start, end) => {
-    const item = items[id]!;
-    if (!found.has(item)) found.set(item, new Set());
-    found.get(item)!.add(text.slice(start, end));
-  });
-  return found;
-}
-
-/** One automaton over many rules' words: word → rule index (and whether it is an exclusion). */
-function automatonOf<T>(rules: T[], words: (rule: T) => string[]): Automaton {
-  const builder = new AutomatonBuilder();
-  rules.forEach((rule, i) => words(rule).forEach((w) => builder.add(normalize(w), i)));
-  return builder.build();
-}
-
 export class Classifier {
   private readonly keywordAutomaton: Automaton;
   private readonly exclusionAutomaton: Automaton;
-  private readonly urgencyAutomaton: Automaton;
-  private readonly urgencyExclusions: Automaton;
+  private readonly urgency: UrgencyDetector;
   private readonly regionAutomaton: Automaton;
   private readonly fallback: Category;
   private readonly negativeByCategory = new Map<string, NegativeRule>();
@@ -88,8 +67,7 @@ export class Classifier {
   ) {
     this.keywordAutomaton = automatonOf(rules.categories, (c) => c.keywords);
     this.exclusionAutomaton = automatonOf(rules.categories, (c) => c.exclusions ?? []);
-    this.urgencyAutomaton = automatonOf(rules.urgency, (r) => r.keywords);
-    this.urgencyExclusions = automatonOf(rules.urgency, (r) => r.exclusions ?? []);
+    this.urgency = new UrgencyDetector(rules.urgency);
     this.regionAutomaton = automatonOf(regions, (r) => r.names);
     this.fallback = rules.categories.find((c) => c.fallback)!;
     for (const rule of rules.negativeList) for (const code of rule.categories) this.negativeByCategory.set(code, rule);
@@ -121,17 +99,10 @@ export class Classifier {
     const categoryConfidence = top ? Math.min(1, top.score / 3) * (top.score / (top.score + second)) : 0;
     explanation.unshift({ rule: `category:${category.code}`, matched: top ? [...top.words] : [] });
 
-    // 紧急: any urgent rule not excluded; a police matter goes to 110.
-    const urgentHits = collect(this.urgencyAutomaton, text, this.rules.urgency);
-    const urgentNo = collect(this.urgencyExclusions, text, this.rules.urgency);
-    const urgent: UrgencyRule[] = [];
-    for (const [rule, words] of urgentHits) {
-      if (urgentNo.has(rule)) continue;
-      urgent.push(rule);
-      explanation.push({ rule: `urgency:${rule.id}`, matched: [...words] });
-    }
-    const urgencyClass = urgent.some((r) => r.class === 'danger') ? 'danger' : urgent.length ? 'outage' : null;
-    const police = urgent.some((r) => r.police);
+    // 紧急: a danger or an outage, whatever the category; a police matter goes to 110.
+    const urgency = this.urgency.detect(text);
+    explanation.push(...urgency.explanation);
+    const police = urgency.police;
 
     // 地点: the structured location wins over the text when it names a place.
     let place = location ? this.places.resolve(location) : null;
@@ -174,8 +145,8 @@ export class Classifier {
 
     return {
       category: { code: category.code, name: category.name },
-      urgency: urgent.length ? 'urgent' : 'normal',
-      urgencyClass,
+      urgency: urgency.urgencyClass ? 'urgent' : 'normal',
+      urgencyClass: urgency.urgencyClass,
       area: place.area,
       candidates: place.candidates,
       unit,
