@@ -50,6 +50,23 @@ const AREA_CONFIDENCE: Record<Owner, (level: number) => number> = {
 };
 const DEPTH = { city: 0, district: 1, street: 2, community: 3 } as const;
 
+/** A text model trained on the centre's history (server/core/model.ts): a recommendation and why. */
+export interface TextModel {
+  predict(normalizedText: string): ModelPrediction | null;
+}
+export interface ModelPrediction {
+  code: string;
+  /** 0..1: how far the best matter is ahead of the next. */
+  confidence: number;
+  /** The n-grams that weighed most for the best matter. */
+  evidence: string[];
+}
+
+/** What the classifier learns while the service runs; the rules and the tree stay fixed. */
+export interface ClassifierExtras {
+  model?: TextModel | null;
+}
+
 export class Classifier {
   private readonly keywordAutomaton: Automaton;
   private readonly exclusionAutomaton: Automaton;
@@ -64,6 +81,7 @@ export class Classifier {
     private readonly regions: RegionNames[],
     /** The city whose departments take matters with no area (the hotline's own city). */
     private readonly homeCity: AreaRef,
+    readonly extras: ClassifierExtras = {},
   ) {
     this.keywordAutomaton = automatonOf(rules.categories, (c) => c.keywords);
     this.exclusionAutomaton = automatonOf(rules.categories, (c) => c.exclusions ?? []);
@@ -71,6 +89,11 @@ export class Classifier {
     this.regionAutomaton = automatonOf(regions, (r) => r.names);
     this.fallback = rules.categories.find((c) => c.fallback)!;
     for (const rule of rules.negativeList) for (const code of rule.categories) this.negativeByCategory.set(code, rule);
+  }
+
+  /** The same rules and places with what has been learned since: built anew, never changed in place. */
+  with(extras: ClassifierExtras): Classifier {
+    return new Classifier(this.rules, this.places, this.regions, this.homeCity, { ...this.extras, ...extras });
   }
 
   /** The negative-list rule that keeps a category away from communities, if any. */
