@@ -165,5 +165,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
     regions: data.regions.regions,
     autoDispatchThreshold: data.dispatch.autoDispatchThreshold,
     returnLimit: data.dispatch.returnLimit,
+    aliasVotes: data.dispatch.aliasVotes ?? 3,
   };
 }
