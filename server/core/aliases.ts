@@ -77,7 +77,25 @@ const STOP_CHARS = new Set([...'的在是了住我你他她们这那哪个于向
 const LEAD_WORDS = ['位于', '地址', '地点', '反映', '投诉', '居住', '附近', '旁边', '门口', '楼下', '对面', '隔壁', '周边', '周围', '小区'];
 /** Modifiers that make "…小区" a description rather than a name (老旧小区, 附近小区). */
 const GENERIC = new Set([
-  ...['老旧', '新建', '附近', '整个', '隔壁', '对面', '所在', '居住', '周边', '周围', '多个', '其他', '别的', '一个', '各个', '高档', '回迁'],
+  ...[
+    '老旧',
+    '新建',
+    '附近',
+    '整个',
+    '隔壁',
+    '对面',
+    '所在',
+    '居住',
+    '周边',
+    '周围',
+    '多个',
+    '其他',
+    '别的',
+    '一个',
+    '各个',
+    '高档',
+    '回迁',
+  ],
   ...['还迁', '开放式', '封闭式', '商品房', '物业', '老', '旧', '后', '前', '大', '小', '中心', '文化', '休闲', '商业'],
 ]);
 /** Ordinary words ending in 里 (这里, 夜里, 公里): never the end of a place name. */
@@ -107,7 +125,7 @@ function namePart(before: string): string | null {
     const at = name.lastIndexOf(ending);
     if (at >= 2 && name.length - at - ending.length >= 2) name = name.slice(at + ending.length);
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const w of LEAD_WORDS) {
       if (name.startsWith(w) && name.length > w.length) {
@@ -176,12 +194,16 @@ function fields(line: string): string[] {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cur += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(cur), (cur = '');
-    else cur += c;
+    else if (c === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
   }
   out.push(cur);
   return out.map((f) => f.trim());
