@@ -14,14 +14,20 @@ import { badAliasName, recognizePlaceNames, type AliasRow } from '../../server/c
 import type { Tx } from './actions.ts';
 import { announceUnderstandingChanged } from './understanding.ts';
 
-/** The aliases that resolve now: every row, and for contested names with a row, each voted area too. */
-export async function activeAliases(sql: Sql): Promise<AliasRow[]> {
+/**
+ * The aliases that resolve now: every row; and for a contested name that has a
+ * row or had enough votes to be learned, each area it was voted for, so that it
+ * resolves to candidates (ambiguous) instead of to one of them.
+ */
+export async function activeAliases(sql: Sql, opts: { votes: number }): Promise<AliasRow[]> {
   const rows = await sql<{ name: string; area_code: string }[]>`
+    with tally as (select name, area_code, count(*) as n from place_alias_votes group by name, area_code),
+    contested as (
+      select name from tally group by name
+      having count(*) > 1 and (max(n) >= ${opts.votes} or name in (select name from place_aliases)))
     select name, area_code from place_aliases
     union
-    select v.name, v.area_code from place_alias_votes v
-    where v.name in (select name from place_aliases)
-      and v.name in (select name from place_alias_votes group by name having count(distinct area_code) > 1)`;
+    select name, area_code from tally where name in (select name from contested)`;
   return rows.map((r) => ({ name: r.name, areaCode: r.area_code }));
 }
 
@@ -60,11 +66,12 @@ export async function voteForAliases(
       });
   }
 
-  const [result] = await tx.execute<{ removed: number; added: number; official: number }>(q`
+  const [result] = await tx.execute<{ removed: number; added: number; official: number; contested: number }>(q`
     with touched as (select jsonb_array_elements_text(${JSON.stringify(touched)}::jsonb) as name),
+    per_area as (
+      select v.name, v.area_code, count(*) as n from place_alias_votes v join touched t using (name) group by v.name, v.area_code),
     tally as (
-      select v.name, count(distinct v.area_code) as areas, min(v.area_code) as area_code, count(*) as n
-      from place_alias_votes v join touched t using (name) group by v.name),
+      select name, count(*) as areas, min(area_code) as area_code, max(n) as top, sum(n) as n from per_area group by name),
     agreed as (select name, area_code from tally where areas = 1 and n >= ${opts.votes}),
     removed as (
       delete from place_aliases a using touched t
@@ -77,9 +84,11 @@ export async function voteForAliases(
       on conflict (name, area_code) do nothing
       returning 1)
     select (select count(*) from removed)::int as removed, (select count(*) from added)::int as added,
-      (select count(*) from place_aliases a join touched t using (name) where a.source <> 'learned')::int as official`);
-  // A contest may also change what an imported name resolves to: announce that too.
-  if (result!.removed + result!.added + result!.official > 0) await announceUnderstandingChanged(tx, 'aliases');
+      (select count(*) from place_aliases a join touched t using (name) where a.source <> 'learned')::int as official,
+      (select count(*) from tally where areas > 1 and top >= ${opts.votes})::int as contested`);
+  // A contest changes what a name resolves to (candidates) even when no row changed: announce that too.
+  const r = result!;
+  if (r.removed + r.added + r.official + r.contested > 0) await announceUnderstandingChanged(tx, 'aliases');
 }
 
 export interface ImportCounts {

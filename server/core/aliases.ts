@@ -73,6 +73,7 @@ const CJK = /[\u4e00-\u9fff]/;
  * an estate's own name in practice.
  */
 const STOP_CHARS = new Set([...'的在是了住我你他她们这那哪个于向给把被说有到从对咱都也就还要该本此每各整全去来过靠']);
+const SOFT_STOPS = new Set([...'和与及跟同或']);
 /** Words before a name that belong to the sentence: 位于 | 阳光小区. */
 const LEAD_WORDS = ['位于', '地址', '地点', '反映', '投诉', '居住', '附近', '旁边', '门口', '楼下', '对面', '隔壁', '周边', '周围', '小区'];
 /** Modifiers that make "…小区" a description rather than a name (老旧小区, 附近小区). */
@@ -117,6 +118,13 @@ function namePart(before: string): string | null {
   let name = before.slice(i);
   for (let k = name.length - 1; k >= 0; k--) {
     if (STOP_CHARS.has(name[k]!)) {
+      name = name.slice(k + 1);
+      break;
+    }
+  }
+  // 和, 与, 及 join two names (天塔湖苑和金泰公寓) but also begin some (和平里): cut only when a name is left.
+  for (let k = name.length - 1; k >= 0; k--) {
+    if (SOFT_STOPS.has(name[k]!) && name.length - k - 1 >= 2) {
       name = name.slice(k + 1);
       break;
     }

@@ -30,7 +30,7 @@ export default fp<{ classifier?: Classifier; homeCity?: string }>(
     const base = opts.classifier ?? (await createClassifier(app.sql, { homeCity: opts.homeCity }));
     let current = base;
     async function learned(): Promise<ClassifierExtras> {
-      return { aliases: new AliasIndex(await activeAliases(app.sql)) };
+      return { aliases: new AliasIndex(await activeAliases(app.sql, { votes: base.rules.aliasVotes })) };
     }
     // Refreshes may overlap (two notices in a row): only the last one started is swapped in.
     let generation = 0;
