@@ -4,6 +4,7 @@
  * built once from the rules and the place index, each call is one pass of a few
  * automata over the text, so its cost does not grow with the number of rules.
  */
+import type { AliasIndex } from './aliases.ts';
 import { AutomatonBuilder, type Automaton } from './automaton.ts';
 import { automatonOf, collect, foldText, isNegated, type Explanation } from './matching.ts';
 import type { UrgentClass } from './deadlines.ts';
@@ -91,6 +92,8 @@ export interface ModelPrediction {
 /** What the classifier learns while the service runs; the rules and the tree stay fixed. */
 export interface ClassifierExtras {
   model?: TextModel | null;
+  /** 小区、楼宇、地标: names people use for places of the tree (server/core/aliases.ts). */
+  aliases?: AliasIndex | null;
 }
 
 export class Classifier {
@@ -156,14 +159,16 @@ export class Classifier {
     const police = urgency.police;
 
     // 地点: the structured location wins over the text when it names a place.
-    let place = location ? this.places.resolve(location) : null;
-    if (!place?.area && !place?.ambiguous) place = this.places.resolve(text);
+    const aliases = this.extras.aliases;
+    let place = location ? this.places.resolve(location, aliases) : null;
+    if (!place?.area && !place?.ambiguous) place = this.places.resolve(text, aliases);
     else if (place.area && !place.ambiguous) {
       // The text may still narrow the location down (location: 河东区; text: …天星河畔社区…).
-      const narrower = this.places.resolve(`${location} ${text}`);
+      const narrower = this.places.resolve(`${location} ${text}`, aliases);
       if (narrower.area && !narrower.ambiguous && this.places.isWithin(narrower.area.code, place.area.code)) place = narrower;
     }
     if (place.matched.length) explanation.push({ rule: place.ambiguous ? 'area:ambiguous' : 'area', matched: place.matched });
+    if (place.aliases) explanation.push({ rule: 'area:alias', matched: place.aliases });
 
     let transfer: Classification['transfer'] = null;
     if (police) transfer = '110';

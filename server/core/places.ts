@@ -2,6 +2,7 @@
  * Finding the place a complaint is about in the official division tree.
  * Pure: built from area rows, it answers from memory with one automaton pass.
  */
+import type { AliasIndex } from './aliases.ts';
 import { AutomatonBuilder, type Automaton } from './automaton.ts';
 
 export const LEVELS = ['city', 'district', 'street', 'community'] as const;
@@ -21,6 +22,8 @@ export interface PlaceResolution {
   ambiguous: boolean;
   /** The place names found in the text, as written. */
   matched: string[];
+  /** Those of them that are aliases (小区, 大厦, …) rather than official names. */
+  aliases?: string[];
 }
 
 /** Lower case and NFKC, so full-width digits and letters match their plain forms. */
@@ -107,12 +110,19 @@ export class PlaceIndex {
     return d !== undefined && a !== undefined && this.ancestors(d).includes(a);
   }
 
-  resolve(rawText: string): PlaceResolution {
+  resolve(rawText: string, aliases?: AliasIndex | null): PlaceResolution {
     const text = normalize(rawText);
     // Longest mentions win: 大王庄街道 hides the 大王庄街 inside it.
-    const hits: { start: number; end: number; area: number }[] = [];
+    const hits: Hit[] = [];
     this.automaton.scan(text, (area, start, end) => hits.push({ start, end, area }));
-    const kept = hits.filter((h) => !hits.some((o) => o.end - o.start > h.end - h.start && o.start <= h.start && o.end >= h.end));
+    aliases?.scan(text, (codes, start, end) => {
+      for (const code of codes) {
+        const area = this.byCode.get(code);
+        if (area !== undefined) hits.push({ start, end, area, alias: true });
+      }
+    });
+    let kept = hits.filter((h) => !hits.some((o) => o.end - o.start > h.end - h.start && o.start <= h.start && o.end >= h.end));
+    if (aliases) kept = this.agreeing(kept);
     if (kept.length === 0) return { area: null, candidates: [], ambiguous: false, matched: [] };
 
     // One mention per place name written; its candidates are every area of that name.
@@ -146,7 +156,9 @@ export class PlaceIndex {
       }
     }
     const matched = [...new Set(kept.sort((a, b) => a.start - b.start).map((h) => text.slice(h.start, h.end)))];
-    if (best.length === 1) return { area: this.describe(best[0]!), candidates: [], ambiguous: false, matched };
+    const aliasNames = [...new Set(kept.filter((h) => h.alias).map((h) => text.slice(h.start, h.end)))];
+    const extra = aliasNames.length ? { aliases: aliasNames } : {};
+    if (best.length === 1) return { area: this.describe(best[0]!), candidates: [], ambiguous: false, matched, ...extra };
 
     // Ambiguous: report the deepest ancestor they share, if the text itself named it.
     const common = this.ancestors(best[0]!).find((a) => best.every((b) => this.ancestors(b).includes(a)));
@@ -155,6 +167,39 @@ export class PlaceIndex {
       .sort((a, b) => (this.codes[a]! < this.codes[b]! ? -1 : 1))
       .slice(0, 20)
       .map((i) => this.describe(i));
-    return { area: named, candidates, ambiguous: true, matched };
+    return { area: named, candidates, ambiguous: true, matched, ...extra };
   }
+
+  /**
+   * An alias is weaker evidence than an official name: where the text names an
+   * official area above the alias's (a district, a street), the alias counts only
+   * for the places inside one of them. 南开区 + an estate known only in 河东区 is
+   * not sent to 河东区; it resolves as if the estate were not known.
+   */
+  private agreeing(hits: Hit[]): Hit[] {
+    const named = new Map<number, Set<number>>();
+    for (const h of hits) {
+      if (h.alias) continue;
+      const level = this.levels[h.area]!;
+      if (!named.has(level)) named.set(level, new Set());
+      named.get(level)!.add(h.area);
+    }
+    return hits.filter((h) => {
+      if (!h.alias) return true;
+      const up = this.ancestors(h.area);
+      for (const [level, areas] of named) {
+        if (level >= this.levels[h.area]!) continue;
+        if (!up.some((a) => areas.has(a))) return false;
+      }
+      return true;
+    });
+  }
+}
+
+interface Hit {
+  start: number;
+  end: number;
+  area: number;
+  /** Found by an alias, not an official name. */
+  alias?: boolean;
 }

@@ -87,6 +87,8 @@ export interface RuleSet {
   autoDispatchThreshold: number;
   /** Returns after which an order goes back to the city dispatcher to be designated. */
   returnLimit: number;
+  /** Agreeing dispatches (and none elsewhere) after which a name in their texts becomes a place alias. */
+  aliasVotes: number;
   /** 时限: durations by clock and urgency, warnings and escalation. */
   deadlines: DeadlinePolicy;
 }

@@ -19,6 +19,7 @@ import {
   writeOrderChange,
   type Tx,
 } from '../../db/queries/actions.ts';
+import { voteForAliases } from '../../db/queries/aliases.ts';
 import { clocksAfter, loadClocks } from '../../db/queries/clocks.ts';
 import type { EventRow, NewOrder, OrderRow } from '../../db/queries/orders.ts';
 import { authorize, type Viewer } from '../core/access.ts';
@@ -162,6 +163,9 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         const written = await appendOrderEvent(tx, current.id, { at, actor, ...event });
         await recordActionEffects(tx, input, current, updated, other, { actor, at });
         await clocksAfter(tx, updated, input.action, at, updated.currentUnitId, deps.deadlines);
+        // Where a dispatcher sends an order teaches the names of places in its text (place aliases).
+        if (input.action === 'dispatch' || input.action === 'redispatch')
+          await voteForAliases(tx, current, input.unitId, { at, votes: deps.classifier.rules.aliasVotes });
         return { order: updated, event: written };
       });
     },

@@ -1,6 +1,9 @@
 import fp from 'fastify-plugin';
 import { createClassifier } from '../rules/classifier.ts';
+import { AliasIndex } from '../core/aliases.ts';
 import type { Classifier, ClassifierExtras } from '../core/classify.ts';
+import { activeAliases } from '../../db/queries/aliases.ts';
+import { listenUnderstandingChanged } from '../../db/queries/understanding.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,6 +12,8 @@ declare module 'fastify' {
     understanding: {
       /** Rebuild the classifier with what the database holds now (models, place aliases). */
       refresh(): Promise<void>;
+      /** Settles when the next refresh has swapped its classifier in (for tests and tools: no polling). */
+      whenRefreshed(): Promise<void>;
     };
   }
 }
@@ -25,17 +30,34 @@ export default fp<{ classifier?: Classifier; homeCity?: string }>(
     const base = opts.classifier ?? (await createClassifier(app.sql, { homeCity: opts.homeCity }));
     let current = base;
     async function learned(): Promise<ClassifierExtras> {
-      return {};
+      return { aliases: new AliasIndex(await activeAliases(app.sql, { votes: base.rules.aliasVotes })) };
     }
+    // Refreshes may overlap (two notices in a row): only the last one started is swapped in.
+    let generation = 0;
+    let waiters: (() => void)[] = [];
     app.decorate('classifier', {
       getter: () => current,
     });
     app.decorate('understanding', {
       async refresh() {
-        current = base.with(await learned());
+        const mine = ++generation;
+        const extras = await learned();
+        if (mine !== generation) return;
+        current = base.with(extras);
+        const settled = waiters;
+        waiters = [];
+        for (const w of settled) w();
       },
+      whenRefreshed: () => new Promise<void>((resolve) => waiters.push(resolve)),
     });
     await app.understanding.refresh();
+    // Another instance (or the import script) changed what is learned: rebuild here too.
+    const unlisten = await listenUnderstandingChanged(app.sql, (change) => {
+      app.understanding.refresh().catch((err: unknown) => app.log.warn({ err, change }, 'understanding refresh failed'));
+    });
+    app.addHook('onClose', async () => {
+      await unlisten();
+    });
   },
   { name: 'classifier', dependencies: ['db'] },
 );

@@ -12,7 +12,16 @@ export default fp(
   async function orders(app) {
     app.decorate(
       'orders',
-      createOrderService({ db: app.db, sql: app.sql, classifier: app.classifier, deadlines: app.deadlines, clock: app.clock }),
+      createOrderService({
+        db: app.db,
+        sql: app.sql,
+        // Read at each use: the classifier is swapped whole when what it learned changes.
+        get classifier() {
+          return app.classifier;
+        },
+        deadlines: app.deadlines,
+        clock: app.clock,
+      }),
     );
   },
   { name: 'orders', dependencies: ['db', 'classifier', 'deadlines', 'clock'] },

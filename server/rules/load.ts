@@ -168,5 +168,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     regions: data.regions.regions,
     autoDispatchThreshold: data.dispatch.autoDispatchThreshold,
     returnLimit: data.dispatch.returnLimit,
+    aliasVotes: data.dispatch.aliasVotes ?? 3,
   };
 }

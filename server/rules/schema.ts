@@ -99,7 +99,11 @@ export const RegionsFile = Type.Object(
 );
 
 export const DispatchFile = Type.Object(
-  { autoDispatchThreshold: Type.Number({ minimum: 0, maximum: 1 }), returnLimit: Type.Integer({ minimum: 1, maximum: 10 }) },
+  {
+    autoDispatchThreshold: Type.Number({ minimum: 0, maximum: 1 }),
+    returnLimit: Type.Integer({ minimum: 1, maximum: 10 }),
+    aliasVotes: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
   strict,
 );
 
