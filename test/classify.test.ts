@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { readLabelled } from '../scripts/eval/run.ts';
 import { parse } from 'yaml';
 import { root } from '../scripts/harness/cluster.ts';
 import { tianjinClassifier } from './support/classifier.ts';
@@ -18,10 +19,16 @@ interface Example {
 const { examples } = parse(fs.readFileSync(path.join(root, 'test/fixtures/classification.yaml'), 'utf8')) as { examples: Example[] };
 const classifier = await tianjinClassifier();
 
-t.test('every category has labelled examples', async (t) => {
+t.test('every matter is covered by the labelled evaluation sets', async (t) => {
+  // This file's examples predate the taxonomy of 183 matters; the sets written in
+  // citizens' voice (test/fixtures/eval/) cover each matter instead.
+  const covered = new Map<string, number>();
+  for (const f of ['citizens-a.jsonl', 'citizens-b.jsonl'])
+    for (const line of readLabelled(path.join(root, 'test/fixtures/eval', f)))
+      covered.set(line.categoryCode!, (covered.get(line.categoryCode!) ?? 0) + 1);
   for (const c of classifier.rules.categories) {
     if (c.fallback) continue;
-    t.ok(examples.filter((e) => e.category === c.code).length >= 2, `${c.code} has at least two examples`);
+    t.ok((covered.get(c.code) ?? 0) >= 3, `${c.code}: ${covered.get(c.code) ?? 0} messages`);
   }
 });
 
