@@ -24,7 +24,7 @@ import {
   type Stage,
 } from '../server/core/deadlines.ts';
 import { deadlinePolicyProblems, DeadlinesFile, type DeadlinePolicy } from '../server/rules/deadlines-schema.ts';
-import { defaultRulesDir } from '../server/rules/load.ts';
+import { defaultRulesDir, loadRules } from '../server/rules/load.ts';
 
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
 const calendar = loadChineseDays();
@@ -42,7 +42,7 @@ function sweep(clock: Clock, now: Date, log: { stage: Stage; at: Date; firedAt: 
 t.test('the shipped deadlines.yaml is valid and cites what it implements', async (t) => {
   const validate = new Ajv({ allErrors: true, strict: false }).compile(DeadlinesFile);
   t.ok(validate(policy), 'valid', { errors: validate.errors });
-  const codes = new Set<string>((readYaml('categories.yaml').categories as { code: string }[]).map((c) => c.code));
+  const codes = new Set(loadRules().categories.map((c) => c.code));
   t.same(deadlinePolicyProblems(policy, codes), []);
   const text = fs.readFileSync(path.join(defaultRulesDir, 'deadlines.yaml'), 'utf8');
   t.match(text, /天津市政务服务便民热线管理办法/);

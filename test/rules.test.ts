@@ -10,7 +10,7 @@ import { root } from '../scripts/harness/cluster.ts';
 function brokenCopy(t: { teardown(fn: () => void): void }, file: string, edit: (text: string) => string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const f of fs.readdirSync(defaultRulesDir)) fs.copyFileSync(path.join(defaultRulesDir, f), path.join(dir, f));
+  fs.cpSync(defaultRulesDir, dir, { recursive: true });
   const target = path.join(dir, file);
   fs.writeFileSync(target, edit(fs.readFileSync(target, 'utf8')));
   return dir;
@@ -26,6 +26,9 @@ function problemsOf(dir: string) {
   throw new Error('rules loaded although broken');
 }
 
+/** The environment family's file: its matters have district-department and community owners. */
+const ENV = 'matters/02-env.yaml';
+
 const lineOf = (dir: string, file: string, needle: string) =>
   fs
     .readFileSync(path.join(dir, file), 'utf8')
@@ -34,8 +37,10 @@ const lineOf = (dir: string, file: string, needle: string) =>
 
 t.test('the shipped rules load and cover what the hotline needs', async (t) => {
   const rules = loadRules();
-  t.ok(rules.categories.length >= 40, `${rules.categories.length} categories`);
+  t.ok(rules.families.length >= 15, `${rules.families.length} families`);
+  t.ok(rules.categories.length >= 150, `${rules.categories.length} matters`);
   for (const c of rules.categories) t.ok(rules.routes.has(c.code), `${c.code} is routed`);
+  for (const f of rules.families) t.ok(rules.categories.filter((c) => c.family === f.code).length >= 1, `${f.code} has matters`);
   t.ok(rules.negativeList.length > 0);
   t.ok(
     rules.urgency.some((u) => u.police),
@@ -54,25 +59,25 @@ t.test('a YAML syntax error is reported with file, line and column', async (t) =
 });
 
 t.test('a wrong value points at its line', async (t) => {
-  const dir = brokenCopy(t, 'routing.yaml', (s) => s.replace('owner: community', 'owner: village_head'));
+  const dir = brokenCopy(t, ENV, (s) => s.replace('owner: community', 'owner: village_head'));
   const problems = problemsOf(dir);
-  t.equal(problems[0]!.file, 'routing.yaml');
-  t.equal(problems[0]!.line, lineOf(dir, 'routing.yaml', 'owner: village_head'));
+  t.equal(problems[0]!.file, ENV);
+  t.equal(problems[0]!.line, lineOf(dir, ENV, 'owner: village_head'));
   t.match(problems[0]!.reason, /allowed values/);
 });
 
 t.test('an unknown field and a missing one are named', async (t) => {
-  const dir = brokenCopy(t, 'categories.yaml', (s) => s.replace('    priority: 60\n', '    priorty: 60\n'));
+  const dir = brokenCopy(t, ENV, (s) => s.replace('    owner: district_department\n', '    ownr: district_department\n'));
   const reasons = problemsOf(dir).map((p) => p.reason);
-  t.ok(reasons.includes('unknown field "priorty"'), reasons.join('; '));
-  t.ok(reasons.includes('missing field "priority"'));
+  t.ok(reasons.includes('unknown field "ownr"'), reasons.join('; '));
+  t.ok(reasons.includes('missing field "owner"'));
 });
 
 t.test('a route to a department that does not exist is refused', async (t) => {
-  const dir = brokenCopy(t, 'routing.yaml', (s) => s.replace('department: ecology', 'department: ministry_of_magic'));
+  const dir = brokenCopy(t, ENV, (s) => s.replace('department: ecology', 'department: ministry_of_magic'));
   const [p] = problemsOf(dir);
-  t.equal(p!.file, 'routing.yaml');
-  t.equal(p!.line, lineOf(dir, 'routing.yaml', 'ministry_of_magic'));
+  t.equal(p!.file, ENV);
+  t.equal(p!.line, lineOf(dir, ENV, 'ministry_of_magic'));
   t.match(p!.reason, /no district department with key "ministry_of_magic"/);
 });
 
@@ -90,11 +95,39 @@ t.test('a missing file is refused', async (t) => {
 });
 
 t.test('npm run rules:check reports file:line:column and fails', async (t) => {
-  const dir = brokenCopy(t, 'routing.yaml', (s) => s.replace('owner: community', 'owner: village_head'));
+  const dir = brokenCopy(t, ENV, (s) => s.replace('owner: community', 'owner: village_head'));
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/rules-check.ts', dir], { cwd: root, encoding: 'utf8' });
   t.equal(run.status, 1);
-  t.match(run.stderr, new RegExp(`routing\\.yaml:${lineOf(dir, 'routing.yaml', 'village_head')}:\\d+: .*allowed values`));
+  t.match(run.stderr, new RegExp(`02-env\\.yaml:${lineOf(dir, ENV, 'village_head')}:\\d+: .*allowed values`));
   const ok = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/rules-check.ts'], { cwd: root, encoding: 'utf8' });
   t.equal(ok.status, 0);
   t.match(ok.stdout, /rules OK/);
+});
+
+t.test('a word in two matters needs weights that separate them', async (t) => {
+  const dir = brokenCopy(t, ENV, (s) => s.replace(/keywords: \[油烟, /, 'keywords: [广场舞, 油烟, '));
+  const p = problemsOf(dir).find((p) => /广场舞/.test(p.reason));
+  t.ok(p, 'refused');
+  t.match(p!.reason, /env\.business_noise and env\.oil_fume with the same weight 1/);
+  t.equal(p!.line, lineOf(dir, ENV, 'keywords: [广场舞, 油烟, '));
+  const weighed = brokenCopy(t, ENV, (s) => s.replace(/keywords: \[油烟, /, 'keywords: [{ word: 广场舞, weight: 0.2 }, 油烟, '));
+  t.doesNotThrow(() => loadRules(weighed), 'accepted once weighed apart');
+});
+
+t.test('a matter without examples, and a second fallback, are refused', async (t) => {
+  const dir = brokenCopy(t, ENV, (s) => s.replace(/(code: env\.odor[\s\S]*?)examples: \[[\s\S]*?\](\n|$)/, '$1examples: []$2'));
+  t.ok(problemsOf(dir).some((p) => p.reason === 'matter "env.odor" needs at least 3 examples'));
+  const two = brokenCopy(t, ENV, (s) => s.replace('    owner: community\n', '    owner: community\n    fallback: true\n'));
+  t.ok(problemsOf(two).some((p) => /exactly one matter must be the fallback, found 2/.test(p.reason)));
+});
+
+t.test('traditional characters in a word are folded as the texts are', async (t) => {
+  const rules = loadRules();
+  const words = new Set(rules.categories.flatMap((c) => c.keywords.map((k) => k.word)));
+  t.notOk(
+    [...words].some((w) => /[電樓氣噪聲燈業]/.test(w)),
+    'every stored word is simplified',
+  );
+  t.equal(rules.folding.get('電'), '电');
+  t.equal(rules.folding.get('裡'), '里');
 });

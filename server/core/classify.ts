@@ -4,12 +4,12 @@
  * built once from the rules and the place index, each call is one pass of a few
  * automata over the text, so its cost does not grow with the number of rules.
  */
-import type { Automaton } from './automaton.ts';
-import { automatonOf, collect, type Explanation } from './matching.ts';
+import { AutomatonBuilder, type Automaton } from './automaton.ts';
+import { automatonOf, collect, foldText, isNegated, type Explanation } from './matching.ts';
 import type { UrgentClass } from './deadlines.ts';
 import type { Urgency } from './lists.ts';
-import { governmentName, normalize, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
-import type { Category, NegativeRule, Owner, RuleSet } from './rules.ts';
+import { governmentName, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
+import type { Category, Family, NegativeRule, Owner, RuleSet } from './rules.ts';
 import { UrgencyDetector } from './urgency.ts';
 
 export interface UnitRef {
@@ -18,8 +18,13 @@ export interface UnitRef {
   level: AreaRef['level'];
 }
 
+/** What chose the category: the rules' words, the trained model, or nothing (the fallback). */
+export const DECIDERS = ['rules', 'model', 'fallback'] as const;
+
 export interface Classification {
   category: { code: string; name: string };
+  family: { code: string; name: string };
+  decidedBy: (typeof DECIDERS)[number];
   urgency: Urgency;
   urgencyClass: UrgentClass | null;
   area: PlaceResolution['area'];
@@ -39,6 +44,27 @@ export interface RegionNames {
 /** Units are named by rule, so the classifier can name them without a database. */
 export const departmentUnitId = (areaCode: string, key: string) => `${areaCode}:${key}`;
 export const governmentUnitId = (areaCode: string) => areaCode;
+
+/** A word in a message's title counts this many times its weight. */
+const TITLE_WEIGHT = 2;
+/** A negated word (没有漏水, 不是噪音) still hints at the topic, but weakly. */
+const NEGATED_WEIGHT = 0.25;
+/** The score at which the rules' evidence alone is full (before the margin to the runner-up). */
+const FULL_EVIDENCE = 1.5;
+/** Rule confidence at or above which the model is not asked. */
+const RULES_STAND = 0.6;
+
+interface ScoredMatter {
+  category: Category;
+  score: number;
+  words: string[];
+}
+interface Decision {
+  category: Category;
+  confidence: number;
+  by: Classification['decidedBy'];
+  explanation: Explanation;
+}
 
 /** Evidence needed before an order dispatches itself, per owner, given how deep the area is known. */
 const AREA_CONFIDENCE: Record<Owner, (level: number) => number> = {
@@ -74,6 +100,9 @@ export class Classifier {
   private readonly regionAutomaton: Automaton;
   private readonly fallback: Category;
   private readonly negativeByCategory = new Map<string, NegativeRule>();
+  /** Every (matter, word) pair of the lexicon, by automaton id. */
+  private readonly entries: { category: Category; weight: number }[] = [];
+  private readonly families = new Map<string, Family>();
 
   constructor(
     readonly rules: RuleSet,
@@ -83,8 +112,16 @@ export class Classifier {
     private readonly homeCity: AreaRef,
     readonly extras: ClassifierExtras = {},
   ) {
-    this.keywordAutomaton = automatonOf(rules.categories, (c) => c.keywords);
-    this.exclusionAutomaton = automatonOf(rules.categories, (c) => c.exclusions ?? []);
+    const words = new AutomatonBuilder();
+    rules.categories.forEach((c) =>
+      c.keywords.forEach((k) => {
+        words.add(k.word, this.entries.length);
+        this.entries.push({ category: c, weight: k.weight });
+      }),
+    );
+    this.keywordAutomaton = words.build();
+    this.exclusionAutomaton = automatonOf(rules.categories, (c) => c.exclusions);
+    for (const f of rules.families) this.families.set(f.code, f);
     this.urgency = new UrgencyDetector(rules.urgency);
     this.regionAutomaton = automatonOf(regions, (r) => r.names);
     this.fallback = rules.categories.find((c) => c.fallback)!;
@@ -101,26 +138,17 @@ export class Classifier {
     return categoryCode ? this.negativeByCategory.get(categoryCode) : undefined;
   }
 
-  classify(rawText: string, location?: string | null): Classification {
-    const text = normalize(rawText);
+  classify(rawText: string, location?: string | null, opts: { title?: string | null } = {}): Classification {
+    const text = foldText(rawText, this.rules.folding);
+    const title = opts.title ? foldText(opts.title, this.rules.folding) : '';
     const explanation: Explanation[] = [];
 
-    // 事项分类: longest total evidence wins; an exclusion rules a category out.
-    const hits = collect(this.keywordAutomaton, text, this.rules.categories);
-    const excluded = collect(this.exclusionAutomaton, text, this.rules.categories);
-    const scored = [...hits]
-      .filter(([c, words]) => {
-        const no = excluded.get(c);
-        if (no) explanation.push({ rule: `exclusion:${c.code}`, matched: [...no] });
-        return !no && words.size > 0;
-      })
-      .map(([c, words]) => ({ c, words, score: [...words].reduce((s, w) => s + w.length, 0) }))
-      .sort((a, b) => b.score - a.score || b.c.priority - a.c.priority);
-    const top = scored[0];
-    const category = top?.c ?? this.fallback;
-    const second = scored[1]?.score ?? 0;
-    const categoryConfidence = top ? Math.min(1, top.score / 3) * (top.score / (top.score + second)) : 0;
-    explanation.unshift({ rule: `category:${category.code}`, matched: top ? [...top.words] : [] });
+    // 事项分类: the rules' weighed evidence, or the model where the rules are unsure.
+    const rules = this.scoreMatters(text, title, explanation);
+    const decided = this.decide(rules, text);
+    const category = decided.category;
+    const categoryConfidence = decided.confidence;
+    explanation.unshift(decided.explanation);
 
     // 紧急: a danger or an outage, whatever the category; a police matter goes to 110.
     const urgency = this.urgency.detect(text);
@@ -129,10 +157,10 @@ export class Classifier {
 
     // 地点: the structured location wins over the text when it names a place.
     let place = location ? this.places.resolve(location) : null;
-    if (!place?.area && !place?.ambiguous) place = this.places.resolve(rawText);
+    if (!place?.area && !place?.ambiguous) place = this.places.resolve(text);
     else if (place.area && !place.ambiguous) {
       // The text may still narrow the location down (location: 河东区; text: …天星河畔社区…).
-      const narrower = this.places.resolve(`${location} ${rawText}`);
+      const narrower = this.places.resolve(`${location} ${text}`);
       if (narrower.area && !narrower.ambiguous && this.places.isWithin(narrower.area.code, place.area.code)) place = narrower;
     }
     if (place.matched.length) explanation.push({ rule: place.ambiguous ? 'area:ambiguous' : 'area', matched: place.matched });
@@ -168,6 +196,8 @@ export class Classifier {
 
     return {
       category: { code: category.code, name: category.name },
+      family: this.familyOf(category),
+      decidedBy: decided.by,
       urgency: urgency.urgencyClass ? 'urgent' : 'normal',
       urgencyClass: urgency.urgencyClass,
       area: place.area,
@@ -178,6 +208,75 @@ export class Classifier {
       transfer,
       explanation,
     };
+  }
+
+  /**
+   * Each matter's score is the sum of the weights of its distinct words found in
+   * the text, a word in the title counting TITLE_WEIGHT times, a negated word
+   * (没有漏水) NEGATED_WEIGHT times; a matter whose exclusion occurs is out.
+   */
+  private scoreMatters(text: string, title: string, explanation: Explanation[]): ScoredMatter[] {
+    const found = new Map<Category, Map<string, number>>();
+    const excluded = new Set<Category>();
+    const scan = (part: string, factor: number) => {
+      this.keywordAutomaton.scan(part, (id, start, end) => {
+        const { category, weight } = this.entries[id]!;
+        const word = part.slice(start, end);
+        const value = weight * factor * (isNegated(part, start) ? NEGATED_WEIGHT : 1);
+        let words = found.get(category);
+        if (!words) found.set(category, (words = new Map()));
+        words.set(word, Math.max(words.get(word) ?? 0, value));
+      });
+      for (const [c, no] of collect(this.exclusionAutomaton, part, this.rules.categories)) {
+        if (!excluded.has(c)) explanation.push({ rule: `exclusion:${c.code}`, matched: [...no] });
+        excluded.add(c);
+      }
+    };
+    if (title) scan(title, TITLE_WEIGHT);
+    scan(text, 1);
+    const scored: ScoredMatter[] = [];
+    for (const [category, words] of found) {
+      if (excluded.has(category)) continue;
+      let score = 0;
+      for (const v of words.values()) score += v;
+      scored.push({ category, score, words: [...words.keys()] });
+    }
+    // Equal scores keep the lexicon's order: the sort is stable.
+    return scored.sort((a, b) => b.score - a.score);
+  }
+
+  /** A confident rule result stands; otherwise the model's recommendation, if it has one; else the best rule guess. */
+  private decide(scored: ScoredMatter[], text: string): Decision {
+    const [top, next] = scored;
+    const ruleConfidence = top ? Math.min(1, top.score / FULL_EVIDENCE) * (top.score / (top.score + (next?.score ?? 0))) : 0;
+    const model = ruleConfidence >= RULES_STAND ? null : this.extras.model?.predict(text);
+    const byModel = model ? this.rules.categories.find((c) => c.code === model.code && !c.fallback) : undefined;
+    if (model && byModel && model.confidence > ruleConfidence) {
+      return {
+        category: byModel,
+        confidence: Math.round(model.confidence * 100) / 100,
+        by: 'model',
+        explanation: { rule: `model:${byModel.code}`, matched: model.evidence },
+      };
+    }
+    if (!top)
+      return {
+        category: this.fallback,
+        confidence: 0,
+        by: 'fallback',
+        explanation: { rule: `category:${this.fallback.code}`, matched: [] },
+      };
+    return {
+      category: top.category,
+      confidence: ruleConfidence,
+      by: 'rules',
+      explanation: { rule: `category:${top.category.code}`, matched: top.words },
+    };
+  }
+
+  private familyOf(category: Category): { code: string; name: string } {
+    const f = this.families.get(category.family)!;
+    return { code: f.code, name: f.name };
   }
 
   /** The unit an owner means at an area: the deepest government the area allows, or a department. */

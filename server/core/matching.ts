@@ -2,6 +2,31 @@
 import { AutomatonBuilder, type Automaton } from './automaton.ts';
 import { normalize } from './places.ts';
 
+/**
+ * The text as the rules match it: NFKC and lower case (see places.ts), and each
+ * traditional character folded to its simplified form by `fold` (built by the
+ * rules loader), one character for one so that positions stay put.
+ */
+export function foldText(text: string, fold: ReadonlyMap<string, string>): string {
+  const plain = normalize(text);
+  let out = '';
+  let changed = false;
+  for (const ch of plain) {
+    const to = ch.charCodeAt(0) >= 0x3400 ? fold.get(ch) : undefined;
+    if (to) changed = true;
+    out += to ?? ch;
+  }
+  return changed ? out : plain;
+}
+
+/** Negations that, right before a word, say the thing is not there (没有漏水, 不漏了, 无异味, 未见). */
+const NEGATIONS = ['没有', '没', '不', '无', '未', '并非', '不是'];
+
+export function isNegated(text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - 2), start);
+  return NEGATIONS.some((n) => before.endsWith(n));
+}
+
 /** Why a decision was made: the rule and the words of the text that made it. */
 export interface Explanation {
   rule: string;

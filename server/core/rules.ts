@@ -9,15 +9,31 @@ export type Owner = (typeof OWNERS)[number];
 export const REGION_TARGETS = ['beijing', 'hebei'] as const;
 export type RegionTarget = (typeof REGION_TARGETS)[number];
 
-/** 事项分类: a matter, the words that name it, and the words that rule it out. */
+/** A word that suggests a matter, and how telling it is (1: ordinary evidence). */
+export interface Keyword {
+  word: string;
+  weight: number;
+}
+
+/** 事项大类: a family of matters (城市管理, 劳动和社会保障, …), one file under rules/matters/. */
+export interface Family {
+  code: string;
+  name: string;
+}
+
+/**
+ * 事项分类: a matter, who owns it (the dispatch catalogue), the words citizens use
+ * for it and the words that rule it out, and example complaints (the text model's
+ * baseline, and the rules check's test of the words).
+ */
 export interface Category {
   code: string;
   name: string;
-  group?: string;
-  keywords: string[];
-  exclusions?: string[];
-  priority: number;
-  fallback?: boolean;
+  family: string;
+  keywords: Keyword[];
+  exclusions: string[];
+  examples: string[];
+  fallback: boolean;
 }
 
 /** Which level of the tree (or which department) owns a category. */
@@ -59,7 +75,10 @@ export interface Region {
 
 /** Everything under rules/, checked whole and cross-referenced. */
 export interface RuleSet {
+  families: Family[];
   categories: Category[];
+  /** Traditional → simplified characters, applied to texts and words alike before matching. */
+  folding: ReadonlyMap<string, string>;
   routes: Map<string, Route>;
   departments: Departments;
   negativeList: NegativeRule[];

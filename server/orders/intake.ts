@@ -39,7 +39,7 @@ export async function intakeOrder(
 ): Promise<Intake> {
   const { classifier } = deps;
   if (body.categoryCode && !classifier.rules.routes.has(body.categoryCode)) {
-    throw new DomainError('UNKNOWN_CATEGORY', `事项分类 ${body.categoryCode} 不在 rules/categories.yaml 中`, { field: 'categoryCode' });
+    throw new DomainError('UNKNOWN_CATEGORY', `事项分类 ${body.categoryCode} 不在事项目录（rules/matters/）中`, { field: 'categoryCode' });
   }
   if (body.areaCode && !classifier.places.get(body.areaCode)) {
     throw new DomainError('UNKNOWN_AREA', `行政区划代码 ${body.areaCode} 不在已加载的区划中`, { field: 'areaCode' });

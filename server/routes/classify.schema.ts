@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DECIDERS } from '../core/classify.ts';
 import { URGENT_CLASSES } from '../core/deadlines.ts';
 import { UNIT_LEVELS, URGENCIES } from '../core/lists.ts';
 import { StringEnum } from './orders.schema.ts';
@@ -11,12 +12,15 @@ export const ClassifyBody = Type.Object(
   {
     text: Type.String({ minLength: 1, maxLength: 10000, description: '诉求内容' }),
     location: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: '渠道给出的地址（优先于正文）' })),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '标题（网站、微信留言有标题时；标题中的词分量加倍）' })),
   },
   { additionalProperties: false },
 );
 
 export const Classification = Type.Object({
   category: Type.Object({ code: Type.String(), name: Type.String() }),
+  family: Type.Object({ code: Type.String(), name: Type.String() }, { description: '事项大类' }),
+  decidedBy: StringEnum(DECIDERS, { description: '分类依据：规则词语、历史训练的模型，或无依据（其他）' }),
   urgency: StringEnum(URGENCIES),
   urgencyClass: Type.Union([StringEnum(URGENT_CLASSES), Type.Null()]),
   area: Type.Union([Area, Type.Null()]),

@@ -17,7 +17,7 @@ const classifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Classification, 400: ErrorReply, 401: ErrorReply },
       },
     },
-    async (request) => app.classifier.classify(request.body.text, request.body.location),
+    async (request) => app.classifier.classify(request.body.text, request.body.location, { title: request.body.title }),
   );
 };
 

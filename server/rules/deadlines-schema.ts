@@ -83,7 +83,7 @@ export interface PolicyProblem {
 
 /**
  * What the schema cannot say. `categoryCodes`, when given, are the codes of
- * categories.yaml: an override must name one of them or a group prefix of one.
+ * the taxonomy's matters: an override must name one of them or a prefix of one.
  */
 export function deadlinePolicyProblems(policy: DeadlinePolicy, categoryCodes?: ReadonlySet<string>): PolicyProblem[] {
   const problems: PolicyProblem[] = [];

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { deadlinePolicyProblems } from './deadlines-schema.ts';
-import { RULE_FILES, type RuleSet } from './schema.ts';
+import { MATTERS_DIR, MattersFile, RULE_FILES, type MattersData, type RuleSet } from './schema.ts';
+import { taxonomyOf } from './taxonomy.ts';
+import { traditionalToSimplified } from './folding.ts';
 
 export const defaultRulesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../rules');
 
@@ -62,60 +64,76 @@ function describe(error: ErrorObject): string {
   return `${error.instancePath.split('/').pop() || 'document'} ${error.message}`;
 }
 
+/** Parse and schema-check one file; its problems go to `problems`, its data is returned when clean. */
+function readFile(dir: string, file: string, schema: object, problems: RuleProblem[]): { parsed?: Parsed; value?: unknown } {
+  const full = path.join(dir, file);
+  if (!fs.existsSync(full)) {
+    problems.push({ file, line: 1, column: 1, reason: 'file is missing' });
+    return {};
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(fs.readFileSync(full, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const parsed: Parsed = { file, doc, lines };
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const pos = lines.linePos(e.pos[0]);
+      problems.push({ file, line: pos.line, column: pos.col, reason: e.message.split('\n')[0]! });
+    }
+    return { parsed };
+  }
+  const value = doc.toJS();
+  const validate = ajv.compile(schema);
+  if (!validate(value)) {
+    for (const e of validate.errors ?? []) problems.push({ file, ...position(parsed, pathOf(e)), reason: describe(e) });
+    return { parsed };
+  }
+  return { parsed, value };
+}
+
 export function loadRules(dir: string = defaultRulesDir): RuleSet {
   const problems: RuleProblem[] = [];
   const parsed: Record<string, Parsed> = {};
   // Each file's data as its schema checked it; the cross-checks below read them by name.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- shaped by RULE_FILES' schemas, checked at run time
   const data: Record<string, any> = {};
-
   for (const [name, { file, schema }] of Object.entries(RULE_FILES)) {
-    const full = path.join(dir, file);
-    if (!fs.existsSync(full)) {
-      problems.push({ file, line: 1, column: 1, reason: 'file is missing' });
-      continue;
-    }
-    const lines = new LineCounter();
-    const doc = parseDocument(fs.readFileSync(full, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-    const p: Parsed = { file, doc, lines };
-    parsed[name] = p;
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const pos = lines.linePos(e.pos[0]);
-        problems.push({ file, line: pos.line, column: pos.col, reason: e.message.split('\n')[0]! });
-      }
-      continue;
-    }
-    const value = doc.toJS();
-    const validate = ajv.compile(schema);
-    if (!validate(value)) {
-      for (const e of validate.errors ?? []) problems.push({ file, ...position(p, pathOf(e)), reason: describe(e) });
-      continue;
-    }
-    data[name] = value;
+    const read = readFile(dir, file, schema, problems);
+    if (read.parsed) parsed[name] = read.parsed;
+    if (read.value !== undefined) data[name] = read.value;
+  }
+  const matterFiles = fs.existsSync(path.join(dir, MATTERS_DIR))
+    ? fs
+        .readdirSync(path.join(dir, MATTERS_DIR))
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+    : [];
+  if (matterFiles.length === 0) problems.push({ file: MATTERS_DIR, line: 1, column: 1, reason: 'no family files (rules/matters/*.yaml)' });
+  const matters: MatterFile[] = [];
+  for (const f of matterFiles) {
+    const read = readFile(dir, `${MATTERS_DIR}/${f}`, MattersFile, problems);
+    if (read.value !== undefined) matters.push({ parsed: read.parsed!, data: read.value as MattersData });
   }
   if (problems.length > 0) throw new RulesError(problems);
-  return crossCheck(data, parsed);
+  return crossCheck(data, parsed, matters);
+}
+
+interface MatterFile {
+  parsed: Parsed;
+  data: MattersData;
 }
 
 /** The files refer to each other: every reference must resolve, every code be unique. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see loadRules: data checked by RULE_FILES' schemas
-function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): RuleSet {
+function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, matterFiles: MatterFile[]): RuleSet {
   const problems: RuleProblem[] = [];
   const report = (name: string, at: (string | number)[], reason: string) =>
     problems.push({ file: parsed[name]!.file, ...position(parsed[name]!, at), reason });
-
-  const categories = data.categories.categories as RuleSet['categories'];
-  const codes = new Set<string>();
-  categories.forEach((c, i) => {
-    if (codes.has(c.code)) report('categories', ['categories', i, 'code'], `duplicate category code "${c.code}"`);
-    codes.add(c.code);
-    if (!c.fallback && c.keywords.length === 0) report('categories', ['categories', i, 'keywords'], `category "${c.code}" has no keywords`);
-  });
-  const fallbacks = categories.filter((c) => c.fallback);
-  if (fallbacks.length !== 1) report('categories', ['categories'], `exactly one category must be the fallback, found ${fallbacks.length}`);
-
   const departments = data.departments as RuleSet['departments'];
+  const folding = traditionalToSimplified();
+  const taxonomy = taxonomyOf(matterFiles, departments, folding, (p, at, reason) => problems.push({ file: p.file, ...position(p, at), reason }));
+  const { families, categories, routes } = taxonomy;
+  const codes = new Set(categories.map((c) => c.code));
+
   for (const level of ['city', 'district'] as const) {
     const seen = new Set<string>();
     departments[level].forEach((d, i) => {
@@ -123,23 +141,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
       seen.add(d.key);
     });
   }
-
-  const routes = new Map<string, RuleSet['routes'] extends Map<string, infer R> ? R : never>();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows of RoutingFile
-  (data.routing.routes as any[]).forEach((r, i) => {
-    if (!codes.has(r.category)) report('routing', ['routes', i, 'category'], `unknown category "${r.category}"`);
-    if (routes.has(r.category)) report('routing', ['routes', i, 'category'], `category "${r.category}" is routed twice`);
-    const level = r.owner === 'city_department' ? 'city' : r.owner === 'district_department' ? 'district' : null;
-    if (level && !r.department) report('routing', ['routes', i], `owner ${r.owner} needs a department`);
-    if (level && r.department && !departments[level].some((d) => d.key === r.department)) {
-      report('routing', ['routes', i, 'department'], `no ${level} department with key "${r.department}" in departments.yaml`);
-    }
-    if (!level && r.department) report('routing', ['routes', i, 'department'], `owner ${r.owner} takes no department`);
-    routes.set(r.category, r);
-  });
-  categories.forEach((c) => {
-    if (!routes.has(c.code)) report('routing', ['routes'], `category "${c.code}" has no route`);
-  });
 
   (data.negativeList.rules as RuleSet['negativeList']).forEach((rule, i) =>
     rule.categories.forEach((code, j) => {
@@ -157,7 +158,9 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
   if (problems.length > 0) throw new RulesError(problems);
   return {
     deadlines: data.deadlines,
+    families,
     categories,
+    folding,
     routes,
     departments,
     negativeList: data.negativeList.rules,

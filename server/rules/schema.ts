@@ -6,6 +6,7 @@ import {
   OWNERS,
   REGION_TARGETS,
   type Category,
+  type Family,
   type Departments,
   type NegativeRule,
   type Owner,
@@ -22,17 +23,22 @@ const Word = Type.String({ minLength: 1, maxLength: 30 });
 const Words = Type.Array(Word, { maxItems: 200 });
 const strict = { additionalProperties: false } as const;
 
-export const CategoriesFile = Type.Object(
+const Weighted = Type.Object({ word: Word, weight: Type.Number({ exclusiveMinimum: 0, maximum: 5 }) }, strict);
+
+/** One family's file under rules/matters/: the family and its matters, each with its owner. */
+export const MattersFile = Type.Object(
   {
-    categories: Type.Array(
+    family: Type.Object({ code: Key, name: Name }, strict),
+    matters: Type.Array(
       Type.Object(
         {
           code: Code,
           name: Name,
-          group: Type.Optional(Name),
-          keywords: Words,
+          owner: Type.Unsafe<Owner>({ type: 'string', enum: [...OWNERS] }),
+          department: Type.Optional(Key),
+          keywords: Type.Array(Type.Union([Word, Weighted]), { maxItems: 200 }),
           exclusions: Type.Optional(Words),
-          priority: Type.Integer({ minimum: 1, maximum: 100 }),
+          examples: Type.Array(Type.String({ minLength: 4, maxLength: 400 }), { maxItems: 50 }),
           fallback: Type.Optional(Type.Boolean()),
         },
         strict,
@@ -42,23 +48,7 @@ export const CategoriesFile = Type.Object(
   },
   strict,
 );
-
-
-export const RoutingFile = Type.Object(
-  {
-    routes: Type.Array(
-      Type.Object(
-        {
-          category: Code,
-          owner: Type.Unsafe<Owner>({ type: 'string', enum: [...OWNERS] }),
-          department: Type.Optional(Key),
-        },
-        strict,
-      ),
-    ),
-  },
-  strict,
-);
+export type MattersData = Static<typeof MattersFile>;
 
 const Department = Type.Object({ key: Key, name: Name }, strict);
 export const DepartmentsFile = Type.Object({ city: Type.Array(Department), district: Type.Array(Department) }, strict);
@@ -115,8 +105,6 @@ export const DispatchFile = Type.Object(
 
 export const RULE_FILES = {
   deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
-  categories: { file: 'categories.yaml', schema: CategoriesFile },
-  routing: { file: 'routing.yaml', schema: RoutingFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
   negativeList: { file: 'negative-list.yaml', schema: NegativeListFile },
   urgency: { file: 'urgency.yaml', schema: UrgencyFile },
@@ -124,17 +112,19 @@ export const RULE_FILES = {
   dispatch: { file: 'dispatch.yaml', schema: DispatchFile },
 } as const;
 
+/** The taxonomy is a folder: one file per family, read in file-name order. */
+export const MATTERS_DIR = 'matters';
+
 export { OWNERS, REGION_TARGETS };
-export type { Category, Departments, NegativeRule, Owner, Region, Route, RuleSet, UrgencyRule };
+export type { Category, Family, Departments, NegativeRule, Owner, Region, Route, RuleSet, UrgencyRule };
 
 // The files' schemas spell the rules out for the loader; these fail to compile when a
 // schema drifts from the core's type, in either direction.
 const inStep: [
-  Same<Static<typeof CategoriesFile>['categories'][number], Category>,
-  Same<Static<typeof RoutingFile>['routes'][number], Route>,
+  Same<Static<typeof MattersFile>['family'], Family>,
   Same<Static<typeof DepartmentsFile>, Departments>,
   Same<Static<typeof NegativeListFile>['rules'][number], NegativeRule>,
   Same<Static<typeof UrgencyFile>['rules'][number], UrgencyRule>,
   Same<Static<typeof RegionsFile>['regions'][number], Region>,
-] = [true, true, true, true, true, true];
+] = [true, true, true, true, true];
 void inStep;
