@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { deadlinePolicyProblems } from './deadlines-schema.ts';
 import { RULE_FILES, type RuleSet } from './schema.ts';
+import { urgencyExampleProblems } from './urgency-examples.ts';
 
 export const defaultRulesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../rules');
 
@@ -151,6 +152,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
     if (urgencyIds.has(rule.id)) report('urgency', ['rules', i, 'id'], `duplicate rule id "${rule.id}"`);
     urgencyIds.add(rule.id);
   });
+  for (const p of urgencyExampleProblems(data.urgency.rules, data.urgency.language)) report('urgency', p.at, p.reason);
 
   for (const p of deadlinePolicyProblems(data.deadlines, codes)) report('deadlines', p.at, p.reason);
 
@@ -162,6 +164,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>): 
     departments,
     negativeList: data.negativeList.rules,
     urgency: data.urgency.rules,
+    urgencyLanguage: data.urgency.language,
     regions: data.regions.regions,
     autoDispatchThreshold: data.dispatch.autoDispatchThreshold,
     returnLimit: data.dispatch.returnLimit,
