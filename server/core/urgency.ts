@@ -217,12 +217,15 @@ export class UrgencyDetector {
       return doubt ? { level: 1, marker: doubt } : SURE;
     };
 
-    const best = new Map<number, { verdict: Verdict; words: Set<string> }>();
-    const fire = (rule: number, verdict: Verdict, words: string[]) => {
+    // Per rule, its strongest verdict and the words behind it; a literal keyword says it
+    // best, so combination words are listed only when no keyword fired as strongly.
+    const best = new Map<number, { verdict: Verdict; words: Set<string>; literal: boolean }>();
+    const fire = (rule: number, verdict: Verdict, words: string[], literal: boolean) => {
       if (verdict.level === 0 || excludedRules.has(rule)) return;
       const had = best.get(rule);
-      if (!had || verdict.level > had.verdict.level) best.set(rule, { verdict, words: new Set(words) });
-      else if (verdict.level === had.verdict.level) for (const w of words) had.words.add(w);
+      if (!had || verdict.level > had.verdict.level || (verdict.level === had.verdict.level && literal && !had.literal)) {
+        best.set(rule, { verdict, words: new Set(words), literal });
+      } else if (verdict.level === had.verdict.level && literal === had.literal) for (const w of words) had.words.add(w);
     };
     const worse = (a: Verdict, b: Verdict): Verdict => (a.level <= b.level ? a : b);
 
@@ -233,7 +236,7 @@ export class UrgencyDetector {
       const alone = word(h);
       if (alone.level === 0) continue;
       if (h.kind === K.Keyword) {
-        fire(h.of, worse(alone, context(h)), [text.slice(h.start, h.end)]);
+        fire(h.of, worse(alone, context(h)), [text.slice(h.start, h.end)], true);
         continue;
       }
       if (excludedCombos.has(h.of)) continue;
@@ -246,12 +249,12 @@ export class UrgencyDetector {
       const combo = this.combos[h.of]!;
       if (h.start - other.end > combo.window) continue;
       const verdict = worse(worse(alone, word(other)), context(h.kind === K.State ? h : other));
-      fire(combo.rule, verdict, [text.slice(other.start, other.end), text.slice(h.start, h.end)]);
+      fire(combo.rule, verdict, [text.slice(other.start, other.end), text.slice(h.start, h.end)], false);
     }
     return this.finding(best);
   }
 
-  private finding(best: Map<number, { verdict: Verdict; words: Set<string> }>): UrgencyFinding {
+  private finding(best: Map<number, { verdict: Verdict; words: Set<string>; literal: boolean }>): UrgencyFinding {
     const fired = [...best].map(([r, v]) => ({ rule: this.rules[r]!, ...v }));
     const of = (cls: UrgentClass) => fired.filter((f) => f.rule.class === cls);
     const deciding = of('danger').length ? of('danger') : of('outage');
