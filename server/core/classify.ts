@@ -125,7 +125,7 @@ export class Classifier {
     this.keywordAutomaton = words.build();
     this.exclusionAutomaton = automatonOf(rules.categories, (c) => c.exclusions);
     for (const f of rules.families) this.families.set(f.code, f);
-    this.urgency = new UrgencyDetector(rules.urgency);
+    this.urgency = new UrgencyDetector(rules.urgency, rules.urgencyLanguage);
     this.regionAutomaton = automatonOf(regions, (r) => r.names);
     this.fallback = rules.categories.find((c) => c.fallback)!;
     for (const rule of rules.negativeList) for (const code of rule.categories) this.negativeByCategory.set(code, rule);

@@ -55,6 +55,18 @@ export interface NegativeRule {
   categories: string[];
 }
 
+/** 紧急: an object word and a state word near each other (电线 … 冒火花), in either order. */
+export interface UrgencyCombination {
+  objects: string[];
+  states: string[];
+  /** Most characters between the two words; DEFAULT_URGENCY_WINDOW when absent. */
+  window?: number;
+  /** Any of these anywhere in the text rules this combination (not its rule) out. */
+  exclusions?: string[];
+  examples: string[];
+  nearMisses?: string[];
+}
+
 /** 紧急: words that make a complaint a danger or an outage, and whether it is the police's (110). */
 export interface UrgencyRule {
   id: string;
@@ -62,8 +74,29 @@ export interface UrgencyRule {
   class: UrgentClass;
   keywords: string[];
   exclusions?: string[];
+  combinations?: UrgencyCombination[];
   police: boolean;
+  /** Sentences that must fire this rule, and sentences that must fire no danger rule: checked at load. */
+  examples: string[];
+  nearMisses?: string[];
 }
+
+/** When a trigger word does not count, or counts only once a person confirms it (rules/README.md). */
+export interface UrgencyLanguage {
+  negators: string[];
+  negationGap: number;
+  notNegators: string[];
+  postNegators: string[];
+  questions: string[];
+  unreal: string[];
+  unrealAfter: string[];
+  present: string[];
+  doubt: string[];
+  masks: string[];
+  clauseBreaks: string;
+}
+
+export const DEFAULT_URGENCY_WINDOW = 12;
 
 /** 京津冀: places whose complaints go to another hotline. */
 export interface Region {
@@ -83,6 +116,7 @@ export interface RuleSet {
   departments: Departments;
   negativeList: NegativeRule[];
   urgency: UrgencyRule[];
+  urgencyLanguage: UrgencyLanguage;
   regions: Region[];
   autoDispatchThreshold: number;
   /** Returns after which an order goes back to the city dispatcher to be designated. */

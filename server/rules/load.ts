@@ -12,6 +12,7 @@ import { deadlinePolicyProblems } from './deadlines-schema.ts';
 import { MATTERS_DIR, MattersFile, RULE_FILES, type MattersData, type RuleSet } from './schema.ts';
 import { taxonomyOf } from './taxonomy.ts';
 import { traditionalToSimplified } from './folding.ts';
+import { urgencyExampleProblems } from './urgency-examples.ts';
 
 export const defaultRulesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../rules');
 
@@ -152,6 +153,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     if (urgencyIds.has(rule.id)) report('urgency', ['rules', i, 'id'], `duplicate rule id "${rule.id}"`);
     urgencyIds.add(rule.id);
   });
+  for (const p of urgencyExampleProblems(data.urgency.rules, data.urgency.language)) report('urgency', p.at, p.reason);
 
   for (const p of deadlinePolicyProblems(data.deadlines, codes)) report('deadlines', p.at, p.reason);
 
@@ -165,6 +167,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     departments,
     negativeList: data.negativeList.rules,
     urgency: data.urgency.rules,
+    urgencyLanguage: data.urgency.language,
     regions: data.regions.regions,
     autoDispatchThreshold: data.dispatch.autoDispatchThreshold,
     returnLimit: data.dispatch.returnLimit,

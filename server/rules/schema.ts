@@ -13,6 +13,7 @@ import {
   type Region,
   type Route,
   type RuleSet,
+  type UrgencyLanguage,
   type UrgencyRule,
 } from '../core/rules.ts';
 
@@ -62,8 +63,37 @@ export const NegativeListFile = Type.Object(
   strict,
 );
 
+const Sentences = Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { maxItems: 50 });
+const UrgencyWords = Type.Array(Word, { minItems: 1, maxItems: 200 });
+const UrgencyCombinationSchema = Type.Object(
+  {
+    objects: UrgencyWords,
+    states: UrgencyWords,
+    window: Type.Optional(Type.Integer({ minimum: 0, maximum: 40 })),
+    exclusions: Type.Optional(Words),
+    examples: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { minItems: 1, maxItems: 50 }),
+    nearMisses: Type.Optional(Sentences),
+  },
+  strict,
+);
 export const UrgencyFile = Type.Object(
   {
+    language: Type.Object(
+      {
+        negators: Words,
+        negationGap: Type.Integer({ minimum: 0, maximum: 3 }),
+        notNegators: Words,
+        postNegators: Words,
+        questions: Words,
+        unreal: Words,
+        unrealAfter: Words,
+        present: Words,
+        doubt: Words,
+        masks: Words,
+        clauseBreaks: Type.String({ minLength: 1, maxLength: 40 }),
+      },
+      strict,
+    ),
     rules: Type.Array(
       Type.Object(
         {
@@ -72,7 +102,10 @@ export const UrgencyFile = Type.Object(
           class: Type.Unsafe<UrgentClass>({ type: 'string', enum: [...URGENT_CLASSES] }),
           keywords: Type.Array(Word, { minItems: 1, maxItems: 200 }),
           exclusions: Type.Optional(Words),
+          combinations: Type.Optional(Type.Array(UrgencyCombinationSchema, { maxItems: 20 })),
           police: Type.Boolean(),
+          examples: Type.Array(Type.String({ minLength: 2, maxLength: 200 }), { minItems: 1, maxItems: 50 }),
+          nearMisses: Type.Optional(Sentences),
         },
         strict,
       ),
@@ -120,7 +153,7 @@ export const RULE_FILES = {
 export const MATTERS_DIR = 'matters';
 
 export { OWNERS, REGION_TARGETS };
-export type { Category, Family, Departments, NegativeRule, Owner, Region, Route, RuleSet, UrgencyRule };
+export type { Category, Family, Departments, NegativeRule, Owner, Region, Route, RuleSet, UrgencyLanguage, UrgencyRule };
 
 // The files' schemas spell the rules out for the loader; these fail to compile when a
 // schema drifts from the core's type, in either direction.
@@ -132,3 +165,5 @@ const inStep: [
   Same<Static<typeof RegionsFile>['regions'][number], Region>,
 ] = [true, true, true, true, true];
 void inStep;
+const urgencyLanguageInStep: Same<Static<typeof UrgencyFile>['language'], UrgencyLanguage> = true;
+void urgencyLanguageInStep;
