@@ -28,6 +28,12 @@ export interface Classification {
   decidedBy: (typeof DECIDERS)[number];
   urgency: Urgency;
   urgencyClass: UrgentClass | null;
+  /**
+   * Set when the danger rests on doubt (the caller is unsure, or asks): the reason,
+   * for the operator to confirm on the line. Flagged all the same: a false alarm
+   * costs a minute, a missed danger can cost a life.
+   */
+  urgencyToConfirm: string | null;
   area: PlaceResolution['area'];
   candidates: PlaceResolution['candidates'];
   unit: UnitRef | null;
@@ -205,6 +211,7 @@ export class Classifier {
       decidedBy: decided.by,
       urgency: urgency.urgencyClass ? 'urgent' : 'normal',
       urgencyClass: urgency.urgencyClass,
+      urgencyToConfirm: urgency.confirm ? (urgency.reason ?? '请与来电人确认是否正在发生危险') : null,
       area: place.area,
       candidates: place.candidates,
       unit,

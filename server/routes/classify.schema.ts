@@ -23,6 +23,9 @@ export const Classification = Type.Object({
   decidedBy: StringEnum(DECIDERS, { description: '分类依据：规则词语、历史训练的模型，或无依据（其他）' }),
   urgency: StringEnum(URGENCIES),
   urgencyClass: Type.Union([StringEnum(URGENT_CLASSES), Type.Null()]),
+  urgencyToConfirm: Type.Union([Type.String(), Type.Null()], {
+    description: '紧急判断有疑问时的原因：请接线员当场向来电人确认（仍按紧急处理）',
+  }),
   area: Type.Union([Area, Type.Null()]),
   candidates: Type.Array(Area),
   unit: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), level: Level }), Type.Null()]),
