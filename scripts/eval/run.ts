@@ -58,6 +58,9 @@ export interface Evaluation {
   /** Lines labelled urgent that were not flagged, and ordinary lines flagged as a danger. */
   urgentMissed: Labelled[];
   ordinaryAsDanger: Labelled[];
+  /** Lines that would have dispatched themselves, and how many of them into the wrong matter. */
+  autoDispatched: number;
+  autoWrong: number;
   report: string;
 }
 
@@ -67,6 +70,8 @@ export async function evaluate(lines: Labelled[], opts: { model?: TextModel; his
   const fallback = base.rules.categories.find((c) => c.fallback)!.code;
   const scorer = new Scorer();
   let other = 0;
+  let auto = 0;
+  let autoWrong = 0;
   const urgentMissed: Labelled[] = [];
   const ordinaryAsDanger: Labelled[] = [];
   for (const line of lines) {
@@ -76,14 +81,20 @@ export async function evaluate(lines: Labelled[], opts: { model?: TextModel; his
     scorer.add('urgency', line.urgency, got.urgency);
     scorer.add('area', line.areaCode, got.area?.code);
     if (got.category.code === fallback) other++;
+    if (got.autoDispatch) {
+      auto++;
+      if (line.categoryCode && got.category.code !== line.categoryCode) autoWrong++;
+    }
     if (line.urgency === 'urgent' && got.urgency !== 'urgent') urgentMissed.push(line);
     if (line.urgency === 'normal' && got.urgencyClass === 'danger') ordinaryAsDanger.push(line);
   }
   const otherShare = lines.length ? other / lines.length : 0;
   const extra = [
     `other: ${(otherShare * 100).toFixed(1)}% (${other}/${lines.length})`,
+    // What a dispatcher answers for: orders that would have gone out with nobody looking.
+    `dispatched automatically: ${auto}/${lines.length}, of which in the wrong matter: ${autoWrong}`,
     `urgent not flagged: ${urgentMissed.length}${urgentMissed.map((l) => `\n    ${l.text.slice(0, 60)}`).join('')}`,
     `ordinary flagged as a danger: ${ordinaryAsDanger.length}${ordinaryAsDanger.map((l) => `\n    ${l.text.slice(0, 60)}`).join('')}`,
   ];
-  return { scorer, otherShare, urgentMissed, ordinaryAsDanger, report: formatReport(scorer, extra) };
+  return { scorer, otherShare, urgentMissed, ordinaryAsDanger, autoDispatched: auto, autoWrong, report: formatReport(scorer, extra) };
 }

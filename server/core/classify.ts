@@ -61,6 +61,26 @@ const FULL_EVIDENCE = 1.5;
 /** Rule confidence at or above which the model is not asked. */
 const RULES_STAND = 0.6;
 
+/**
+ * Whether match i (id, start, end triples) lies inside a longer word of another
+ * matter found at the same place, weighed at least as much: 违章 inside 违章搭建 is
+ * not a traffic matter; but 地锁 (parking) stays itself inside a weaker 私装地锁.
+ * Matches end in order, so only neighbours ending within its span can cover it.
+ */
+function coveredByOther(matches: number[], entries: { category: Category; weight: number }[], i: number, own: Category): boolean {
+  const weight = entries[matches[i]!]!.weight;
+  const start = matches[i + 1]!;
+  const end = matches[i + 2]!;
+  for (let j = 0; j < matches.length; j += 3) {
+    if (j === i) continue;
+    const s = matches[j + 1]!;
+    const e = matches[j + 2]!;
+    const other = entries[matches[j]!]!;
+    if (s <= start && e >= end && e - s > end - start && other.category !== own && other.weight >= weight) return true;
+  }
+  return false;
+}
+
 interface ScoredMatter {
   category: Category;
   score: number;
@@ -231,14 +251,20 @@ export class Classifier {
     const found = new Map<Category, Map<string, number>>();
     const excluded = new Set<Category>();
     const scan = (part: string, factor: number) => {
-      this.keywordAutomaton.scan(part, (id, start, end) => {
+      const matches: number[] = [];
+      this.keywordAutomaton.scan(part, (id, start, end) => matches.push(id, start, end));
+      for (let i = 0; i < matches.length; i += 3) {
+        const id = matches[i]!;
+        const start = matches[i + 1]!;
+        const end = matches[i + 2]!;
         const { category, weight } = this.entries[id]!;
+        if (coveredByOther(matches, this.entries, i, category)) continue;
         const word = part.slice(start, end);
         const value = weight * factor * (isNegated(part, start) ? NEGATED_WEIGHT : 1);
         let words = found.get(category);
         if (!words) found.set(category, (words = new Map()));
         words.set(word, Math.max(words.get(word) ?? 0, value));
-      });
+      }
       for (const [c, no] of collect(this.exclusionAutomaton, part, this.rules.categories)) {
         if (!excluded.has(c)) explanation.push({ rule: `exclusion:${c.code}`, matched: [...no] });
         excluded.add(c);
