@@ -34,6 +34,7 @@ const inputs: Record<OrderAction, ActionInput> = {
   reopen: { action: 'reopen', reason: '问题仍未解决' },
   merge: { action: 'merge', masterId: 99 },
   transfer: { action: 'transfer', target: '110' },
+  reclassify: { action: 'reclassify', categoryCode: 'urban.street_light' },
 };
 
 const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderState => ({
