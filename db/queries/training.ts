@@ -12,7 +12,7 @@ import type { Tx } from './actions.ts';
 /** Every instance LISTENs here and rebuilds its classifier: a new model, new place aliases. */
 export const UNDERSTANDING_CHANGED = 'understanding_changed';
 /** Any fixed number will do; only one instance trains at a time. */
-const TRAINING_LOCK = 12345_0014;
+export const TRAINING_LOCK = 12345_0014;
 
 export interface NewExample {
   key: string;

@@ -23,7 +23,10 @@ export interface TrainOptions {
 
 const DEFAULT_TEMPERATURE = 1;
 const HELD_OUT_MAX = 2000;
-const HELD_OUT_MIN = 5;
+/** Fewer held-out examples than this fit a temperature to noise: the default stays. */
+const HELD_OUT_MIN = 30;
+/** Held-out answers count as this sure, not certain: a sample all right must not make the model claim certainty. */
+const SMOOTHING = 0.05;
 
 interface GramCount {
   docs: number;
@@ -149,7 +152,11 @@ function fitTemperature(model: ModelData, heldOut: { grams: Set<string>; cls: nu
       for (const v of s) max = Math.max(max, v / t);
       let z = 0;
       for (const v of s) z += Math.exp(v / t - max);
-      sum += Math.log(z) + max - s[cls]! / t;
+      // Cross-entropy against (1 − ε) on the right matter and ε spread over the others.
+      const logZ = Math.log(z) + max;
+      let others = 0;
+      for (let c = 0; c < s.length; c++) if (c !== cls) others += logZ - s[c]! / t;
+      sum += (1 - SMOOTHING) * (logZ - s[cls]! / t) + (s.length > 1 ? (SMOOTHING * others) / (s.length - 1) : 0);
     }
     return sum;
   };
