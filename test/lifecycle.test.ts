@@ -48,8 +48,8 @@ const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderStat
 
 // The expected table, written out by hand so that a change to TRANSITIONS has to be deliberate.
 const legal: Record<OrderStatus, OrderAction[]> = {
-  received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
-  accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
+  received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
+  accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
   dispatched: [
     'redispatch',
     'claim',
@@ -64,6 +64,7 @@ const legal: Record<OrderStatus, OrderAction[]> = {
     'urge',
     'supervise',
     'merge',
+    'reclassify',
   ],
   claimed: [
     'hand_down',
@@ -79,11 +80,22 @@ const legal: Record<OrderStatus, OrderAction[]> = {
     'urge',
     'supervise',
     'merge',
+    'reclassify',
   ],
   replied: ['close', 'reopen'],
   closed: ['reopen'],
-  returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
-  reopened: ['claim', 'supplement', 'request_extension', 'approve_extension', 'reject_extension', 'urge', 'supervise', 'merge'],
+  returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
+  reopened: [
+    'claim',
+    'supplement',
+    'request_extension',
+    'approve_extension',
+    'reject_extension',
+    'urge',
+    'supervise',
+    'merge',
+    'reclassify',
+  ],
   merged: [],
   transferred_out: [],
 };
