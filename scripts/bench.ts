@@ -10,6 +10,7 @@ import { benchFanout } from './bench/fanout.ts';
 import { benchIntake } from './bench/intake.ts';
 import { benchLogin, printLogin } from './bench/login.ts';
 import { benchMixed } from './bench/mixed.ts';
+import { benchModel } from './bench/model.ts';
 import { benchSweep } from './bench/sweep.ts';
 import { root } from './harness/cluster.ts';
 
@@ -25,12 +26,24 @@ try {
   // BENCH_LOGIN_SECONDS sets each flood scenario's window (default 10 s).
   const login = await benchLogin(db.url);
   const trees = [await benchClassifyTree(db.url, '12')];
+  // Pure: the history model alone (also `node --import tsx scripts/bench/model.ts`).
+  const model = benchModel();
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
   const sweeps = [
     await benchSweep(db.adminUrl, 10_000),
     await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000)),
   ];
-  const report = { at: new Date().toISOString(), machine: machine(), intake, fanout, mixed, login, classification: trees, sweep: sweeps };
+  const report = {
+    at: new Date().toISOString(),
+    machine: machine(),
+    intake,
+    fanout,
+    mixed,
+    login,
+    classification: trees,
+    model,
+    sweep: sweeps,
+  };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
 
@@ -74,6 +87,11 @@ try {
       `| ${t.scope === 'all' ? 'whole country' : `province ${t.scope}`} | ${f(t.areas)} | ${f(t.dbLoadSeconds, 1)} s | ${f(t.indexBuildSeconds, 1)} s | ${f(t.heapMiB)} MiB | ${f(t.microsPerComplaint, 1)} µs/complaint | ${f(t.complaintsPerSecond)} /s |`,
     );
   }
+  console.log('\n| history model | examples | train | grams kept | stored | predict (CPU) | rate |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log(
+    `| ${model.classes} matters, ~100-character complaints | ${f(model.examples)} | ${f(model.trainSeconds, 1)} s | ${f(model.grams)} | ${f(model.storedKiB)} KiB | ${f(model.microsPerPredict, 1)} µs | ${f(model.predictsPerSecond)} /s |`,
+  );
   console.log('\n| open orders | due clocks (1%) | sweep (median of 3) | per due clock |');
   console.log('| --- | --- | --- | --- |');
   for (const w of sweeps) {

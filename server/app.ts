@@ -11,6 +11,7 @@ import deadlinesPlugin from './plugins/deadlines.ts';
 import livePlugin from './plugins/live.ts';
 import ordersPlugin from './plugins/orders.ts';
 import sweeperPlugin from './plugins/sweeper.ts';
+import trainerPlugin from './plugins/trainer.ts';
 import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin from './plugins/errors.ts';
@@ -50,6 +51,8 @@ export interface AppOptions {
   live?: LiveOptions;
   /** A node-cron schedule for the deadline sweeper; none in tests, which sweep by hand. */
   sweepSchedule?: string;
+  /** A node-cron schedule for training the text model from the history; none: not trained here. */
+  trainSchedule?: string;
   /** The WeChat official account: token, app id and the safe-mode key. */
   wechat?: WechatOptions;
   logger?: FastifyServerOptions['logger'];
@@ -106,6 +109,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(deadlinesPlugin);
   await app.register(ordersPlugin);
   if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
+  if (opts.trainSchedule) await app.register(trainerPlugin, { schedule: opts.trainSchedule });
   await app.register(authPlugin);
   await app.register(docsPlugin);
 

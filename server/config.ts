@@ -32,6 +32,8 @@ export interface Config {
   webPerMinute: number;
   /** node-cron schedule of the deadline sweeper. */
   sweepCron: string;
+  /** node-cron schedule of the text model's training (TRAIN_CRON; "off" trains nowhere here). */
+  trainCron: string | undefined;
   /** How long a sign-in lasts, in hours. */
   sessionTtlHours: number;
   /** Folder of the rules files; unset means the project's rules/. */
@@ -72,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     wechat: { token: env.WECHAT_TOKEN || undefined, appId: env.WECHAT_APPID || undefined, aesKey: env.WECHAT_AES_KEY || undefined },
     webPerMinute: intFrom(env, 'WEB_RATE_LIMIT', 5, 1, 10000),
     sweepCron: env.SWEEP_CRON || '* * * * *',
+    // Every ten minutes: a step costs a lock and two reads when nothing is new.
+    trainCron: env.TRAIN_CRON === 'off' ? undefined : env.TRAIN_CRON || '*/10 * * * *',
     sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,
     live: {

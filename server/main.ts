@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     sessionTtlMs: config.sessionTtlHours * 3600_000,
     ctiSecret: config.ctiSecret,
     sweepSchedule: config.sweepCron,
+    trainSchedule: config.trainCron,
     wechat: config.wechat,
     publicLimits: { webPerMinute: config.webPerMinute },
     live: config.live,

@@ -34,6 +34,7 @@ const inputs: Record<OrderAction, ActionInput> = {
   reopen: { action: 'reopen', reason: '问题仍未解决' },
   merge: { action: 'merge', masterId: 99 },
   transfer: { action: 'transfer', target: '110' },
+  reclassify: { action: 'reclassify', categoryCode: 'urban.street_light' },
 };
 
 const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderState => ({
@@ -47,8 +48,8 @@ const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderStat
 
 // The expected table, written out by hand so that a change to TRANSITIONS has to be deliberate.
 const legal: Record<OrderStatus, OrderAction[]> = {
-  received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
-  accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
+  received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
+  accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
   dispatched: [
     'redispatch',
     'claim',
@@ -63,6 +64,7 @@ const legal: Record<OrderStatus, OrderAction[]> = {
     'urge',
     'supervise',
     'merge',
+    'reclassify',
   ],
   claimed: [
     'hand_down',
@@ -78,11 +80,22 @@ const legal: Record<OrderStatus, OrderAction[]> = {
     'urge',
     'supervise',
     'merge',
+    'reclassify',
   ],
   replied: ['close', 'reopen'],
   closed: ['reopen'],
-  returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer'],
-  reopened: ['claim', 'supplement', 'request_extension', 'approve_extension', 'reject_extension', 'urge', 'supervise', 'merge'],
+  returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
+  reopened: [
+    'claim',
+    'supplement',
+    'request_extension',
+    'approve_extension',
+    'reject_extension',
+    'urge',
+    'supervise',
+    'merge',
+    'reclassify',
+  ],
   merged: [],
   transferred_out: [],
 };

@@ -80,6 +80,7 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   supervise: [{ roles: ['supervisor'], relation: 'oversight' }],
   merge: [{ roles: ['dispatcher'], relation: 'hotline' }],
   transfer: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
+  reclassify: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
 };
 
 const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin'];

@@ -71,6 +71,7 @@ export const TRANSITIONS = {
   supervise: { from: OPEN_STATUSES, to: null, label: '督办' },
   merge: { from: OPEN_STATUSES, to: 'merged', label: '合并' },
   transfer: { from: ['received', 'accepted', 'returned'], to: 'transferred_out', label: '转出' },
+  reclassify: { from: OPEN_STATUSES, to: null, label: '改分类' },
 } as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus | null; label: string }>;
 
 export type OrderAction = keyof typeof TRANSITIONS;
@@ -105,7 +106,8 @@ export type ActionInput =
   | ({ action: 'urge' } & Note)
   | ({ action: 'supervise' } & Note)
   | ({ action: 'merge'; masterId: number } & Note)
-  | { action: 'transfer'; target: TransferTarget; reason?: string };
+  | { action: 'transfer'; target: TransferTarget; reason?: string }
+  | ({ action: 'reclassify'; categoryCode: string } & Note);
 
 /** 协办: an assisting unit is assigned, claims, then replies to the lead unit. */
 export const ASSIST_STATUSES = ['assigned', 'claimed', 'replied'] as const;
@@ -145,6 +147,9 @@ export interface ActionFacts {
   extensionPending?: boolean;
   /** 延期审批: the request decided on, or null when there is none on this order. */
   extension?: { status: string } | null;
+  /** 改分类: whether the rules know the category asked for, and the order's category now. */
+  categoryKnown?: boolean;
+  categoryCode?: string | null;
 }
 
 export interface Policy {
@@ -166,6 +171,7 @@ export interface OrderPatch {
   supervisedAt?: Date;
   mergedIntoId?: number;
   transferTarget?: TransferTarget;
+  categoryCode?: string;
   replyText?: string;
   satisfaction?: Satisfaction | null;
   acceptedAt?: Date;
@@ -342,6 +348,17 @@ export function decide(
       patch.mergedIntoId = input.masterId;
       payload.masterId = input.masterId;
       if (facts.master) payload.masterNumber = facts.master.number;
+      break;
+    case 'reclassify':
+      // 改分类: a dispatcher's correction, which the text model also learns from.
+      if (facts.categoryKnown === false) {
+        throw refuse('UNKNOWN_CATEGORY', `事项分类 ${input.categoryCode} 不在 rules/categories.yaml 中`, 'categoryCode');
+      }
+      if (facts.categoryCode !== undefined && facts.categoryCode === input.categoryCode) {
+        throw refuse('CATEGORY_UNCHANGED', `工单已是事项分类 ${input.categoryCode}`, 'categoryCode');
+      }
+      patch.categoryCode = input.categoryCode;
+      Object.assign(payload, { fromCategoryCode: facts.categoryCode ?? null, categoryCode: input.categoryCode });
       break;
     case 'transfer':
       patch.transferTarget = input.target;

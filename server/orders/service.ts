@@ -29,6 +29,7 @@ import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
 import { intakeOrder, type Intake } from './intake.ts';
+import { learnFromStep } from './training.ts';
 
 export interface OrderServiceDeps {
   db: Database;
@@ -91,6 +92,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           extensionRow: ext,
         };
       }
+      case 'reclassify':
+        return { categoryKnown: deps.classifier.rules.routes.has(input.categoryCode), categoryCode: order.categoryCode };
       default:
         return {};
     }
@@ -162,6 +165,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         }
         const written = await appendOrderEvent(tx, current.id, { at, actor, ...event });
         await recordActionEffects(tx, input, current, updated, other, { actor, at });
+        await learnFromStep(tx, input, current, updated, written);
         await clocksAfter(tx, updated, input.action, at, updated.currentUnitId, deps.deadlines);
         // Where a dispatcher sends an order teaches the names of places in its text (place aliases).
         if (input.action === 'dispatch' || input.action === 'redispatch')

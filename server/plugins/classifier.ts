@@ -2,7 +2,9 @@ import fp from 'fastify-plugin';
 import { createClassifier } from '../rules/classifier.ts';
 import { AliasIndex } from '../core/aliases.ts';
 import type { Classifier, ClassifierExtras } from '../core/classify.ts';
+import { NaiveBayesModel, type ModelData } from '../core/model.ts';
 import { activeAliases } from '../../db/queries/aliases.ts';
+import { newestModel } from '../../db/queries/training.ts';
 import { listenUnderstandingChanged } from '../../db/queries/understanding.ts';
 
 declare module 'fastify' {
@@ -12,7 +14,9 @@ declare module 'fastify' {
     understanding: {
       /** Rebuild the classifier with what the database holds now (models, place aliases). */
       refresh(): Promise<void>;
-      /** Settles when the next refresh has swapped its classifier in (for tests and tools: no polling). */
+      /** Called after each refresh has swapped its classifier in (tests wait on it rather than on time). */
+      onRefresh(listener: () => void): () => void;
+      /** Settles when the next refresh has swapped its classifier in. */
       whenRefreshed(): Promise<void>;
     };
   }
@@ -20,21 +24,22 @@ declare module 'fastify' {
 
 /**
  * The rules and the area tree, loaded whole before the app serves anything, and
- * what the centre has taught the service since (a trained model, place aliases),
- * loaded at start and again whenever it changes. The rules' part is built once;
- * a refresh builds a new classifier around it and swaps it in, so a request
- * never sees half of a change.
+ * what the centre has taught the service since (the newest trained model, the
+ * active place aliases), loaded at start and again whenever it changes. The
+ * rules' part is built once; a refresh builds a new classifier around it and
+ * swaps it in, so a request never sees half of a change.
  */
 export default fp<{ classifier?: Classifier; homeCity?: string }>(
   async function classifier(app, opts) {
     const base = opts.classifier ?? (await createClassifier(app.sql, { homeCity: opts.homeCity }));
     let current = base;
     async function learned(): Promise<ClassifierExtras> {
-      return { aliases: new AliasIndex(await activeAliases(app.sql, { votes: base.rules.aliasVotes })) };
+      const [aliases, stored] = await Promise.all([activeAliases(app.sql, { votes: base.rules.aliasVotes }), newestModel(app.sql)]);
+      return { aliases: new AliasIndex(aliases), model: stored ? new NaiveBayesModel(stored.model as ModelData) : null };
     }
-    // Refreshes may overlap (two notices in a row): only the last one started is swapped in.
+    const listeners = new Set<() => void>();
+    // Refreshes may overlap (a refresh called while a notice's is running): only the last one started is swapped in.
     let generation = 0;
-    let waiters: (() => void)[] = [];
     app.decorate('classifier', {
       getter: () => current,
     });
@@ -44,19 +49,45 @@ export default fp<{ classifier?: Classifier; homeCity?: string }>(
         const extras = await learned();
         if (mine !== generation) return;
         current = base.with(extras);
-        const settled = waiters;
-        waiters = [];
-        for (const w of settled) w();
+        for (const l of [...listeners]) l();
       },
-      whenRefreshed: () => new Promise<void>((resolve) => waiters.push(resolve)),
+      onRefresh(listener: () => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      whenRefreshed: () =>
+        new Promise<void>((resolve) => {
+          const off = app.understanding.onRefresh(() => {
+            off();
+            resolve();
+          });
+        }),
     });
     await app.understanding.refresh();
-    // Another instance (or the import script) changed what is learned: rebuild here too.
-    const unlisten = await listenUnderstandingChanged(app.sql, (change) => {
-      app.understanding.refresh().catch((err: unknown) => app.log.warn({ err, change }, 'understanding refresh failed'));
-    });
+
+    // Another instance, the trainer or an import changed what is learned: rebuild here too.
+    // Notices coalesce: one refresh at a time, and one more if any came meanwhile.
+    let refreshing: Promise<void> | null = null;
+    let again = false;
+    function refreshSoon(): void {
+      if (refreshing) {
+        again = true;
+        return;
+      }
+      refreshing = app.understanding
+        .refresh()
+        .catch((err: unknown) => app.log.error({ err }, 'understanding refresh failed'))
+        .finally(() => {
+          refreshing = null;
+          if (!again) return;
+          again = false;
+          refreshSoon();
+        });
+    }
+    const unlisten = await listenUnderstandingChanged(app.sql, refreshSoon);
     app.addHook('onClose', async () => {
       await unlisten();
+      await refreshing;
     });
   },
   { name: 'classifier', dependencies: ['db'] },

@@ -201,6 +201,17 @@ export const ActionBodies = {
     { target: StringEnum(TRANSFER_TARGETS), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) },
     { additionalProperties: false },
   ),
+  reclassify: Type.Object(
+    {
+      categoryCode: Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: '改为的事项分类（rules/categories.yaml 的 code）；不认识的分类返回 422',
+      }),
+      note: Note,
+    },
+    { additionalProperties: false },
+  ),
 } as const;
 
 /** The error answers of the order routes. */
