@@ -58,6 +58,8 @@ const TITLE_WEIGHT = 2;
 const NEGATED_WEIGHT = 0.25;
 /** The score at which the rules' evidence alone is full (before the margin to the runner-up). */
 const FULL_EVIDENCE = 1.5;
+/** How much a sure model's posterior counts against the rules' word weights. */
+const MODEL_WEIGHT = 1;
 /** Rule confidence at or above which the model is not asked. */
 const RULES_STAND = 0.6;
 
@@ -79,6 +81,11 @@ function coveredByOther(matches: number[], entries: { category: Category; weight
     if (s <= start && e >= end && e - s > end - start && other.category !== own && other.weight >= weight) return true;
   }
   return false;
+}
+
+/** Evidence and margin: full evidence with no runner-up is 1; an even tie halves it. */
+function confidenceOf(top: number, next: number): number {
+  return top > 0 ? Math.min(1, top / FULL_EVIDENCE) * (top / (top + next)) : 0;
 }
 
 interface ScoredMatter {
@@ -113,6 +120,8 @@ export interface ModelPrediction {
   confidence: number;
   /** The n-grams that weighed most for the best matter. */
   evidence: string[];
+  /** The likeliest matters, best first, with their posteriors. */
+  ranked: { code: string; p: number }[];
 }
 
 /** What the classifier learns while the service runs; the rules and the tree stay fixed. */
@@ -132,6 +141,7 @@ export class Classifier {
   /** Every (matter, word) pair of the lexicon, by automaton id. */
   private readonly entries: { category: Category; weight: number }[] = [];
   private readonly families = new Map<string, Family>();
+  private readonly byCode = new Map<string, Category>();
 
   constructor(
     readonly rules: RuleSet,
@@ -151,6 +161,7 @@ export class Classifier {
     this.keywordAutomaton = words.build();
     this.exclusionAutomaton = automatonOf(rules.categories, (c) => c.exclusions);
     for (const f of rules.families) this.families.set(f.code, f);
+    for (const c of rules.categories) this.byCode.set(c.code, c);
     this.urgency = new UrgencyDetector(rules.urgency, rules.urgencyLanguage);
     this.regionAutomaton = automatonOf(regions, (r) => r.names);
     this.fallback = rules.categories.find((c) => c.fallback)!;
@@ -286,16 +297,29 @@ export class Classifier {
   /** A confident rule result stands; otherwise the model's recommendation, if it has one; else the best rule guess. */
   private decide(scored: ScoredMatter[], text: string): Decision {
     const [top, next] = scored;
-    const ruleConfidence = top ? Math.min(1, top.score / FULL_EVIDENCE) * (top.score / (top.score + (next?.score ?? 0))) : 0;
+    const ruleConfidence = confidenceOf(top?.score ?? 0, next?.score ?? 0);
     const model = ruleConfidence >= RULES_STAND ? null : this.extras.model?.predict(text);
-    const byModel = model ? this.rules.categories.find((c) => c.code === model.code && !c.fallback) : undefined;
-    if (model && byModel && model.confidence > ruleConfidence) {
-      return {
-        category: byModel,
-        confidence: Math.round(model.confidence * 100) / 100,
-        by: 'model',
-        explanation: { rule: `model:${byModel.code}`, matched: model.evidence },
-      };
+    if (model) {
+      // The model's posteriors join the rules' scores, a sure model counting as much as
+      // MODEL_WEIGHT of words: it settles what the words leave open, it does not outvote them.
+      const combined = new Map<Category, number>();
+      for (const m of scored) combined.set(m.category, m.score);
+      for (const r of model.ranked) {
+        const c = this.byCode.get(r.code);
+        if (c && !c.fallback) combined.set(c, (combined.get(c) ?? 0) + MODEL_WEIGHT * r.p);
+      }
+      const [win, runner] = [...combined].sort((a, b) => b[1] - a[1]);
+      if (win) {
+        const confidence = Math.round(confidenceOf(win[1], runner?.[1] ?? 0) * 100) / 100;
+        if (win[0] === top?.category)
+          return {
+            category: top.category,
+            confidence,
+            by: 'rules',
+            explanation: { rule: `category:${top.category.code}`, matched: top.words },
+          };
+        return { category: win[0], confidence, by: 'model', explanation: { rule: `model:${win[0].code}`, matched: model.evidence } };
+      }
     }
     if (!top)
       return {

@@ -24,6 +24,10 @@ const round = (x: number) => Math.round(x * 1e4) / 1e4;
  * nodes' postings lie in two flat arrays: the hot loop touches no objects and makes
  * no substrings.
  */
+/** How many matters a prediction ranks, and the posterior below which a matter is not worth ranking. */
+const RANKED = 5;
+const RANKED_FLOOR = 0.01;
+
 export class NaiveBayesModel implements TextModel {
   private readonly classes: string[];
   private readonly perGram: Float64Array;
@@ -119,7 +123,16 @@ export class NaiveBayesModel implements TextModel {
     let z = 0;
     const top = s[best]!;
     for (let c = 0; c < s.length; c++) z += Math.exp((s[c]! - top) / this.temperature);
-    return { code: this.classes[best]!, confidence: round(1 / z), evidence: this.evidence(hit, best, second) };
+    // The few likeliest matters with their posteriors, for the classifier to weigh against the rules' words.
+    const ranked: { code: string; p: number }[] = [];
+    for (let c = 0; c < s.length; c++) {
+      const p = Math.exp((s[c]! - top) / this.temperature) / z;
+      if (p < RANKED_FLOOR) continue;
+      ranked.push({ code: this.classes[c]!, p: round(p) });
+    }
+    ranked.sort((a, b) => b.p - a.p);
+    if (ranked.length > RANKED) ranked.length = RANKED;
+    return { code: this.classes[best]!, confidence: round(1 / z), evidence: this.evidence(hit, best, second), ranked };
   }
 
   private child(parent: number, cp: number): number {
