@@ -58,7 +58,7 @@ export interface Evaluation {
   /** Lines labelled urgent that were not flagged, and ordinary lines flagged as a danger. */
   urgentMissed: Labelled[];
   ordinaryAsDanger: Labelled[];
-  /** Lines that would have dispatched themselves, and how many of them into the wrong matter. */
+  /** Lines that would have dispatched themselves, and how many of them to a unit that does not own the labelled matter. */
   autoDispatched: number;
   autoWrong: number;
   report: string;
@@ -83,7 +83,10 @@ export async function evaluate(lines: Labelled[], opts: { model?: TextModel; his
     if (got.category.code === fallback) other++;
     if (got.autoDispatch) {
       auto++;
-      if (line.categoryCode && got.category.code !== line.categoryCode) autoWrong++;
+      // A wrong matter owned by the same unit reaches the right desk: only a different owner is a misroute.
+      const wanted = line.categoryCode ? base.rules.routes.get(line.categoryCode) : undefined;
+      const routed = base.rules.routes.get(got.category.code);
+      if (wanted && (wanted.owner !== routed?.owner || wanted.department !== routed?.department)) autoWrong++;
     }
     if (line.urgency === 'urgent' && got.urgency !== 'urgent') urgentMissed.push(line);
     if (line.urgency === 'normal' && got.urgencyClass === 'danger') ordinaryAsDanger.push(line);
@@ -92,7 +95,7 @@ export async function evaluate(lines: Labelled[], opts: { model?: TextModel; his
   const extra = [
     `other: ${(otherShare * 100).toFixed(1)}% (${other}/${lines.length})`,
     // What a dispatcher answers for: orders that would have gone out with nobody looking.
-    `dispatched automatically: ${auto}/${lines.length}, of which in the wrong matter: ${autoWrong}`,
+    `dispatched automatically: ${auto}/${lines.length}, of which to a unit that does not own the matter: ${autoWrong}`,
     `urgent not flagged: ${urgentMissed.length}${urgentMissed.map((l) => `\n    ${l.text.slice(0, 60)}`).join('')}`,
     `ordinary flagged as a danger: ${ordinaryAsDanger.length}${ordinaryAsDanger.map((l) => `\n    ${l.text.slice(0, 60)}`).join('')}`,
   ];

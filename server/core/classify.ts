@@ -6,7 +6,7 @@
  */
 import type { AliasIndex } from './aliases.ts';
 import { AutomatonBuilder, type Automaton } from './automaton.ts';
-import { automatonOf, collect, foldText, isNegated, type Explanation } from './matching.ts';
+import { automatonOf, blankOut, collect, foldText, isNegated, type Explanation } from './matching.ts';
 import type { UrgentClass } from './deadlines.ts';
 import type { Urgency } from './lists.ts';
 import { governmentName, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
@@ -183,13 +183,6 @@ export class Classifier {
     const title = opts.title ? foldText(opts.title, this.rules.folding) : '';
     const explanation: Explanation[] = [];
 
-    // 事项分类: the rules' weighed evidence, or the model where the rules are unsure.
-    const rules = this.scoreMatters(text, title, explanation);
-    const decided = this.decide(rules, text);
-    const category = decided.category;
-    const categoryConfidence = decided.confidence;
-    explanation.unshift(decided.explanation);
-
     // 紧急: a danger or an outage, whatever the category; a police matter goes to 110.
     const urgency = this.urgency.detect(text);
     explanation.push(...urgency.explanation);
@@ -206,6 +199,15 @@ export class Classifier {
     }
     if (place.matched.length) explanation.push({ rule: place.ambiguous ? 'area:ambiguous' : 'area', matched: place.matched });
     if (place.aliases) explanation.push({ rule: 'area:alias', matched: place.aliases });
+
+    // 事项分类: the rules' weighed evidence, or the model where the rules are unsure.
+    // Place names are not evidence of a matter (体育中心街道 is no sports complaint): they are blanked first.
+    const names = [...place.matched, ...(place.aliases ?? [])];
+    const rules = this.scoreMatters(blankOut(text, names), blankOut(title, names), explanation);
+    const decided = this.decide(rules, text);
+    const category = decided.category;
+    const categoryConfidence = decided.confidence;
+    explanation.unshift(decided.explanation);
 
     let transfer: Classification['transfer'] = null;
     if (police) transfer = '110';

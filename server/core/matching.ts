@@ -19,6 +19,13 @@ export function foldText(text: string, fold: ReadonlyMap<string, string>): strin
   return changed ? out : plain;
 }
 
+/** The text with each occurrence of the given words replaced by spaces, so that positions stay put. */
+export function blankOut(text: string, words: readonly string[]): string {
+  let out = text;
+  for (const w of words) if (w && out.includes(w)) out = out.split(w).join(' '.repeat(w.length));
+  return out;
+}
+
 /** Negations that, right before a word, say the thing is not there (没有漏水, 不漏了, 无异味, 未见). */
 const NEGATIONS = ['没有', '没', '不', '无', '未', '并非', '不是'];
 
