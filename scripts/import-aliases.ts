@@ -42,10 +42,9 @@ try {
   const db = connect(url, { max: 2 });
   try {
     const counts = await importAliases(db.db, parsed.rows, { at: new Date() });
-    const refused = [
-      ...parsed.refused,
-      ...counts.unknownArea.map((u) => ({ line: u.line, reason: `区划代码不存在：${u.areaCode}` })),
-    ].sort((a, b) => a.line - b.line);
+    const refused = [...parsed.refused, ...counts.unknownArea.map((u) => ({ line: u.line, reason: `区划代码不存在：${u.areaCode}` }))].sort(
+      (a, b) => a.line - b.line,
+    );
     console.log(`新增 ${counts.added} 条，已存在 ${counts.alreadyThere} 条，拒绝 ${refused.length} 条`);
     for (const r of refused) console.log(`  第 ${r.line} 行：${r.reason}`);
   } finally {

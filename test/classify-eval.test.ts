@@ -45,7 +45,10 @@ t.test('npm run classify:eval prints the figures and exits 0', async (t) => {
   t.match(run.stdout, /^matter: \d+\.\d%/m);
   t.match(run.stdout, /most frequent confusions/);
   t.match(run.stdout, /^other: \d+\.\d%/m);
-  const missing = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/classify-eval.ts', 'no-such-file.jsonl'], { cwd: root, encoding: 'utf8' });
+  const missing = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/classify-eval.ts', 'no-such-file.jsonl'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   t.equal(missing.status, 2);
   t.match(missing.stderr, /no-such-file\.jsonl does not exist/);
 });

@@ -130,4 +130,5 @@ t.test('traditional characters in a word are folded as the texts are', async (t)
   );
   t.equal(rules.folding.get('電'), '电');
   t.equal(rules.folding.get('裡'), '里');
+  t.equal(rules.folding.get('么'), undefined, '怎么 stays 怎么: a simplified character is never folded');
 });

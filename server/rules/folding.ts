@@ -26,9 +26,12 @@ export function traditionalToSimplified(): ReadonlyMap<string, string> {
   if (built) return built;
   const simplified = new Map(pairs(TSCharacters));
   const map = new Map<string, string>(simplified);
+  // A character simplified writing uses is never a variant to fold: Taiwan's table lists
+  // 么 as a variant of 幺, but 怎么 must stay 怎么.
+  const standardChars = new Set(simplified.values());
   for (const [variant, standard] of [...pairs(HKVariantsRev), ...pairs(TWVariantsRev)]) {
     const target = simplified.get(standard) ?? standard;
-    if (target !== variant && !map.has(variant)) map.set(variant, target);
+    if (target !== variant && !map.has(variant) && !standardChars.has(variant)) map.set(variant, target);
   }
   built = map;
   return built;
