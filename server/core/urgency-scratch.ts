@@ -52,6 +52,8 @@ export class Scratch {
   negStart = new Int32Array(16);
   negEnd = new Int32Array(16);
   masks = 0;
+  aftermathStart = -1; // the first aftermath word, if any
+  aftermathEnd = -1;
   marks = [0, 0, 0];
   call = 0;
   ruleExcluded: Int32Array;
@@ -90,6 +92,7 @@ export class Scratch {
       this.call = 1;
     }
     this.hits = this.negators = this.masks = 0;
+    this.aftermathStart = this.aftermathEnd = -1;
     this.marks[0] = this.marks[1] = this.marks[2] = 0;
     this.fired.length = 0;
   }

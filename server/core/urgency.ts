@@ -62,6 +62,7 @@ const enum K {
   Present,
   Doubt,
   Mask,
+  Aftermath,
   Break,
 }
 
@@ -109,6 +110,7 @@ export class UrgencyDetector {
     add(language.present, K.Present);
     add(language.doubt, K.Doubt);
     add(language.masks, K.Mask);
+    add(language.aftermath ?? [], K.Aftermath);
     add([...language.clauseBreaks], K.Break);
     this.automaton = builder.build();
     this.gap = language.negationGap;
@@ -144,6 +146,9 @@ export class UrgencyDetector {
         return;
       case K.Break:
         s.flags[start]! |= BREAK;
+        return;
+      case K.Aftermath:
+        if (s.aftermathEnd < 0) [s.aftermathStart, s.aftermathEnd] = [start, end];
         return;
       case K.Mask:
         s.maskEnd[start] = s.flags[start]! & MASK ? Math.max(s.maskEnd[start]!, end) : end;
@@ -251,7 +256,26 @@ export class UrgencyDetector {
       const verdict = worse(worse(alone, hitWord[other]!), context(kind === K.State ? h : other));
       fire(this.comboRule[ci]!, verdict, other, h, false);
     }
+    if (s.aftermathEnd >= 0) this.aftermath(text, n);
     return this.finding();
+  }
+
+  /**
+   * A call about the aftermath (怎么申请, 保险公司, 幸好…) tells of a danger as background:
+   * it counts only if the text says something is happening now, and then to confirm.
+   */
+  private aftermath(text: string, n: number): void {
+    const s = this.s;
+    const now = s.marks[PRESENT] ? s.lastMark[PRESENT]![n]! : -1;
+    if (now < 0) {
+      s.fired.length = 0;
+      return;
+    }
+    const verdict: Verdict = {
+      level: 1,
+      marker: `${text.slice(s.aftermathStart, s.aftermathEnd)}…${text.slice(s.markStart[PRESENT]![now], now)}`,
+    };
+    for (const r of s.fired) s.bestVerdict[r] = verdict;
   }
 
   private finding(): UrgencyFinding {
