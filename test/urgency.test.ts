@@ -144,7 +144,7 @@ t.test('police matters transfer to 110; other dangers do not', async (t) => {
 function problemsWith(t: { teardown(fn: () => void): void }, edit: (text: string) => string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const f of fs.readdirSync(defaultRulesDir)) fs.copyFileSync(path.join(defaultRulesDir, f), path.join(dir, f));
+  fs.cpSync(defaultRulesDir, dir, { recursive: true });
   const file = path.join(dir, 'urgency.yaml');
   fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
   const lineOf = (needle: string) =>

@@ -93,6 +93,8 @@ export interface UrgencyLanguage {
   present: string[];
   doubt: string[];
   masks: string[];
+  /** The call is about the aftermath (a claim, a procedure, praise): dangers count only with a `present` marker, to confirm. */
+  aftermath?: string[];
   clauseBreaks: string;
 }
 

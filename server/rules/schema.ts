@@ -90,6 +90,7 @@ export const UrgencyFile = Type.Object(
         present: Words,
         doubt: Words,
         masks: Words,
+        aftermath: Type.Optional(Words),
         clauseBreaks: Type.String({ minLength: 1, maxLength: 40 }),
       },
       strict,
