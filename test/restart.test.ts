@@ -71,7 +71,7 @@ t.test('orders survive stop, restart and a killed process', async (t) => {
 t.test('the service refuses to start on a broken rules file, saying where', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-rules-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const f of fs.readdirSync(path.join(root, 'rules'))) fs.copyFileSync(path.join(root, 'rules', f), path.join(dir, f));
+  fs.cpSync(path.join(root, 'rules'), dir, { recursive: true });
   fs.appendFileSync(path.join(dir, 'dispatch.yaml'), 'autoDispatchThreshold: 7\n');
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
