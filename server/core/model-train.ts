@@ -10,9 +10,9 @@
 import { gramsOf, MODEL_VERSION, ORDERS, scoresOf, type ModelData } from './model-features.ts';
 
 export interface TrainOptions {
-  /** Additive smoothing. */
+  /** Additive smoothing, in units of length-normalised, rarity-weighted gram mass. */
   alpha?: number;
-  /** A gram seen in fewer documents is dropped (1 below 1,000 examples, else 2, unless given). */
+  /** A gram seen in fewer documents is dropped (1 below 10,000 examples, else 2, unless given): on a small history a gram of one message still generalises. */
   minDocs?: number;
   /** The most grams kept, the most common first: bounds the stored model. */
   maxGrams?: number;
@@ -96,7 +96,7 @@ export class Trainer {
 
   private build(classes: string[], temperature: number, examples: number): ModelData {
     const alpha = this.opts.alpha ?? 5;
-    const minDocs = this.opts.minDocs ?? (examples < 1000 ? 1 : 2);
+    const minDocs = this.opts.minDocs ?? (examples < 10_000 ? 1 : 2);
     const minWeight = this.opts.minWeight ?? 0.01;
     const minInformation = this.opts.minInformation ?? 1;
     // A gram is worth keeping by how far its classes differ from the classes' shares overall

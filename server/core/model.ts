@@ -15,7 +15,13 @@ import type { ModelPrediction, TextModel } from './classify.ts';
 import { MODEL_VERSION, segments, type ModelData } from './model-features.ts';
 
 export { train, Trainer, type TrainOptions } from './model-train.ts';
-export { gramsOf, type ModelData } from './model-features.ts';
+export { gramsOf, MODEL_VERSION, type ModelData } from './model-features.ts';
+
+/** A stored model, or null when it was trained by another version of the model (it is ignored until retrained). */
+export function loadModel(data: unknown): NaiveBayesModel | null {
+  const version = (data as { version?: unknown } | null)?.version;
+  return version === MODEL_VERSION ? new NaiveBayesModel(data as ModelData) : null;
+}
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
