@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { root } from '../scripts/harness/cluster.ts';
-import { gramsOf, NaiveBayesModel, train, Trainer } from '../server/core/model.ts';
+import { gramsOf, loadModel, MODEL_VERSION, NaiveBayesModel, train, Trainer, type ModelData } from '../server/core/model.ts';
 import { normalize } from '../server/core/places.ts';
 
 const history = fs
@@ -100,4 +100,12 @@ t.test('the trainer takes examples in any order', async (t) => {
   const m = new NaiveBayesModel(trainer.finish());
   const right = heldOut.filter(([text, code]) => m.predict(normalize(text))?.code === code);
   t.ok(right.length >= 9, `${right.length} of ${heldOut.length}`);
+});
+
+t.test('a stored model of another version is ignored, not fatal', async (t) => {
+  const stored = JSON.parse(JSON.stringify(train(examples))) as ModelData;
+  t.ok(loadModel(stored), 'this version loads');
+  t.equal(loadModel({ ...stored, version: MODEL_VERSION - 1 }), null, 'an older one is ignored');
+  t.equal(loadModel(null), null, 'nothing stored');
+  t.throws(() => new NaiveBayesModel({ ...stored, version: 1 } as unknown as ModelData), 'the constructor refuses it');
 });

@@ -102,6 +102,8 @@ export interface TrainingRun {
   /** Feeds the examples (grouped by category) to a trainer and returns the model's JSON. */
   train(examples: AsyncIterable<{ text: string; code: string }>, count: number): Promise<unknown>;
   at: Date;
+  /** The model version trained now: a newest model of another version is retrained even with no new example. */
+  version?: number;
   /** How many models to keep, the newest included. */
   keep?: number;
 }
@@ -121,13 +123,15 @@ export function trainIfDue(sql: Sql, run: TrainingRun): Promise<TrainingOutcome>
   return sql.begin(async (tx) => {
     const [lock] = await tx<{ got: boolean }[]>`select pg_try_advisory_xact_lock(${TRAINING_LOCK}) as got`;
     if (!lock!.got) return { trained: false, reason: 'busy' } as const;
-    const [state] = await tx<{ newest: string | null; through: string | null; count: string }[]>`
+    const [state] = await tx<{ newest: string | null; through: string | null; version: string | null; count: string }[]>`
       select (select max(id) from training_examples) as newest,
              (select through_example_id from classifier_models order by id desc limit 1) as through,
+             (select model->>'version' from classifier_models order by id desc limit 1) as version,
              (select count(*) from training_examples) as count`;
     if (state!.newest === null) return { trained: false, reason: 'no_examples' } as const;
     const newest = Number(state!.newest);
-    if (state!.through !== null && Number(state!.through) >= newest) return { trained: false, reason: 'up_to_date' } as const;
+    const stale = run.version !== undefined && state!.version !== null && state!.version !== String(run.version);
+    if (state!.through !== null && Number(state!.through) >= newest && !stale) return { trained: false, reason: 'up_to_date' } as const;
 
     const count = Number(state!.count);
     // Grouped by category, which the trainer counts fastest; only what existed when the step began.

@@ -2,7 +2,7 @@
  * What the history model reads of a text, and the JSON it is stored as. Shared by
  * the trainer (model-train.ts) and the model that answers (model.ts).
  */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /** Plain JSON: what is stored and what a model is built from. */
 export interface ModelData {
@@ -10,11 +10,15 @@ export interface ModelData {
   /** Gram lengths counted. */
   orders: [number, number];
   classes: string[];
-  /** Per class: the score every in-vocabulary gram adds (log of the complement's total mass). */
+  /** Per class: the score every unit of a text's known grams adds (log of the complement's total mass). */
   perGram: number[];
   /** Divides the length-normalised scores before the softmax; fitted on held-out examples. */
   temperature: number;
-  /** gram → [classIndex, weight, classIndex, weight, …], only classes whose weight matters. */
+  /**
+   * gram → [rarity, classIndex, weight, classIndex, weight, …]: how few matters use the gram
+   * (log((K + 1) / matters that saw it), its weight in a text), then only the classes whose
+   * weight matters.
+   */
   grams: Record<string, number[]>;
   examples: number;
 }
@@ -68,22 +72,30 @@ export function gramsOf(text: string, [lo, hi]: [number, number] = ORDERS): Set<
 }
 
 /**
- * The scores of a set of grams, as the model computes them: per class, the shared
- * per-gram term times the known grams plus their postings, over √(known grams),
- * since NB counts overlapping grams as independent evidence. Null when no gram is
- * known. The model (model.ts) does the same from its own index, faster.
+ * The scores of a set of grams, as the model computes them: each known gram weighs
+ * its rarity, the text's weights scaled to unit length (a long text is not more
+ * evidence than a short one); per class, the weighted postings plus the weights'
+ * sum times the class's per-gram term. Null when no gram is known. The model
+ * (model.ts) does the same from its own index, faster.
  */
 export function scoresOf(data: ModelData, grams: Iterable<string>): Float64Array | null {
   const s = new Float64Array(data.classes.length);
-  let known = 0;
+  const hits: number[][] = [];
+  let sq = 0;
   for (const g of grams) {
     const postings = data.grams[g];
     if (!postings) continue;
-    known++;
-    for (let j = 0; j + 1 < postings.length; j += 2) s[postings[j]!]! += postings[j + 1]!;
+    hits.push(postings);
+    sq += postings[0]! * postings[0]!;
   }
-  if (known === 0 || s.length === 0) return null;
-  const norm = 1 / Math.sqrt(known);
-  for (let c = 0; c < s.length; c++) s[c] = (s[c]! + known * data.perGram[c]!) * norm;
+  if (hits.length === 0 || s.length === 0 || sq === 0) return null;
+  const norm = 1 / Math.sqrt(sq);
+  let mass = 0;
+  for (const postings of hits) {
+    const t = postings[0]! * norm;
+    mass += t;
+    for (let j = 1; j + 1 < postings.length; j += 2) s[postings[j]!]! += t * postings[j + 1]!;
+  }
+  for (let c = 0; c < s.length; c++) s[c] = s[c]! + mass * data.perGram[c]!;
   return s;
 }

@@ -1,15 +1,18 @@
 /**
- * Training the history model: complement naive Bayes (Rennie et al., 2003) counts
- * of character grams per matter, turned into the sparse weights model.ts answers
- * from. Counting streams (a centre's history may be millions of lines); the model
+ * Training the history model: complement naive Bayes (Rennie et al., 2003) over
+ * character grams, turned into the sparse weights model.ts answers from. As Rennie
+ * advises for real text: a document's grams are scaled to unit length (1/√grams:
+ * a long message is one document, not many), a gram weighs by how few matters use
+ * it (an inverse class frequency: place names and 麻烦你们 are everywhere, 电梯 is
+ * not), and each matter is scored by the complement's standard CNB weight. Counting streams (a centre's history may be millions of lines); the model
  * is bounded by keeping only the grams that tell matters apart.
  */
 import { gramsOf, MODEL_VERSION, ORDERS, scoresOf, type ModelData } from './model-features.ts';
 
 export interface TrainOptions {
-  /** Additive smoothing. */
+  /** Additive smoothing, in units of length-normalised, rarity-weighted gram mass. */
   alpha?: number;
-  /** A gram seen in fewer documents is dropped (1 below 1,000 examples, else 2, unless given). */
+  /** A gram seen in fewer documents is dropped (1 below 10,000 examples, else 2, unless given): on a small history a gram of one message still generalises. */
   minDocs?: number;
   /** The most grams kept, the most common first: bounds the stored model. */
   maxGrams?: number;
@@ -31,7 +34,9 @@ const SMOOTHING = 0.05;
 interface GramCount {
   docs: number;
   cls: number[];
+  /** Documents of the class with the gram (selection), and their length-normalised mass (weights). */
   cnt: number[];
+  mass: number[];
 }
 
 /** Counts as examples stream in (grouped by class is fastest, any order works). */
@@ -57,17 +62,21 @@ export class Trainer {
   }
 
   private count(grams: Set<string>, cls: number): void {
+    const unit = 1 / Math.sqrt(grams.size);
     for (const g of grams) {
       let c = this.counts.get(g);
-      if (!c) this.counts.set(g, (c = { docs: 0, cls: [], cnt: [] }));
+      if (!c) this.counts.set(g, (c = { docs: 0, cls: [], cnt: [], mass: [] }));
       c.docs++;
       // Examples come grouped by class, so the class is nearly always the last one.
       let k = c.cls.length - 1;
       while (k >= 0 && c.cls[k] !== cls) k--;
-      if (k >= 0) c.cnt[k]!++;
-      else {
+      if (k >= 0) {
+        c.cnt[k]!++;
+        c.mass[k]! += unit;
+      } else {
         c.cls.push(cls);
         c.cnt.push(1);
+        c.mass.push(unit);
       }
     }
   }
@@ -86,8 +95,8 @@ export class Trainer {
   }
 
   private build(classes: string[], temperature: number, examples: number): ModelData {
-    const alpha = this.opts.alpha ?? 0.5;
-    const minDocs = this.opts.minDocs ?? (examples < 1000 ? 1 : 2);
+    const alpha = this.opts.alpha ?? 5;
+    const minDocs = this.opts.minDocs ?? (examples < 10_000 ? 1 : 2);
     const minWeight = this.opts.minWeight ?? 0.01;
     const minInformation = this.opts.minInformation ?? 1;
     // A gram is worth keeping by how far its classes differ from the classes' shares overall
@@ -107,24 +116,30 @@ export class Trainer {
     kept.sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1));
     kept.length = Math.min(kept.length, this.opts.maxGrams ?? 60_000);
     const vocab = kept.length;
+    // Weighted counts: each gram's mass per class times its rarity, log((K + 1) / classes that saw it).
+    const known = classes.length + 1;
     const perClass = new Float64Array(classes.length);
-    let all = 0;
-    for (const [, c] of kept) {
-      c.cls.forEach((k, j) => (perClass[k]! += c.cnt[j]!));
-      all += c.docs;
-    }
-    // score_c = Σ_grams [log(N_i + α) − log(N_i − N_ci + α)] + L · log(N − N_c + αV), shared part dropped.
+    const rarity = kept.map(([, c]) => Math.log(known / c.cls.length));
+    kept.forEach(([, c], i) => c.cls.forEach((k, j) => (perClass[k]! += c.mass[j]! * rarity[i]!)));
+    const all = perClass.reduce((a, b) => a + b, 0);
+    // CNB: score_c = Σ_grams t_g · −log θ̃_cg, θ̃_cg = (N_g − N_cg + α) / (N − N_c + αV). Split into
+    // log(N − N_c + αV) per unit of t (perGram), a part every class shares (dropped: it cancels),
+    // and log(N_g + α) − log(N_g − N_cg + α) ≥ 0, only for the classes that saw the gram (postings).
     const perGram = [...perClass].map((n) => round(Math.log(all - n + alpha * vocab)));
     const grams: Record<string, number[]> = {};
-    for (const [g, c] of kept) {
-      const postings: number[] = [];
-      const whole = Math.log(c.docs + alpha);
+    kept.forEach(([g, c], i) => {
+      const r = rarity[i]!;
+      if (r <= 0) return;
+      const postings: number[] = [round(r)];
+      let total = 0;
+      for (const m of c.mass) total += m * r;
+      const whole = Math.log(total + alpha);
       c.cls.forEach((k, j) => {
-        const w = whole - Math.log(c.docs - c.cnt[j]! + alpha);
+        const w = whole - Math.log(total - c.mass[j]! * r + alpha);
         if (w >= minWeight) postings.push(k, round(w));
       });
-      if (postings.length) grams[g] = postings;
-    }
+      if (postings.length > 1) grams[g] = postings;
+    });
     return { version: MODEL_VERSION, orders: ORDERS, classes, perGram, temperature, grams, examples };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * A text model learned from the centre's own history (issue 14): complement naive
- * Bayes over character 1–3-grams, since Chinese has no spaces and the centre's
+ * Bayes over character 1–3-grams (with Rennie's length normalisation and a weight
+ * for how few matters use a gram), since Chinese has no spaces and the centre's
  * matters are far from equally common. Pure. Trained by model-train.ts into plain
  * JSON (classifier_models.model); `NaiveBayesModel` answers from that JSON.
  *
@@ -14,7 +15,13 @@ import type { ModelPrediction, TextModel } from './classify.ts';
 import { MODEL_VERSION, segments, type ModelData } from './model-features.ts';
 
 export { train, Trainer, type TrainOptions } from './model-train.ts';
-export { gramsOf, type ModelData } from './model-features.ts';
+export { gramsOf, MODEL_VERSION, type ModelData } from './model-features.ts';
+
+/** A stored model, or null when it was trained by another version of the model (it is ignored until retrained). */
+export function loadModel(data: unknown): NaiveBayesModel | null {
+  const version = (data as { version?: unknown } | null)?.version;
+  return version === MODEL_VERSION ? new NaiveBayesModel(data as ModelData) : null;
+}
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -45,6 +52,8 @@ export class NaiveBayesModel implements TextModel {
   private readonly grams: string[];
   private readonly cls: Uint16Array;
   private readonly w: Float32Array;
+  /** Per node: the gram's rarity, its weight in a text. */
+  private readonly rarity: Float64Array;
   // Per call: which nodes this text has hit (a stamp, so that a gram counts once), and the scores.
   private readonly seen: Int32Array;
   private stamp = 0;
@@ -75,6 +84,7 @@ export class NaiveBayesModel implements TextModel {
     this.start = new Int32Array(n);
     this.end = new Int32Array(n);
     this.seen = new Int32Array(n);
+    this.rarity = new Float64Array(n);
     this.grams = [...nodes.keys()];
     for (const [prefix, id] of nodes) {
       if (id === 0) continue;
@@ -91,8 +101,9 @@ export class NaiveBayesModel implements TextModel {
     const w: number[] = [];
     for (const [gram, postings] of entries) {
       const id = nodes.get(gram)!;
+      this.rarity[id] = postings[0] ?? 0;
       this.start[id] = cls.length;
-      for (let i = 0; i + 1 < postings.length; i += 2) {
+      for (let i = 1; i + 1 < postings.length; i += 2) {
         cls.push(postings[i]!);
         w.push(postings[i + 1]!);
       }
@@ -165,14 +176,21 @@ export class NaiveBayesModel implements TextModel {
     if (L === 0 || this.classes.length === 0) return null;
     const s = this.scores;
     s.fill(0);
-    const { cls, w, start, end } = this;
+    const { cls, w, start, end, rarity } = this;
+    // As scoresOf (model-features.ts) computes them, which calibrated the temperature:
+    // the text's gram weights scaled to unit length.
+    let sq = 0;
+    for (let k = 0; k < L; k++) sq += rarity[hit[k]!]! ** 2;
+    if (sq === 0) return null;
+    const norm = 1 / Math.sqrt(sq);
+    let mass = 0;
     for (let k = 0; k < L; k++) {
       const node = hit[k]!;
-      for (let j = start[node]!, e = end[node]!; j < e; j++) s[cls[j]!]! += w[j]!;
+      const t = rarity[node]! * norm;
+      mass += t;
+      for (let j = start[node]!, e = end[node]!; j < e; j++) s[cls[j]!]! += t * w[j]!;
     }
-    // As scoresOf (model-features.ts) computes them, which calibrated the temperature.
-    const norm = 1 / Math.sqrt(L);
-    for (let c = 0; c < s.length; c++) s[c] = (s[c]! + L * this.perGram[c]!) * norm;
+    for (let c = 0; c < s.length; c++) s[c] = s[c]! + mass * this.perGram[c]!;
     return s;
   }
 
@@ -187,6 +205,7 @@ export class NaiveBayesModel implements TextModel {
         if (this.cls[j] === best) lift += this.w[j]!;
         else if (this.cls[j] === second) lift -= this.w[j]!;
       }
+      lift *= this.rarity[node]!;
       if (lift <= 0 || (top.length === room && lift <= top[room - 1]!.lift)) continue;
       let k = top.length;
       while (k > 0 && top[k - 1]!.lift < lift) k--;

@@ -5,11 +5,12 @@
  */
 import type { Sql } from '../../db/client.ts';
 import { trainIfDue, type TrainingOutcome } from '../../db/queries/training.ts';
-import { Trainer } from '../core/model.ts';
+import { MODEL_VERSION, Trainer } from '../core/model.ts';
 
 export function trainModelIfDue(sql: Sql, at: Date): Promise<TrainingOutcome> {
   return trainIfDue(sql, {
     at,
+    version: MODEL_VERSION,
     async train(examples, count) {
       const trainer = new Trainer({ expected: count });
       for await (const e of examples) trainer.add(e.text, e.code);

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { createClassifier } from '../rules/classifier.ts';
 import { AliasIndex } from '../core/aliases.ts';
 import type { Classifier, ClassifierExtras } from '../core/classify.ts';
-import { NaiveBayesModel, type ModelData } from '../core/model.ts';
+import { loadModel } from '../core/model.ts';
 import { activeAliases } from '../../db/queries/aliases.ts';
 import { newestModel } from '../../db/queries/training.ts';
 import { listenUnderstandingChanged } from '../../db/queries/understanding.ts';
@@ -35,7 +35,7 @@ export default fp<{ classifier?: Classifier; homeCity?: string }>(
     let current = base;
     async function learned(): Promise<ClassifierExtras> {
       const [aliases, stored] = await Promise.all([activeAliases(app.sql, { votes: base.rules.aliasVotes }), newestModel(app.sql)]);
-      return { aliases: new AliasIndex(aliases), model: stored ? new NaiveBayesModel(stored.model as ModelData) : null };
+      return { aliases: new AliasIndex(aliases), model: stored ? loadModel(stored.model) : null };
     }
     const listeners = new Set<() => void>();
     // Refreshes may overlap (a refresh called while a notice's is running): only the last one started is swapped in.
