@@ -29,8 +29,12 @@ export function blankOut(text: string, words: readonly string[]): string {
 /** Negations that, right before a word, say the thing is not there (没有漏水, 不漏了, 无异味, 未见). */
 const NEGATIONS = ['没有', '没', '不', '无', '未', '并非', '不是'];
 
+/** Questions that contain a negation but do not deny (有没有临时救助, 是不是漏电, 能不能办): the thing is asked about. */
+const QUESTIONS = ['有没有', '是不是', '能不能', '要不要', '会不会', '可不可以', '是否'];
+
 export function isNegated(text: string, start: number): boolean {
-  const before = text.slice(Math.max(0, start - 2), start);
+  const before = text.slice(Math.max(0, start - 4), start);
+  if (QUESTIONS.some((q) => before.endsWith(q))) return false;
   return NEGATIONS.some((n) => before.endsWith(n));
 }
 
