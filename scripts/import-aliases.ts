@@ -6,11 +6,9 @@
  * classifier when the import commits (understanding_changed).
  */
 import fs from 'node:fs';
-import { applyMigrations, connect } from '../db/client.ts';
-import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { importAliases } from '../db/queries/aliases.ts';
 import { parseAliasCsv } from '../server/core/aliases.ts';
-import { loadConfig } from '../server/config.ts';
+import { withServiceDatabase } from './service-database.ts';
 
 function fail(message: string): never {
   console.error(message);
@@ -32,24 +30,11 @@ try {
   fail(`${file}：${(err as Error).message}`);
 }
 
-const config = loadConfig();
-const embedded = config.databaseUrl
-  ? undefined
-  : await startEmbeddedPostgres({ dataDir: config.embeddedDataDir, port: config.embeddedPort, log: console.log });
-const url = config.databaseUrl ?? embedded!.url;
-try {
-  await applyMigrations(url);
-  const db = connect(url, { max: 2 });
-  try {
-    const counts = await importAliases(db.db, parsed.rows, { at: new Date() });
-    const refused = [...parsed.refused, ...counts.unknownArea.map((u) => ({ line: u.line, reason: `区划代码不存在：${u.areaCode}` }))].sort(
-      (a, b) => a.line - b.line,
-    );
-    console.log(`新增 ${counts.added} 条，已存在 ${counts.alreadyThere} 条，拒绝 ${refused.length} 条`);
-    for (const r of refused) console.log(`  第 ${r.line} 行：${r.reason}`);
-  } finally {
-    await db.close();
-  }
-} finally {
-  await embedded?.stop();
-}
+await withServiceDatabase(async (db) => {
+  const counts = await importAliases(db.db, parsed.rows, { at: new Date() });
+  const refused = [...parsed.refused, ...counts.unknownArea.map((u) => ({ line: u.line, reason: `区划代码不存在：${u.areaCode}` }))].sort(
+    (a, b) => a.line - b.line,
+  );
+  console.log(`新增 ${counts.added} 条，已存在 ${counts.alreadyThere} 条，拒绝 ${refused.length} 条`);
+  for (const r of refused) console.log(`  第 ${r.line} 行：${r.reason}`);
+});

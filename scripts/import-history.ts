@@ -12,12 +12,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { applyMigrations, connect, type Sql } from '../db/client.ts';
-import { startEmbeddedPostgres } from '../db/embedded.ts';
+import type { Sql } from '../db/client.ts';
 import { insertExamples, type NewExample } from '../db/queries/training.ts';
 import { trainModelIfDue } from '../server/jobs/trainer.ts';
-import { loadConfig } from '../server/config.ts';
 import { loadRules } from '../server/rules/load.ts';
+import { withServiceDatabase } from './service-database.ts';
 
 export interface Refusal {
   line: number;
@@ -98,36 +97,23 @@ async function main(file: string | undefined): Promise<number> {
     return 2;
   }
   const categories = new Set(loadRules().categories.map((c) => c.code));
-  const config = loadConfig();
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.embeddedDataDir, port: config.embeddedPort, log: console.log });
-  const url = config.databaseUrl ?? embedded!.url;
-  try {
-    await applyMigrations(url);
-    const db = connect(url, { max: 2 });
-    try {
-      const started = performance.now();
-      const r = await importHistory(db.sql, file, { categories });
-      for (const x of r.refused.slice(0, 50)) console.error(`${file}:${x.line}: ${x.field}: ${x.reason}`);
-      if (r.refused.length > 50) console.error(`… and ${r.refused.length - 50} more refused lines`);
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      console.log(
-        `${r.lines} lines: ${r.inserted} examples imported, ${r.duplicates} already there, ${r.refused.length} refused (${seconds} s)`,
-      );
-      const trained = await trainModelIfDue(db.sql, new Date());
-      console.log(
-        trained.trained
-          ? `model ${trained.modelId} trained on ${trained.examples} examples and announced`
-          : `no model trained: ${trained.reason}`,
-      );
-      return r.refused.length ? 1 : 0;
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await embedded?.stop();
-  }
+  return withServiceDatabase(async (db) => {
+    const started = performance.now();
+    const r = await importHistory(db.sql, file, { categories });
+    for (const x of r.refused.slice(0, 50)) console.error(`${file}:${x.line}: ${x.field}: ${x.reason}`);
+    if (r.refused.length > 50) console.error(`… and ${r.refused.length - 50} more refused lines`);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `${r.lines} lines: ${r.inserted} examples imported, ${r.duplicates} already there, ${r.refused.length} refused (${seconds} s)`,
+    );
+    const trained = await trainModelIfDue(db.sql, new Date());
+    console.log(
+      trained.trained
+        ? `model ${trained.modelId} trained on ${trained.examples} examples and announced`
+        : `no model trained: ${trained.reason}`,
+    );
+    return r.refused.length ? 1 : 0;
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv[2]);
