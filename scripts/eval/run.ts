@@ -79,6 +79,7 @@ export async function evaluate(lines: Labelled[], opts: { model?: TextModel; his
     scorer.add('family', line.family, got.family.code);
     scorer.add('matter', line.categoryCode, got.category.code);
     scorer.add('urgency', line.urgency, got.urgency);
+    scorer.add('requestType', line.requestType, got.requestType.code);
     scorer.add('area', line.areaCode, got.area?.code);
     if (got.category.code === fallback) other++;
     if (got.autoDispatch) {

@@ -11,6 +11,7 @@ import type { UrgentClass } from './deadlines.ts';
 import type { Urgency } from './lists.ts';
 import { governmentName, type AreaRef, type PlaceIndex, type PlaceResolution } from './places.ts';
 import type { Category, Family, NegativeRule, Owner, RuleSet } from './rules.ts';
+import { RequestTypeReader, type RequestTypeFinding } from './request-type.ts';
 import { UrgencyDetector } from './urgency.ts';
 
 export interface UnitRef {
@@ -25,6 +26,8 @@ export const DECIDERS = ['rules', 'model', 'fallback'] as const;
 export interface Classification {
   category: { code: string; name: string };
   family: { code: string; name: string };
+  /** 诉求类型: what kind of request it is, and the cues that said so. */
+  requestType: Omit<RequestTypeFinding, 'cues'>;
   decidedBy: (typeof DECIDERS)[number];
   urgency: Urgency;
   urgencyClass: UrgentClass | null;
@@ -135,6 +138,7 @@ export class Classifier {
   private readonly keywordAutomaton: Automaton;
   private readonly exclusionAutomaton: Automaton;
   private readonly urgency: UrgencyDetector;
+  private readonly requestTypes: RequestTypeReader;
   private readonly regionAutomaton: Automaton;
   private readonly fallback: Category;
   private readonly negativeByCategory = new Map<string, NegativeRule>();
@@ -163,6 +167,7 @@ export class Classifier {
     for (const f of rules.families) this.families.set(f.code, f);
     for (const c of rules.categories) this.byCode.set(c.code, c);
     this.urgency = new UrgencyDetector(rules.urgency, rules.urgencyLanguage);
+    this.requestTypes = new RequestTypeReader(rules.requestTypes);
     this.regionAutomaton = automatonOf(regions, (r) => r.names);
     this.fallback = rules.categories.find((c) => c.fallback)!;
     for (const rule of rules.negativeList) for (const code of rule.categories) this.negativeByCategory.set(code, rule);
@@ -208,6 +213,8 @@ export class Classifier {
     const category = decided.category;
     const categoryConfidence = decided.confidence;
     explanation.unshift(decided.explanation);
+    const requestType = this.requestTypes.read(title ? `${title}\n${text}` : text, decided.by !== 'fallback');
+    explanation.push({ rule: `request-type:${requestType.code}`, matched: requestType.cues });
 
     let transfer: Classification['transfer'] = null;
     if (police) transfer = '110';
@@ -241,6 +248,7 @@ export class Classifier {
     return {
       category: { code: category.code, name: category.name },
       family: this.familyOf(category),
+      requestType: { code: requestType.code, name: requestType.name },
       decidedBy: decided.by,
       urgency: urgency.urgencyClass ? 'urgent' : 'normal',
       urgencyClass: urgency.urgencyClass,

@@ -21,3 +21,16 @@ export type UnitLevel = (typeof UNIT_LEVELS)[number];
 /** The hotline centre, a government at an area of the tree, or one of its departments. */
 export const UNIT_KINDS = ['hotline', 'government', 'department'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/** 诉求类型: what kind of request an order holds, whatever its matter. */
+export const REQUEST_TYPES = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
+  consultation: '咨询',
+  help: '求助',
+  complaint: '投诉',
+  report: '举报',
+  suggestion: '建议',
+  praise: '表扬',
+  other: '其他',
+};

@@ -3,6 +3,7 @@
  * against its schema (server/rules/schema.ts), which is held to these types.
  */
 import type { DeadlinePolicy, UrgentClass } from './deadlines.ts';
+import type { RequestType } from './lists.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
 export type Owner = (typeof OWNERS)[number];
@@ -34,6 +35,12 @@ export interface Category {
   exclusions: string[];
   examples: string[];
   fallback: boolean;
+}
+
+/** 诉求类型: the cues of one request type (rules/request-types.yaml). */
+export interface RequestTypeRule {
+  type: RequestType;
+  cues: Keyword[];
 }
 
 /** Which level of the tree (or which department) owns a category. */
@@ -112,6 +119,7 @@ export interface Region {
 export interface RuleSet {
   families: Family[];
   categories: Category[];
+  requestTypes: RequestTypeRule[];
   /** Traditional → simplified characters, applied to texts and words alike before matching. */
   folding: ReadonlyMap<string, string>;
   routes: Map<string, Route>;

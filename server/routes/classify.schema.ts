@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { DECIDERS } from '../core/classify.ts';
 import { URGENT_CLASSES } from '../core/deadlines.ts';
-import { UNIT_LEVELS, URGENCIES } from '../core/lists.ts';
+import { REQUEST_TYPES, UNIT_LEVELS, URGENCIES } from '../core/lists.ts';
 import { StringEnum } from './orders.schema.ts';
 
 const Level = StringEnum(UNIT_LEVELS);
@@ -20,6 +20,7 @@ export const ClassifyBody = Type.Object(
 export const Classification = Type.Object({
   category: Type.Object({ code: Type.String(), name: Type.String() }),
   family: Type.Object({ code: Type.String(), name: Type.String() }, { description: '事项大类' }),
+  requestType: Type.Object({ code: StringEnum(REQUEST_TYPES), name: Type.String() }, { description: '诉求类型' }),
   decidedBy: StringEnum(DECIDERS, { description: '分类依据：规则词语、历史训练的模型，或无依据（其他）' }),
   urgency: StringEnum(URGENCIES),
   urgencyClass: Type.Union([StringEnum(URGENT_CLASSES), Type.Null()]),

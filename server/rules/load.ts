@@ -11,6 +11,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { deadlinePolicyProblems } from './deadlines-schema.ts';
 import { MATTERS_DIR, MattersFile, RULE_FILES, type MattersData, type RuleSet } from './schema.ts';
 import { taxonomyOf } from './taxonomy.ts';
+import { foldText } from '../core/matching.ts';
 import { traditionalToSimplified } from './folding.ts';
 import { urgencyExampleProblems } from './urgency-examples.ts';
 
@@ -162,6 +163,10 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     deadlines: data.deadlines,
     families,
     categories,
+    requestTypes: (data.requestTypes.types as RuleSet['requestTypes']).map((t) => ({
+      type: t.type,
+      cues: t.cues.map((c) => ({ word: foldText(c.word, folding), weight: c.weight })),
+    })),
     folding,
     routes,
     departments,

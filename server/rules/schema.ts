@@ -1,6 +1,7 @@
 /** The shapes of the files under rules/, one schema per file (see rules/README.md). */
 import { Type, type Static } from 'typebox';
 import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
+import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
 import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
   OWNERS,
@@ -50,6 +51,21 @@ export const MattersFile = Type.Object(
   strict,
 );
 export type MattersData = Static<typeof MattersFile>;
+
+export const RequestTypesFile = Type.Object(
+  {
+    types: Type.Array(
+      Type.Object(
+        {
+          type: Type.Unsafe<RequestType>({ type: 'string', enum: [...REQUEST_TYPES] }),
+          cues: Type.Array(Weighted, { minItems: 1, maxItems: 200 }),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
 
 const Department = Type.Object({ key: Key, name: Name }, strict);
 export const DepartmentsFile = Type.Object({ city: Type.Array(Department), district: Type.Array(Department) }, strict);
@@ -148,6 +164,7 @@ export const RULE_FILES = {
   urgency: { file: 'urgency.yaml', schema: UrgencyFile },
   regions: { file: 'regions.yaml', schema: RegionsFile },
   dispatch: { file: 'dispatch.yaml', schema: DispatchFile },
+  requestTypes: { file: 'request-types.yaml', schema: RequestTypesFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */
