@@ -38,18 +38,28 @@ export default fp<{ classifier?: Classifier; homeCity?: string }>(
       return { aliases: new AliasIndex(aliases), model: stored ? loadModel(stored.model) : null };
     }
     const listeners = new Set<() => void>();
-    // Refreshes may overlap (a refresh called while a notice's is running): only the last one started is swapped in.
+    // Refreshes may overlap (one called while a notice's runs): only the last one started is
+    // swapped in, and a refresh superseded by a newer one returns once that one has swapped,
+    // so that on return the classifier is at least as new as the database was when it was called.
     let generation = 0;
+    let pending: Promise<void> = Promise.resolve();
     app.decorate('classifier', {
       getter: () => current,
     });
     app.decorate('understanding', {
       async refresh() {
         const mine = ++generation;
-        const extras = await learned();
-        if (mine !== generation) return;
-        current = base.with(extras);
-        for (const l of [...listeners]) l();
+        const run = learned().then((extras) => {
+          if (mine !== generation) return;
+          current = base.with(extras);
+          for (const l of [...listeners]) l();
+        });
+        pending = run;
+        await run;
+        for (let newer = pending; newer !== run; newer = pending) {
+          await newer;
+          if (newer === pending) break;
+        }
       },
       onRefresh(listener: () => void) {
         listeners.add(listener);
