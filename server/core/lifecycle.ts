@@ -352,7 +352,7 @@ export function decide(
     case 'reclassify':
       // 改分类: a dispatcher's correction, which the text model also learns from.
       if (facts.categoryKnown === false) {
-        throw refuse('UNKNOWN_CATEGORY', `事项分类 ${input.categoryCode} 不在 rules/categories.yaml 中`, 'categoryCode');
+        throw refuse('UNKNOWN_CATEGORY', `事项分类 ${input.categoryCode} 不在事项目录（rules/matters/）中`, 'categoryCode');
       }
       if (facts.categoryCode !== undefined && facts.categoryCode === input.categoryCode) {
         throw refuse('CATEGORY_UNCHANGED', `工单已是事项分类 ${input.categoryCode}`, 'categoryCode');

@@ -206,7 +206,7 @@ export const ActionBodies = {
       categoryCode: Type.String({
         minLength: 1,
         maxLength: 100,
-        description: '改为的事项分类（rules/categories.yaml 的 code）；不认识的分类返回 422',
+        description: '改为的事项分类（rules/matters/ 中事项的 code）；不认识的分类返回 422',
       }),
       note: Note,
     },
