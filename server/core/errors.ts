@@ -77,6 +77,7 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_AREA: { kind: 'unprocessable', message: '区域代码不存在' },
   UNKNOWN_CATEGORY: { kind: 'unprocessable', message: '事项分类不存在' },
   CATEGORY_UNCHANGED: { kind: 'unprocessable', message: '工单已是该事项分类' },
+  KB_ENTRY_UNUSABLE: { kind: 'unprocessable', message: '所选知识条目不存在、未发布或已失效' },
   CALL_NEEDS_PHONE: { kind: 'unprocessable', message: '关联来电的工单渠道必须是 phone' },
   NOT_BELOW: { kind: 'unprocessable', message: '不是本单位的下级单位，不能下派' },
   NEGATIVE_LIST: { kind: 'unprocessable', message: '该事项在社区负面清单内，不能派给社区' },

@@ -72,6 +72,8 @@ export const TRANSITIONS = {
   merge: { from: OPEN_STATUSES, to: 'merged', label: '合并' },
   transfer: { from: ['received', 'accepted', 'returned'], to: 'transferred_out', label: '转出' },
   reclassify: { from: OPEN_STATUSES, to: null, label: '改分类' },
+  // 直办: a consultation answered on the call, from the knowledge base or the operator's own knowledge.
+  answer: { from: ['received', 'accepted'], to: 'closed', label: '直接答复' },
 } as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus | null; label: string }>;
 
 export type OrderAction = keyof typeof TRANSITIONS;
@@ -107,7 +109,8 @@ export type ActionInput =
   | ({ action: 'supervise' } & Note)
   | ({ action: 'merge'; masterId: number } & Note)
   | { action: 'transfer'; target: TransferTarget; reason?: string }
-  | ({ action: 'reclassify'; categoryCode: string } & Note);
+  | ({ action: 'reclassify'; categoryCode: string } & Note)
+  | { action: 'answer'; text: string; kbEntryIds?: number[] };
 
 /** 协办: an assisting unit is assigned, claims, then replies to the lead unit. */
 export const ASSIST_STATUSES = ['assigned', 'claimed', 'replied'] as const;
@@ -147,6 +150,8 @@ export interface ActionFacts {
   extensionPending?: boolean;
   /** 延期审批: the request decided on, or null when there is none on this order. */
   extension?: { status: string } | null;
+  /** 直接答复: the knowledge entries asked for that are not published and in force (empty: all are). */
+  kbEntriesUnusable?: number[];
   /** 改分类: whether the rules know the category asked for, and the order's category now. */
   categoryKnown?: boolean;
   categoryCode?: string | null;
@@ -360,6 +365,18 @@ export function decide(
       patch.categoryCode = input.categoryCode;
       Object.assign(payload, { fromCategoryCode: facts.categoryCode ?? null, categoryCode: input.categoryCode });
       break;
+    case 'answer': {
+      // Read out on the call: the reply is the answer, and nothing is left to do but the callback rating.
+      const entries = [...new Set(input.kbEntryIds ?? [])];
+      if (facts.kbEntriesUnusable?.length) {
+        throw refuse('KB_ENTRY_UNUSABLE', `知识条目 ${facts.kbEntriesUnusable.join('、')} 不存在、未发布或已失效`, 'kbEntryIds');
+      }
+      Object.assign(patch, { replyText: input.text, repliedAt: at, closedAt: at });
+      if (order.status === 'received') patch.acceptedAt = at;
+      payload.kbEntryIds = entries;
+      reason = input.text;
+      break;
+    }
     case 'transfer':
       patch.transferTarget = input.target;
       payload.target = input.target;

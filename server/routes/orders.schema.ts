@@ -212,6 +212,15 @@ export const ActionBodies = {
     },
     { additionalProperties: false },
   ),
+  answer: Type.Object(
+    {
+      text: Type.String({ minLength: 1, maxLength: 5000, description: '直接答复的内容：宣读给来电人的答复（可由知识条目预填后修改）' }),
+      kbEntryIds: Type.Optional(
+        Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10, uniqueItems: true, description: '答复所依据的知识条目 id' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 } as const;
 
 /** The error answers of the order routes. */
