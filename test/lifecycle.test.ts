@@ -36,6 +36,7 @@ const inputs: Record<OrderAction, ActionInput> = {
   transfer: { action: 'transfer', target: '110' },
   reclassify: { action: 'reclassify', categoryCode: 'urban.street_light' },
   answer: { action: 'answer', text: '新生儿医保可在出生后三个月内办理', kbEntryIds: [1] },
+  rate: { action: 'rate', satisfaction: 'satisfied' },
 };
 
 const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderState => ({
@@ -84,7 +85,7 @@ const legal: Record<OrderStatus, OrderAction[]> = {
     'reclassify',
   ],
   replied: ['close', 'reopen'],
-  closed: ['reopen'],
+  closed: ['reopen', 'rate'],
   returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
   reopened: [
     'claim',

@@ -86,6 +86,7 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   reclassify: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   // 直办 is the operator's: the one who took the call answers it.
   answer: [{ roles: ['operator'], relation: 'hotline' }],
+  rate: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
 };
 
 const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin'];

@@ -77,6 +77,8 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_AREA: { kind: 'unprocessable', message: '区域代码不存在' },
   UNKNOWN_CATEGORY: { kind: 'unprocessable', message: '事项分类不存在' },
   CATEGORY_UNCHANGED: { kind: 'unprocessable', message: '工单已是该事项分类' },
+  KNOWLEDGE_GAP_NOT_CONSULTATION: { kind: 'unprocessable', message: '只有咨询类诉求可以作为知识缺口转知识库组' },
+  ALREADY_RATED: { kind: 'conflict', message: '工单已评价，每次答复只能评价一次' },
   KB_ENTRY_UNUSABLE: { kind: 'unprocessable', message: '所选知识条目不存在、未发布或已失效' },
   CALL_NEEDS_PHONE: { kind: 'unprocessable', message: '关联来电的工单渠道必须是 phone' },
   NOT_BELOW: { kind: 'unprocessable', message: '不是本单位的下级单位，不能下派' },
