@@ -9,10 +9,10 @@ export interface Service {
   output: () => string;
 }
 
-/** Starts `server/main.ts` with `env` (PORT required) and waits until /healthz answers. */
-export async function startService(env: Record<string, string>): Promise<Service> {
+/** Starts `server/main.ts` of the checkout at `cwd` with `env` (PORT required) and waits until /healthz answers. */
+export async function startService(env: Record<string, string>, cwd = root): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
