@@ -121,11 +121,16 @@ async function clusterAt(dir: string): Promise<'yes' | 'no' | 'unknown'> {
     await fs.stat(path.join(dir, 'PG_VERSION'));
     return 'yes';
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no' : 'unknown';
+    return ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '') ? 'no' : 'unknown';
   }
 }
 
-const reachable = async (ids: PgIdentity, dir: string) => may(ids, 'x', await nearestExisting(dir));
+async function reachable(ids: PgIdentity, dir: string): Promise<boolean> {
+  const near = await nearestExisting(dir);
+  // A file in the way is for openFolder to report; it is no folder anyone could enter.
+  if (!(await fs.stat(near)).isDirectory()) return true;
+  return may(ids, 'x', near);
+}
 
 export interface DataDirChoice {
   /** The folder asked for (a default, or a setting). */
@@ -179,8 +184,10 @@ async function openFolder(ids: PgIdentity, dir: string, setting: string): Promis
     await fs.access(dir, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    const reason = code === 'EROFS' ? 'read-only file system' : `cannot create or write it (${code})`;
-    throw new EmbeddedPostgresUnavailable(await nearestExisting(dir), reason, `set ${setting} to a writable folder`);
+    const near = await nearestExisting(dir);
+    const at = near === dir ? '' : ` at ${near}`;
+    const reason = code === 'EROFS' ? `read-only file system${at}` : `cannot create or write it (${code}${at})`;
+    throw new EmbeddedPostgresUnavailable(dir, reason, `set ${setting} to a writable folder`);
   }
   if (!(await may(ids, 'x', dir))) {
     const b = await blocker(ids, dir);
