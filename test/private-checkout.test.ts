@@ -17,6 +17,9 @@ import { freePort, root, stopCluster, type ClusterState } from '../scripts/harne
 import { startService, type Service } from '../scripts/harness/service.ts';
 
 const asRoot = process.getuid?.() === 0;
+// Two clusters made from scratch, the division tree loaded twice: about half a minute on an idle
+// machine, several times that on a busy one; the deadlines are for a hang, not for speed.
+t.setTimeout(600_000);
 /** What a fresh clone lacks, and what would make the copy slow. */
 const LEFT_OUT = new Set(['node_modules', '.git', '.tmp', '.data', '.tap', 'coverage', path.join('test', 'screenshots')]);
 
@@ -77,7 +80,8 @@ t.test('the service and a test cluster start from a checkout in a folder of mode
   };
   const serviceData = asRoot ? path.join(state, 'pg') : path.join(inner, '.data', 'pg');
   clusters.push(serviceData);
-  svc = await startService({ ...env, PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()) }, inner);
+  const ports = { PORT: String(await freePort()), EMBEDDED_PG_PORT: String(await freePort()) };
+  svc = await startService({ ...env, ...ports }, inner, 300_000);
   t.equal((await fetch(`${svc.base}/healthz`)).status, 200, 'the service answers');
   t.equal((await fetch(`${svc.base}/readyz`)).status, 200, 'with its database up');
   t.ok(fs.existsSync(path.join(serviceData, 'PG_VERSION')), `its cluster is in ${serviceData}`);
