@@ -5,7 +5,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { chooseDataDir, PG_USER, pgBinaries, pgIdentity, runOptions, type PgIdentity } from './embedded-access.ts';
+import { chooseDataDir, PG_USER, pgIdentity, runOptions, type PgIdentity } from './embedded-access.ts';
+import { pgBinaries } from './embedded-programs.ts';
 
 const run = promisify(execFile);
 

@@ -8,8 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { chooseDataDir, copyNative, EmbeddedPostgresUnavailable, pgIdentity } from '../db/embedded-access.ts';
+import { chooseDataDir, EmbeddedPostgresUnavailable, pgIdentity } from '../db/embedded-access.ts';
+import { copyNative } from '../db/embedded-programs.ts';
 import { freePort, root } from '../scripts/harness/cluster.ts';
+
+const asRoot = process.getuid?.() === 0;
 
 /** A folder nobody but root may enter (as root, `postgres` may not; as another user, not even its owner). */
 function lockedFolder(t: Test): string {
@@ -61,8 +64,10 @@ for (const script of ['server/main.ts', 'scripts/load-areas.ts', 'scripts/seed-d
     t.equal(lines.length, 1, 'one line', { stderr });
     t.match(lines[0], /embedded PostgreSQL cannot start/);
     t.ok(lines[0]!.includes(`${locked}:`), 'names the folder in the way');
-    t.match(lines[0], /cannot enter this folder \(mode 0,/, 'says why');
-    t.match(lines[0], /Fix: set EMBEDDED_PG_DIR to a folder outside it/, 'and what to do');
+    t.match(lines[0], /cannot enter this folder \(mode 000,/, 'says why');
+    // As root the postgres user is shut out; as another user we cannot even see whether a cluster is inside.
+    const fix = asRoot ? /Fix: set EMBEDDED_PG_DIR to a folder outside it.*, or chmod o\+x / : /Fix: .*chmod u\+rx .*set EMBEDDED_PG_DIR/;
+    t.match(lines[0], fix, 'and what to do');
     t.notMatch(stderr, /^\s+at /m, 'no stack');
     t.notOk(fs.existsSync(path.join(cache, 'pg-')), 'nothing was copied for a start that cannot happen');
   });
@@ -77,10 +82,18 @@ t.test('a default data folder out of reach', async (t) => {
   const fallbackDataDir = path.join(elsewhere, 'state', 'pg');
 
   fs.chmodSync(locked, 0o000);
-  const chosen = await chooseDataDir(ids, { dataDir: path.join(locked, 'pg'), fallbackDataDir, setting: 'EMBEDDED_PG_DIR', log });
-  t.equal(chosen, fallbackDataDir, 'holding no cluster: the data goes to the fallback');
-  t.ok(fs.statSync(path.dirname(fallbackDataDir)).isDirectory(), 'whose parent is made');
-  t.match(logged, [new RegExp(`${locked}: .*cannot enter.*; the data goes to ${fallbackDataDir}`)], 'and says so');
+  if (asRoot) {
+    const chosen = await chooseDataDir(ids, { dataDir: path.join(locked, 'pg'), fallbackDataDir, setting: 'EMBEDDED_PG_DIR', log });
+    t.equal(chosen, fallbackDataDir, 'holding no cluster: the data goes to the fallback');
+    t.ok(fs.statSync(path.dirname(fallbackDataDir)).isDirectory(), 'whose parent is made');
+    t.match(logged, [new RegExp(`${locked}: .*cannot enter.*; the data goes to ${fallbackDataDir}`)], 'and says so');
+  } else {
+    // Not even its owner may look inside: it might hold a cluster, which must not be left behind.
+    const err = await chooseDataDir(ids, { dataDir: path.join(locked, 'pg'), fallbackDataDir, setting: 'EMBEDDED_PG_DIR', log }).catch(
+      (e: unknown) => e,
+    );
+    t.match((err as Error).message, /may hold the cluster in/, 'a folder it cannot look into is not abandoned');
+  }
 
   // A cluster already there is never abandoned for an empty new place.
   fs.chmodSync(locked, 0o700);
@@ -94,7 +107,7 @@ t.test('a default data folder out of reach', async (t) => {
   const message = (err as Error).message;
   t.ok(message.includes(`${locked}:`), 'names the folder in the way');
   t.match(message, /holds? the cluster in/, 'says there is a cluster behind it');
-  t.match(message, new RegExp(`chmod o\\+x ${locked}.*set EMBEDDED_PG_DIR`), 'and both ways out');
+  t.match(message, new RegExp(`chmod (o\\+x|u\\+rx) ${locked}.*set EMBEDDED_PG_DIR`), 'and both ways out');
   t.notMatch(message, /\n/, 'one line');
 
   const reachable = path.join(elsewhere, 'here', 'pg');

@@ -5,7 +5,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { hotlineStateDir, pgBinaries, pgIdentity, runOptions } from '../../db/embedded-access.ts';
+import { hotlineStateDir, pgIdentity, runOptions } from '../../db/embedded-access.ts';
+import { pgBinaries } from '../../db/embedded-programs.ts';
 
 /**
  * Where a test run keeps its throwaway cluster and the address of it. tap starts
