@@ -149,7 +149,12 @@ export interface DataDirChoice {
 export async function chooseDataDir(ids: PgIdentity, choice: DataDirChoice): Promise<string> {
   const asked = path.resolve(choice.dataDir);
   let dataDir = asked;
-  if (!(await reachable(ids, asked))) {
+  const fallback = choice.fallbackDataDir && path.resolve(choice.fallbackDataDir);
+  if (fallback && (await clusterAt(asked)) === 'no' && (await clusterAt(fallback)) === 'yes') {
+    // Made there by an earlier start that could not reach `asked`: a new empty cluster would hide it.
+    choice.log(`embedded PostgreSQL: using the cluster in ${fallback} (none in ${asked})`);
+    dataDir = fallback;
+  } else if (!(await reachable(ids, asked))) {
     const b = await blocker(ids, asked);
     const present = await clusterAt(asked);
     if (present !== 'no') {
@@ -160,14 +165,14 @@ export async function chooseDataDir(ids: PgIdentity, choice: DataDirChoice): Pro
         `let ${who(ids)} in (${letIn(ids, b.folder)}), or move the cluster out and set ${choice.setting} to its new folder`,
       );
     }
-    if (!choice.fallbackDataDir) {
+    if (!fallback) {
       throw new EmbeddedPostgresUnavailable(
         b.folder,
         b.why,
         `set ${choice.setting} to a folder outside it (such as /var/lib/hotline-12345/pg), or ${letIn(ids, b.folder)}`,
       );
     }
-    dataDir = path.resolve(choice.fallbackDataDir);
+    dataDir = fallback;
     choice.log(`embedded PostgreSQL: ${b.folder}: ${b.why}; the data goes to ${dataDir} instead`);
   }
   await openFolder(ids, path.dirname(dataDir), choice.setting);

@@ -112,6 +112,21 @@ t.test('a default data folder out of reach', async (t) => {
 
   const reachable = path.join(elsewhere, 'here', 'pg');
   t.equal(await chooseDataDir(ids, { dataDir: reachable, fallbackDataDir, setting: 'X', log }), reachable, 'a folder in reach is kept');
+  // Once the fallback holds a cluster, it is used even when the default comes back in reach, rather than a new empty one.
+  fs.mkdirSync(fallbackDataDir, { recursive: true });
+  fs.writeFileSync(path.join(fallbackDataDir, 'PG_VERSION'), '18\n');
+  t.equal(
+    await chooseDataDir(ids, { dataDir: reachable, fallbackDataDir, setting: 'X', log }),
+    fallbackDataDir,
+    'the cluster in the fallback is kept',
+  );
+  fs.mkdirSync(reachable, { recursive: true });
+  fs.writeFileSync(path.join(reachable, 'PG_VERSION'), '18\n');
+  t.equal(
+    await chooseDataDir(ids, { dataDir: reachable, fallbackDataDir, setting: 'X', log }),
+    reachable,
+    'but one in the default comes first',
+  );
 
   const file = path.join(elsewhere, 'a-file');
   fs.writeFileSync(file, '');
