@@ -236,8 +236,9 @@ export function checkFields(patch: Partial<Record<keyof KbFields, unknown>>, bas
 }
 
 /** The content fields of an entry (or of a snapshot read back from a version). */
-export function fieldsOf(e: Record<string, unknown>): KbFields {
-  return checkFields(Object.fromEntries(KB_FIELD_NAMES.map((k) => [k, e[k] ?? null])));
+export function fieldsOf(e: object): KbFields {
+  const r = e as Record<string, unknown>;
+  return checkFields(Object.fromEntries(KB_FIELD_NAMES.map((k) => [k, r[k] ?? null])));
 }
 
 /** Which content fields differ: an edit that changes nothing makes no version. */
