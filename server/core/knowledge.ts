@@ -88,6 +88,9 @@ export const isKbEditor = (v: Viewer) => v.roles.includes('kb_editor');
 /** Who may search (the desks that answer callers, and the knowledge roles). An admin role alone gives no knowledge rights. */
 export const KB_SEARCH_ROLES = ['operator', 'dispatcher', 'handler', 'kb_editor', 'kb_admin'] as const;
 
+/** May the viewer search? (The admin role passes every route's role check, so the rule is asked here.) */
+export const canSearch = (v: Viewer) => v.roles.some((r) => (KB_SEARCH_ROLES as readonly string[]).includes(r));
+
 /**
  * May the viewer see this entry? The knowledge team sees all; an editor sees their
  * unit's entries and what is published; the desks see what is published. What is not
@@ -96,7 +99,7 @@ export const KB_SEARCH_ROLES = ['operator', 'dispatcher', 'handler', 'kb_editor'
 export function canReadEntry(v: Viewer, e: Pick<KbEntry, 'unitId' | 'status'>): boolean {
   if (isKbAdmin(v)) return true;
   if (isKbEditor(v) && e.unitId === v.unitId) return true;
-  return e.status === 'published' && v.roles.some((r) => (KB_SEARCH_ROLES as readonly string[]).includes(r));
+  return e.status === 'published' && canSearch(v);
 }
 
 /** Throws 403 unless the viewer may make `change` to an entry held by `unitId` in `status`. */

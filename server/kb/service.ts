@@ -14,12 +14,12 @@ import {
   authorizeKb,
   beijingDay,
   canReadEntry,
+  canSearch,
   changedFields,
   checkFields,
   checkPublishable,
   fieldsOf,
   isKbAdmin,
-  KB_SEARCH_ROLES,
   nextStatus,
   TITLE_MAX,
   type KbEntry,
@@ -54,7 +54,7 @@ export interface KbService {
   get(id: number, opts: { viewer: Viewer }): Promise<KbEntry>;
   versions(id: number, opts: { viewer: Viewer }): Promise<kb.KbVersionRow[]>;
   /** Published entries in force today (Beijing) for the area, best first. */
-  search(input: SearchInput, opts?: { on?: Date }): Promise<SearchHit[]>;
+  search(input: SearchInput, opts?: { on?: Date; viewer?: Viewer }): Promise<SearchHit[]>;
   list(filter: Omit<kb.KbListFilter, 'limit'> & { limit?: number }, opts: { viewer: Viewer }): Promise<KbEntry[]>;
   /** Published entries expiring within 30 days: the viewer's unit's, or every unit's for the knowledge team. */
   expiring(opts: { viewer: Viewer }): Promise<KbEntry[]>;
@@ -198,7 +198,10 @@ export function createKbService(deps: KbServiceDeps): KbService {
       return kb.listKbVersions(deps.db, id);
     },
 
-    search: (input, opts = {}) => searchEntries(deps.sql, deps.synonyms, input, opts.on ?? deps.clock.now()),
+    search(input, opts = {}) {
+      if (opts.viewer && !canSearch(opts.viewer)) throw refuse('FORBIDDEN', '知识检索需要话务员、派单员、承办人或知识库角色');
+      return searchEntries(deps.sql, deps.synonyms, input, opts.on ?? deps.clock.now());
+    },
 
     list(filter, { viewer }) {
       if (!viewer.roles.some((r) => r === 'kb_admin' || r === 'kb_editor')) throw refuse('FORBIDDEN', '需要知识库编辑或知识库审核角色');
@@ -286,6 +289,3 @@ export function createKbService(deps: KbServiceDeps): KbService {
     },
   };
 }
-
-/** Who may search: the desks that answer callers and the knowledge roles. */
-export const KB_SEARCHERS = [...KB_SEARCH_ROLES];

@@ -166,7 +166,7 @@ const kbRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { q, limit, areaCode } = request.query;
-      const hits = await app.kb.search({ q, limit, areaCode });
+      const hits = await app.kb.search({ q, limit, areaCode }, as(request));
       return { entries: hits.map((h) => ({ ...h, updatedAt: new Date(h.updatedAt).toISOString() })) };
     },
   );
