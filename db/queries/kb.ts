@@ -192,18 +192,23 @@ export interface KbSearch {
 }
 
 /**
- * Published entries in force matching the question's words, best first: ts_rank
+ * Published entries in force matching `match` (the question's words, or only those at
+ * weights A and B), best first, ranked on all of `query`'s words: ts_rank
  * over the weighted tokens (normalised by the log of the entry's length, so that a
  * long body does not win by size) plus a share of the title's trigram similarity.
  */
-export async function searchKbEntries(sql: Sql, s: KbSearch & { query: string }): Promise<KbHit[]> {
+export async function searchKbEntries(
+  sql: Sql,
+  s: KbSearch & { query: string; match: string | null; except?: number[] },
+): Promise<KbHit[]> {
   return sql<KbHit[]>`
     select e.id, e.title, e.body, e.material_type as "materialType", e.issuer, e.category_code as "categoryCode",
            e.area_code as "areaCode", e.version, e.updated_at as "updatedAt",
            (ts_rank('{0.05, 0.2, 0.5, 1.0}'::float4[], e.search_tokens, q.query, 1)
              + ${s.trigramWeight}::float4 * word_similarity(e.title, ${s.text}))::float8 as score
-    from kb_entries e, (select ${s.query}::tsquery as query) q
-    where e.search_tokens @@ q.query and ${inForce(sql, s)}
+    from kb_entries e, (select ${s.query}::tsquery as query, ${s.match ?? s.query}::tsquery as match) q
+    where e.search_tokens @@ q.match and ${inForce(sql, s)}
+      and not (e.id = any(${s.except ?? []}::bigint[]))
     order by score desc, e.id
     limit ${s.limit}`;
 }

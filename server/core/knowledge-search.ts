@@ -12,7 +12,7 @@
 /** Words a caller wraps a question in: they say nothing about which entry answers it. */
 const STOPWORDS = new Set(
   (
-    '请问 问 问一下 问下 想问 我想 我 我们 你 你们 您 他 她 它 他们 咱 咱们 的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嗯 么 ' +
+    '办理 办 去办 请问 问 问一下 问下 想问 我想 我 我们 你 你们 您 他 她 它 他们 咱 咱们 的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嗯 么 ' +
     '是 不是 有 没有 在 和 与 及 或 或者 还是 就 都 也 还 又 再 才 被 把 给 让 跟 对 从 到 向 于 为 为了 ' +
     '怎么 怎么样 怎样 如何 咋 咋办 怎么办 什么 啥 哪 哪里 哪儿 哪个 哪些 在哪 在哪里 多少 几 多久 ' +
     '能 能不能 可以 可不可以 会 要 想 需要 应该 得要 一下 一个 这个 那个 这 那 这样 那样 现在 ' +
@@ -89,9 +89,13 @@ export function queryTerms(words: readonly string[], synonyms: SynonymIndex): st
   return terms;
 }
 
-/** A tsquery literal matching any of the terms ('医保' | '医疗保险') | ('孩子' | …). */
-export function tsqueryLiteral(terms: readonly (readonly string[])[]): string {
-  return terms.map((alts) => `(${alts.map(quote).join(' | ')})`).join(' | ');
+/**
+ * A tsquery literal matching any of the terms ('医保' | '医疗保险') | ('孩子' | …);
+ * with `weights` ('AB'), only where a word stands at those weights (titles, keywords).
+ */
+export function tsqueryLiteral(terms: readonly (readonly string[])[], weights = ''): string {
+  const w = weights ? `:${weights}` : '';
+  return terms.map((alts) => `(${alts.map((a) => quote(a) + w).join(' | ')})`).join(' | ');
 }
 
 /** Every word of the question and its synonyms, longest first: what the snippet looks for. */

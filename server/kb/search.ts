@@ -53,7 +53,16 @@ export async function searchEntries(sql: Sql, synonyms: SynonymIndex, input: Sea
     trigramWeight: TRIGRAM_WEIGHT,
   };
   let hits: KbHit[] = [];
-  if (mode !== 'trigram' && terms.length > 0) hits = await searchKbEntries(sql, { ...base, query: tsqueryLiteral(terms) });
+  if (mode !== 'trigram' && terms.length > 0) {
+    // Ranking every entry sharing a common body word with the question costs its detoasting
+    // at 10,000 entries: first those whose title or keywords match, then, only when those
+    // are too few, the bodies too.
+    hits = await searchKbEntries(sql, { ...base, query: tsqueryLiteral(terms), match: tsqueryLiteral(terms, 'AB') });
+    if (hits.length < limit) {
+      const more = await searchKbEntries(sql, { ...base, query: tsqueryLiteral(terms), match: null, except: hits.map((h) => Number(h.id)) });
+      hits = [...hits, ...more].slice(0, limit);
+    }
+  }
   if (hits.length === 0 && mode !== 'tokens' && [...text].length >= 2) hits = await searchKbEntriesByTrigram(sql, { ...base, query: null });
   const marks = highlightWords(terms);
   return hits.map(({ body, ...h }) => ({ ...h, id: Number(h.id), score: Math.round(h.score * 10_000) / 10_000, snippet: snippet(body, marks) }));
