@@ -46,14 +46,21 @@ try {
     const today = lines.reduce((d, l) => (l.effectiveFrom && l.effectiveFrom > d ? l.effectiveFrom : d), '2026-01-01');
     const kb = kbServiceFor(db, { now: () => new Date(`${today}T04:00:00Z`) });
     await kb.importEntries(lines, { actor: 'kb:eval' });
-    console.log(`${path.relative(root, kbFile)}: ${lines.length} entries; ${path.relative(root, questionsFile)}: ${questions.length} questions`);
+    console.log(
+      `${path.relative(root, kbFile)}: ${lines.length} entries; ${path.relative(root, questionsFile)}: ${questions.length} questions`,
+    );
     for (const mode of modes) {
       const r = await rankQuestions((q) => kb.search({ q, limit: 10, mode }), questions);
       const pct = (n: number) => (r.answerable ? `${((100 * n) / r.answerable).toFixed(1)}%` : '-');
-      console.log(`\n[${mode}] top-1 ${r.top1}/${r.answerable} (${pct(r.top1)}), top-3 ${r.top3}/${r.answerable} (${pct(r.top3)}); p50 ${r.p50Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms`);
-      console.log(`  no entry answers: ${r.absent.questions} questions, ${r.absent.empty} found nothing, best score of the others ${r.absent.maxScore}`);
+      console.log(
+        `\n[${mode}] top-1 ${r.top1}/${r.answerable} (${pct(r.top1)}), top-3 ${r.top3}/${r.answerable} (${pct(r.top3)}); p50 ${r.p50Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms`,
+      );
+      console.log(
+        `  no entry answers: ${r.absent.questions} questions, ${r.absent.empty} found nothing, best score of the others ${r.absent.maxScore}`,
+      );
       for (const h of r.absent.hits) console.log(`    ? ${h.question} → ${h.got} (${h.score})`);
-      for (const m of r.misses) console.log(`  miss: ${m.question}\n        expected ${m.expected}\n        got ${m.got.join(' | ') || '(nothing)'}`);
+      for (const m of r.misses)
+        console.log(`  miss: ${m.question}\n        expected ${m.expected}\n        got ${m.got.join(' | ') || '(nothing)'}`);
     }
   } finally {
     await db.close();

@@ -40,7 +40,15 @@ export async function rankQuestions(
   search: (q: string) => Promise<{ title: string; score: number }[]>,
   questions: KbQuestion[],
 ): Promise<RankReport> {
-  const r: RankReport = { answerable: 0, top1: 0, top3: 0, misses: [], absent: { questions: 0, empty: 0, maxScore: 0, hits: [] }, p50Ms: 0, maxMs: 0 };
+  const r: RankReport = {
+    answerable: 0,
+    top1: 0,
+    top3: 0,
+    misses: [],
+    absent: { questions: 0, empty: 0, maxScore: 0, hits: [] },
+    p50Ms: 0,
+    maxMs: 0,
+  };
   const times: number[] = [];
   for (const q of questions) {
     const started = performance.now();

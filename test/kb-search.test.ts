@@ -54,30 +54,39 @@ t.test('a title match outranks the same words in a body', async (t) => {
   );
 });
 
-t.test('importing the same file twice changes nothing; a changed line makes one new version; the export imports back unchanged', async (t) => {
-  const h = await testApp(t);
-  const text = fs.readFileSync(entriesFile, 'utf8');
-  const count = async (table: string) => Number((await h.db.sql.unsafe(`select count(*)::int as n from ${table}`))[0]!.n);
-  t.same(await h.app.kb.importEntries(parseKbFile(text), { actor: 'test' }), { created: 20, changed: 0, unchanged: 0 });
-  t.same(await h.app.kb.importEntries(parseKbFile(text), { actor: 'test' }), { created: 0, changed: 0, unchanged: 20 });
-  t.equal(await count('kb_entry_versions'), 20);
-  const lines = text.trim().split('\n');
-  const changed = { ...JSON.parse(lines[3]!), body: '本市集中供热期为每年11月15日至次年3月15日。' };
-  lines[3] = JSON.stringify(changed);
-  t.same(await h.app.kb.importEntries(parseKbFile(lines.join('\n')), { actor: 'test' }), { created: 0, changed: 1, unchanged: 19 });
-  t.equal(await count('kb_entry_versions'), 21);
-  const exported = await h.app.kb.exportEntries();
-  t.equal(exported.length, 20);
-  t.same(await h.app.kb.importEntries(parseKbFile(exported.map((l) => JSON.stringify(l)).join('\n')), { actor: 'test' }), {
-    created: 0,
-    changed: 0,
-    unchanged: 20,
-  });
-  // Lines without status: sample ones published, the centre's own as drafts.
-  t.same(parseKbFile('{"title":"甲","body":"乙"}\n{"title":"丙","body":"丁","sample":true}').map((l) => l.status), ['draft', 'published']);
-  // A bad line anywhere: nothing written, its number named.
-  t.throws(() => parseKbFile(`${lines[0]}\n{"title":"","body":"x"}`), /第 2 行/);
-  const bad = [JSON.stringify({ title: '新的一条', body: '内容', sample: true }), JSON.stringify({ title: '坏的一条', body: '内容', categoryCode: 'no.such' })];
-  await t.rejects(h.app.kb.importEntries(parseKbFile(bad.join('\n')), { actor: 'test' }), /no\.such/);
-  t.equal(await count('kb_entries'), 20, 'the good line before the bad one was not kept');
-});
+t.test(
+  'importing the same file twice changes nothing; a changed line makes one new version; the export imports back unchanged',
+  async (t) => {
+    const h = await testApp(t);
+    const text = fs.readFileSync(entriesFile, 'utf8');
+    const count = async (table: string) => Number((await h.db.sql.unsafe(`select count(*)::int as n from ${table}`))[0]!.n);
+    t.same(await h.app.kb.importEntries(parseKbFile(text), { actor: 'test' }), { created: 20, changed: 0, unchanged: 0 });
+    t.same(await h.app.kb.importEntries(parseKbFile(text), { actor: 'test' }), { created: 0, changed: 0, unchanged: 20 });
+    t.equal(await count('kb_entry_versions'), 20);
+    const lines = text.trim().split('\n');
+    const changed = { ...JSON.parse(lines[3]!), body: '本市集中供热期为每年11月15日至次年3月15日。' };
+    lines[3] = JSON.stringify(changed);
+    t.same(await h.app.kb.importEntries(parseKbFile(lines.join('\n')), { actor: 'test' }), { created: 0, changed: 1, unchanged: 19 });
+    t.equal(await count('kb_entry_versions'), 21);
+    const exported = await h.app.kb.exportEntries();
+    t.equal(exported.length, 20);
+    t.same(await h.app.kb.importEntries(parseKbFile(exported.map((l) => JSON.stringify(l)).join('\n')), { actor: 'test' }), {
+      created: 0,
+      changed: 0,
+      unchanged: 20,
+    });
+    // Lines without status: sample ones published, the centre's own as drafts.
+    t.same(
+      parseKbFile('{"title":"甲","body":"乙"}\n{"title":"丙","body":"丁","sample":true}').map((l) => l.status),
+      ['draft', 'published'],
+    );
+    // A bad line anywhere: nothing written, its number named.
+    t.throws(() => parseKbFile(`${lines[0]}\n{"title":"","body":"x"}`), /第 2 行/);
+    const bad = [
+      JSON.stringify({ title: '新的一条', body: '内容', sample: true }),
+      JSON.stringify({ title: '坏的一条', body: '内容', categoryCode: 'no.such' }),
+    ];
+    await t.rejects(h.app.kb.importEntries(parseKbFile(bad.join('\n')), { actor: 'test' }), /no\.such/);
+    t.equal(await count('kb_entries'), 20, 'the good line before the bad one was not kept');
+  },
+);

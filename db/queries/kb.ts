@@ -58,7 +58,15 @@ export async function updateKbEntry(tx: Tx, id: number, row: Partial<NewKbEntry>
 
 export async function insertKbVersion(
   tx: Tx,
-  v: { entryId: number; version: number; change: KbChange; snapshot: Record<string, unknown>; actor: string; at: Date; note?: string | null },
+  v: {
+    entryId: number;
+    version: number;
+    change: KbChange;
+    snapshot: Record<string, unknown>;
+    actor: string;
+    at: Date;
+    note?: string | null;
+  },
 ): Promise<void> {
   await tx.insert(kbEntryVersions).values({ ...v, note: v.note ?? null });
 }

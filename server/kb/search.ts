@@ -59,11 +59,21 @@ export async function searchEntries(sql: Sql, synonyms: SynonymIndex, input: Sea
     // are too few, the bodies too.
     hits = await searchKbEntries(sql, { ...base, query: tsqueryLiteral(terms), match: tsqueryLiteral(terms, 'AB') });
     if (hits.length < limit) {
-      const more = await searchKbEntries(sql, { ...base, query: tsqueryLiteral(terms), match: null, except: hits.map((h) => Number(h.id)) });
+      const more = await searchKbEntries(sql, {
+        ...base,
+        query: tsqueryLiteral(terms),
+        match: null,
+        except: hits.map((h) => Number(h.id)),
+      });
       hits = [...hits, ...more].slice(0, limit);
     }
   }
   if (hits.length === 0 && mode !== 'tokens' && [...text].length >= 2) hits = await searchKbEntriesByTrigram(sql, { ...base, query: null });
   const marks = highlightWords(terms);
-  return hits.map(({ body, ...h }) => ({ ...h, id: Number(h.id), score: Math.round(h.score * 10_000) / 10_000, snippet: snippet(body, marks) }));
+  return hits.map(({ body, ...h }) => ({
+    ...h,
+    id: Number(h.id),
+    score: Math.round(h.score * 10_000) / 10_000,
+    snippet: snippet(body, marks),
+  }));
 }

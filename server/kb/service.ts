@@ -59,7 +59,10 @@ export interface KbService {
   /** Published entries expiring within 30 days: the viewer's unit's, or every unit's for the knowledge team. */
   expiring(opts: { viewer: Viewer }): Promise<KbEntry[]>;
   /** Lines of the file format, in one transaction; matched to entries by title. */
-  importEntries(lines: KbLine[], opts: { actor: string; unitId?: string }): Promise<{ created: number; changed: number; unchanged: number }>;
+  importEntries(
+    lines: KbLine[],
+    opts: { actor: string; unitId?: string },
+  ): Promise<{ created: number; changed: number; unchanged: number }>;
   exportEntries(): Promise<Record<string, unknown>[]>;
   /**
    * For the order service: of `ids`, those that may NOT be read out to a caller in
@@ -111,7 +114,15 @@ export function createKbService(deps: KbServiceDeps): KbService {
       updatedBy: e.actor,
       searchTokens: indexTokens(f),
     });
-    await kb.insertKbVersion(tx, { entryId: created.id, version: 1, change: 'create', snapshot: snapshotOf(created), actor: e.actor, at: e.at, note: e.note });
+    await kb.insertKbVersion(tx, {
+      entryId: created.id,
+      version: 1,
+      change: 'create',
+      snapshot: snapshotOf(created),
+      actor: e.actor,
+      at: e.at,
+      note: e.note,
+    });
     return created;
   }
 
@@ -171,7 +182,9 @@ export function createKbService(deps: KbServiceDeps): KbService {
     update(id, { version, ...patch }, opts) {
       return step(id, 'edit', opts, async (tx, current) => {
         if (version !== undefined && version !== current.version)
-          throw new DomainError('KB_VERSION_CONFLICT', `知识条目已是第 ${current.version} 版，您修改的是第 ${version} 版`, { field: 'version' });
+          throw new DomainError('KB_VERSION_CONFLICT', `知识条目已是第 ${current.version} 版，您修改的是第 ${version} 版`, {
+            field: 'version',
+          });
         const fields = checkFields(patch, fieldsOf(current));
         await checkRefs(tx, fields, id);
         return fields;
@@ -184,7 +197,8 @@ export function createKbService(deps: KbServiceDeps): KbService {
     rollback(id, version, opts) {
       return step(id, 'rollback', opts, async (tx, current) => {
         const earlier = await kb.loadKbVersion(tx, id, version);
-        if (!earlier) throw refuse('KB_VERSION_NOT_FOUND', `知识条目 ${id} 没有第 ${version} 版（现为第 ${current.version} 版）`, 'version');
+        if (!earlier)
+          throw refuse('KB_VERSION_NOT_FOUND', `知识条目 ${id} 没有第 ${version} 版（现为第 ${current.version} 版）`, 'version');
         const fields = fieldsOf(earlier.snapshot);
         await checkRefs(tx, fields, id);
         return fields;
@@ -241,7 +255,9 @@ export function createKbService(deps: KbServiceDeps): KbService {
             counts.unchanged++;
             continue;
           }
-          const change: KbChange = content ? 'edit' : ({ published: 'publish', withdrawn: 'withdraw', expired: 'expire', draft: 'edit' } as const)[status];
+          const change: KbChange = content
+            ? 'edit'
+            : ({ published: 'publish', withdrawn: 'withdraw', expired: 'expire', draft: 'edit' } as const)[status];
           await write(tx, current, { fields, status, sample }, change, by);
           counts.changed++;
         }
@@ -268,7 +284,14 @@ export function createKbService(deps: KbServiceDeps): KbService {
           const suffix = `（工单 ${d.sourceOrderId}）`;
           fields = { ...fields, title: [...fields.title].slice(0, TITLE_MAX - suffix.length).join('') + suffix };
         }
-        return insert(t, fields, { status: 'draft', unitId: KNOWLEDGE_TEAM_UNIT, sourceOrderId: d.sourceOrderId, actor: d.actor, at, note: '知识缺口答复' });
+        return insert(t, fields, {
+          status: 'draft',
+          unitId: KNOWLEDGE_TEAM_UNIT,
+          sourceOrderId: d.sourceOrderId,
+          actor: d.actor,
+          at,
+          note: '知识缺口答复',
+        });
       };
       return tx ? run(tx) : deps.db.transaction(run);
     },

@@ -8,8 +8,7 @@ export const kbErrors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: '日期 YYYY-MM-DD（北京时间）' });
-const Terms = (description: string) =>
-  Type.Array(Type.String({ minLength: 1, maxLength: TERM_MAX }), { maxItems: TERMS_MAX, description });
+const Terms = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: TERM_MAX }), { maxItems: TERMS_MAX, description });
 
 const fields = {
   title: Type.String({ minLength: 1, maxLength: TITLE_MAX, description: `标题，唯一，不超过 ${TITLE_MAX} 字` }),
@@ -19,7 +18,9 @@ const fields = {
   categoryCode: Nullable(Type.String({ minLength: 1, maxLength: 64, description: '事项分类代码（见 /api/meta）' })),
   issuer: Nullable(Type.String({ maxLength: 200, description: '发文单位' })),
   policyBasis: Nullable(Type.String({ maxLength: 500, description: '政策依据（文件名称、文号）' })),
-  materialType: Nullable(StringEnum(KB_MATERIAL_TYPES, { description: '材料类型：guide 办事指南、policy 政策法规、faq 热点问答、notice 通知公告、other 其他' })),
+  materialType: Nullable(
+    StringEnum(KB_MATERIAL_TYPES, { description: '材料类型：guide 办事指南、policy 政策法规、faq 热点问答、notice 通知公告、other 其他' }),
+  ),
   areaCode: Nullable({ ...AreaCode, description: '适用区域（行政区划代码）；空为全市' }),
   effectiveFrom: Nullable({ ...Day, description: '生效日期；空为即日起' }),
   expiresOn: Nullable({ ...Day, description: '失效日期（当日起不再检索到）；空为长期有效' }),
@@ -29,7 +30,11 @@ export const CreateEntryBody = Type.Object(
   {
     title: fields.title,
     body: fields.body,
-    ...Object.fromEntries(Object.entries(fields).filter(([k]) => k !== 'title' && k !== 'body').map(([k, v]) => [k, Type.Optional(v)])),
+    ...Object.fromEntries(
+      Object.entries(fields)
+        .filter(([k]) => k !== 'title' && k !== 'body')
+        .map(([k, v]) => [k, Type.Optional(v)]),
+    ),
     unitId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '维护单位；知识库编辑只能是本单位，缺省为本人单位' })),
   },
   { additionalProperties: false },
@@ -82,7 +87,9 @@ export const Versions = Type.Object({
   versions: Type.Array(
     Type.Object({
       version: Type.Integer(),
-      change: StringEnum(KB_CHANGES, { description: '变更：create 新建、edit 修改、publish 发布、withdraw 撤回、expire 过期、rollback 回滚' }),
+      change: StringEnum(KB_CHANGES, {
+        description: '变更：create 新建、edit 修改、publish 发布、withdraw 撤回、expire 过期、rollback 回滚',
+      }),
       snapshot: Type.Record(Type.String(), Type.Unknown(), { description: '该版本的全部字段' }),
       actor: Type.String({ description: '操作人（user:<id> 或 system）' }),
       at: Instant,

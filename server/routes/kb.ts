@@ -132,7 +132,11 @@ const kbRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       async (request) => shape(await app.kb[name](idOf(request), { ...as(request), note: request.body?.note })),
     );
-  action('publish', '发布知识条目（知识库组）', '只能发布草稿（409）；失效日期已到的不能发布（422，field 为 expiresOn）。发布后在生效期内可被检索。');
+  action(
+    'publish',
+    '发布知识条目（知识库组）',
+    '只能发布草稿（409）；失效日期已到的不能发布（422，field 为 expiresOn）。发布后在生效期内可被检索。',
+  );
   action('withdraw', '撤回知识条目（知识库组）', '撤回后立即不再被检索到；可再修改并重新发布。');
 
   app.post(
