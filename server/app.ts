@@ -110,8 +110,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
   await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
   await app.register(deadlinesPlugin);
-  await app.register(ordersPlugin);
   await app.register(kbPlugin);
+  await app.register(ordersPlugin);
   if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
   if (opts.trainSchedule) await app.register(trainerPlugin, { schedule: opts.trainSchedule });
   await app.register(authPlugin);

@@ -208,6 +208,19 @@ t.test('知识缺口: a consultation no entry answers goes to the knowledge team
   t.match(gap.json().notice, /知识库组/);
   t.equal((await team.post(`/api/orders/${gap.json().id}/actions/claim`)).statusCode, 200);
   t.equal((await team.post(`/api/orders/${gap.json().id}/actions/reply`, { text: '鹦鹉不属于犬只，无需办理养犬登记。' })).statusCode, 200);
+  // The team's answer is also the first draft of the entry that was missing.
+  const drafts = await h.db
+    .sql`select title, body, status, unit_id, source_order_id from kb_entries where source_order_id = ${gap.json().id}`;
+  t.match(drafts, [
+    { title: '请问养的鹦鹉需要办证吗？', body: '鹦鹉不属于犬只，无需办理养犬登记。', status: 'draft', unit_id: 'hotline-kb' },
+  ]);
+  const versions = await h.db
+    .sql`select change from kb_entry_versions v join kb_entries e on e.id = v.entry_id where e.source_order_id = ${gap.json().id}`;
+  t.same(
+    versions.map((v) => v.change),
+    ['create'],
+    'with its first version',
+  );
 
   const before = await countOrders(h);
   const wrong = await newOrder(op, { content: '楼上漏水', requestType: 'complaint', knowledgeGap: true });
