@@ -70,6 +70,13 @@ t.test('deadlines by request type, and the notice promising the type’s', async
   const complaint = await newOrder(op, { content: '楼道里堆满杂物没人管', requestType: 'complaint' });
   t.match(complaint.json().notice, /5个工作日内/, 'a complaint keeps 5 working days');
 
+  // The board cut by request type: the consultation's running clocks, not the complaint's.
+  const board = async (type: string) =>
+    (await op.get(`/api/sla/board?unit=hotline&requestType=${type}`)).json().rows.find((r: { scope: string }) => r.scope === 'self');
+  const sum = (row: { totals: { onTime: number } }) => row.totals.onTime;
+  t.equal(sum(await board('complaint')), 1, 'the complaint’s accept clock only');
+  t.equal(sum(await board('consultation')), 2, 'the consultation’s transfer and resolve clocks');
+
   const praise = await newOrder(op, { content: '表扬一下社区王书记，帮我们解决了漏水', requestType: 'praise' });
   t.match(praise.json().notice, /转达/, 'praise is passed on, with no deadline promised');
   t.notMatch(praise.json().notice, /工作日内/);
