@@ -9,6 +9,7 @@ import classifierPlugin from './plugins/classifier.ts';
 import clockPlugin, { type Clock } from './plugins/clock.ts';
 import deadlinesPlugin from './plugins/deadlines.ts';
 import livePlugin from './plugins/live.ts';
+import kbExpiryPlugin from './plugins/kb-expiry.ts';
 import kbPlugin from './plugins/kb.ts';
 import ordersPlugin from './plugins/orders.ts';
 import sweeperPlugin from './plugins/sweeper.ts';
@@ -44,6 +45,8 @@ export interface AppOptions {
   /** Built from rules/ and the area tree when not given. */
   classifier?: Classifier;
   homeCity?: string;
+  /** Where the rules files are (the knowledge base's synonyms); the classifier comes built from the same folder. */
+  rulesDir?: string;
   /** How long a sign-in lasts. */
   sessionTtlMs?: number;
   /** Rate limits of the public routes. */
@@ -56,6 +59,8 @@ export interface AppOptions {
   sweepSchedule?: string;
   /** A node-cron schedule for training the text model from the history; none: not trained here. */
   trainSchedule?: string;
+  /** node-cron schedule (Beijing time) of expiring knowledge entries; off when absent. */
+  kbExpireSchedule?: string;
   /** The WeChat official account: token, app id and the safe-mode key. */
   wechat?: WechatOptions;
   logger?: FastifyServerOptions['logger'];
@@ -110,10 +115,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
   await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
   await app.register(deadlinesPlugin);
-  await app.register(kbPlugin);
+  await app.register(kbPlugin, { rulesDir: opts.rulesDir });
   await app.register(ordersPlugin);
   if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
   if (opts.trainSchedule) await app.register(trainerPlugin, { schedule: opts.trainSchedule });
+  if (opts.kbExpireSchedule) await app.register(kbExpiryPlugin, { schedule: opts.kbExpireSchedule });
   await app.register(authPlugin);
   await app.register(docsPlugin);
 

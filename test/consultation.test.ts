@@ -266,3 +266,21 @@ t.test('reports: 直办率 by day and operator, entries most used, questions wit
   const handler = await signIn(h, ['handler'], '120102');
   t.equal((await handler.get(`/api/reports/direct?${q}`)).statusCode, 403, 'a city-wide report');
 });
+
+t.test('entries past their expiry date are marked expired at start and on schedule, once', async (t) => {
+  const h = await testApp(t, { kbExpireSchedule: '0 0 1 1 *' });
+  const past = await entry(h, { title: '去年的通知', expiresOn: '2026-11-20' });
+  const current = await entry(h, { title: '今年的通知', expiresOn: '2027-01-20' });
+  await h.app.ready();
+  const rows = await h.db.sql`select id, status, version from kb_entries order by id`;
+  t.same(
+    rows.map((r) => [Number(r.id), r.status, r.version]),
+    [
+      [past, 'expired', 2],
+      [current, 'published', 1],
+    ],
+    'the expired one has a new version, the other is untouched',
+  );
+  const [v] = await h.db.sql`select change, actor from kb_entry_versions where entry_id = ${past}`;
+  t.match(v, { change: 'expire', actor: 'system' });
+});
