@@ -284,3 +284,49 @@ t.test('entries past their expiry date are marked expired at start and on schedu
   const [v] = await h.db.sql`select change, actor from kb_entry_versions where entry_id = ${past}`;
   t.match(v, { change: 'expire', actor: 'system' });
 });
+
+t.test('直办 as the call is logged: one request logs, answers and closes, or writes nothing', async (t) => {
+  const h = await testApp(t);
+  const op = await signIn(h, ['operator']);
+  const dispatcher = await signIn(h, ['dispatcher']);
+  const kb = await entry(h, { title: '居住证办理' });
+  const draft = await entry(h, { title: '草稿', status: 'draft' });
+  const body = {
+    content: '请问居住证在哪里办？要带什么？',
+    requestType: 'consultation',
+    answer: { text: '居住证可在津心办申请，带身份证和居住证明。', kbEntryIds: [kb] },
+  };
+  const key = { 'idempotency-key': 'call-20261124-0001' };
+  const res = await op.post('/api/orders', { channel: 'phone', areaCode: STREET, ...body }, key);
+  t.equal(res.statusCode, 201, res.body);
+  const order = res.json();
+  t.equal(order.status, 'closed', 'closed at once, though the rules might have dispatched it');
+  t.equal(order.currentUnitId, 'hotline');
+  t.match(order.notice, /当场答复/);
+  t.match(order.notice, /查询码/, 'and the caller may rate it');
+  const events = await h.db.sql`select action, payload from order_events where order_id = ${order.id} order by id`;
+  t.same(
+    events.map((e) => e.action),
+    ['create', 'answer'],
+  );
+  t.same(events[1]!.payload.kbEntryIds, [kb]);
+  const uses = await h.db.sql`select entry_id from order_kb_uses where order_id = ${order.id}`;
+  t.same(
+    uses.map((u) => Number(u.entry_id)),
+    [kb],
+  );
+  const again = await op.post('/api/orders', { channel: 'phone', areaCode: STREET, ...body }, key);
+  t.equal(again.json().id, order.id, 'a retry makes no second order');
+  t.equal((await h.db.sql`select count(*)::int as n from order_kb_uses where order_id = ${order.id}`)[0]!.n, 1, 'nor a second use');
+
+  const before = await countOrders(h);
+  const unusable = await op.post('/api/orders', { channel: 'phone', ...body, answer: { text: '答复', kbEntryIds: [draft] } });
+  t.equal(unusable.statusCode, 422);
+  t.equal(unusable.json().field, 'kbEntryIds');
+  const notYours = await dispatcher.post('/api/orders', { channel: 'phone', ...body });
+  t.equal(notYours.statusCode, 403, 'a dispatcher does not answer on the call');
+  const both = await op.post('/api/orders', { channel: 'phone', ...body, knowledgeGap: true });
+  t.equal(both.statusCode, 400);
+  t.equal(both.json().field, 'knowledgeGap');
+  t.equal(await countOrders(h), before, 'nothing written');
+});
