@@ -106,6 +106,11 @@ export function sample(s: Schema, name = '', overrides: Record<string, unknown> 
     case 'object': {
       const out: Record<string, unknown> = {};
       for (const key of s.required ?? []) out[key] = sample(s.properties[key], key, overrides);
+      // A body that must name something (a PATCH: minProperties) gets its first optional fields too.
+      for (const key of Object.keys(s.properties ?? {})) {
+        if (Object.keys(out).length >= (s.minProperties ?? 0)) break;
+        if (!(key in out)) out[key] = sample(s.properties[key], key, overrides);
+      }
       return out;
     }
     case 'string': {
