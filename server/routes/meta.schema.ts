@@ -35,3 +35,9 @@ export const UnitNamesQuery = Type.Object(
   { additionalProperties: false },
 );
 export const UnitNames = Type.Object({ units: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) });
+
+/** What this service offers the desks, so a desk hides or disables what is not there instead of failing on it. */
+export const DeskFeatures = Type.Object({
+  knowledgeBase: Type.Boolean({ description: '知识库检索（GET /api/kb/search）可用' }),
+  requestType: Type.Boolean({ description: '登记工单时可指定诉求类型（requestType）' }),
+});

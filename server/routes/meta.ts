@@ -20,7 +20,8 @@ import { STATUS_LABELS, STATUSES } from '../core/lifecycle.ts';
 import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS } from '../core/lists.ts';
 import { childAreas } from '../../db/queries/areas.ts';
 import { unitNames } from '../../db/queries/units.ts';
-import { AreaChildren, AreaChildrenQuery, MatterCatalogue, UnitNames, UnitNamesQuery } from './meta.schema.ts';
+import { AreaChildren, AreaChildrenQuery, DeskFeatures, MatterCatalogue, UnitNames, UnitNamesQuery } from './meta.schema.ts';
+import { CreateOrderBody } from './orders.schema.ts';
 
 const Entry = Type.Object({ code: Type.String(), label: Type.String() });
 const List = (description: string) => Type.Array(Entry, { description });
@@ -111,6 +112,25 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await childAreas(app.sql, request.query.parent ?? null);
       return { areas: rows.map((r) => ({ code: r.code, name: r.name, level: r.level, leaf: !r.has_children })) };
     },
+  );
+
+  app.get(
+    '/features',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '工作台可用的功能',
+        description: '本服务是否提供知识库检索、登记时是否接受诉求类型；工作台据此显示或停用相应部分。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: DeskFeatures },
+      },
+    },
+    async () => ({
+      knowledgeBase: app.hasRoute({ method: 'GET', url: '/api/kb/search' }),
+      requestType: 'requestType' in CreateOrderBody.properties,
+    }),
   );
 
   app.get(

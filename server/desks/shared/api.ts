@@ -7,7 +7,7 @@
 import type { Static } from 'typebox';
 import type { RequestType } from '../../core/lists.ts';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
-import type { AreaChildren, MatterCatalogue } from '../../routes/meta.schema.ts';
+import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
 import type { CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
 import { session, toLogin } from './session.ts';
 
@@ -118,6 +118,7 @@ export const api = {
     request<{ items: OrderView[]; nextCursor: string | null }>(`/api/orders${query({ phone, limit })}`),
   waitingCalls: (limit = 8) => request<{ calls: CallView[] }>(`/api/channels/phone/calls${query({ limit })}`),
   call: (callId: string) => request<CallView>(`/api/channels/phone/calls/${encodeURIComponent(callId)}`),
+  features: () => request<Static<typeof DeskFeatures>>('/api/meta/features'),
   matters: () => request<Matters>('/api/meta/matters'),
   areas: (parent?: string) => request<{ areas: AreaNode[] }>(`/api/meta/areas${query({ parent })}`),
   unitNames: (ids: string[]) => request<{ units: { id: string; name: string }[] }>(`/api/meta/units${query({ ids: ids.join(',') })}`),

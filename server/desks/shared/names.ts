@@ -10,6 +10,10 @@ const matters = reactive(new Map<string, { name: string; family: string }>());
 const units = reactive(new Map<string, string>());
 const areas = reactive(new Map<string, string>());
 let catalogue: Promise<Matters> | null = null;
+let features: ReturnType<typeof api.features> | null = null;
+
+/** What this service offers (knowledge base, request types), asked once per page. */
+export const loadFeatures = () => (features ??= api.features().catch(() => ({ knowledgeBase: false, requestType: false })));
 const asked = new Set<string>();
 let batch: string[] = [];
 
