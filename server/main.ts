@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel });
   if (!desksBuilt()) {
     // The API runs without them, but the 话务台 would answer 404: say what to run, in plain words.
-    process.stderr.write(`\n  The desks (话务台) are not built: ${DESKS_DIR} is missing.\n  Run:  npm run build:desks\n  (npm install runs it too.)\n\n`);
+    process.stderr.write(
+      `\n  The desks (话务台) are not built: ${DESKS_DIR} is missing.\n  Run:  npm run build:desks\n  (npm install runs it too.)\n\n`,
+    );
   }
   let prepared;
   try {

@@ -115,7 +115,9 @@ t.test('a repeat caller: the earlier orders beside the form, newest first, and "
   h.clock.set('2026-11-20T02:00:00Z');
   const phone = '13822223333';
   const older = (
-    await (await signIn(h, ['operator'])).post('/api/orders', { channel: 'phone', citizenPhone: phone, content: '河东区大王庄街道路灯不亮，晚上很黑' })
+    await (
+      await signIn(h, ['operator'])
+    ).post('/api/orders', { channel: 'phone', citizenPhone: phone, content: '河东区大王庄街道路灯不亮，晚上很黑' })
   ).json();
   h.clock.set('2026-11-22T02:00:00Z');
   const desk = await signIn(h, ['operator']);
@@ -144,7 +146,8 @@ t.test('a repeat caller: the earlier orders beside the form, newest first, and "
   await page.waitForSelector('#related');
   t.match(await page.textContent('#related'), new RegExp(newer.number));
   await page.locator('#content').pressSequentially('又来了，垃圾还是没人清运', { delay: 5 });
-  await page.waitForSelector('#classification tr[data-field="category"].changed', { timeout: 15_000 });
+  await classified(page, 'urban.sanitation');
+  t.match(await page.textContent('#classification tr[data-field="category"] .chosen-value'), /环境卫生与垃圾/, 'the matter taken over');
   await shot(page, 'console-caller-history');
   await page.keyboard.press('Control+Enter');
   await page.waitForSelector('#result[data-order-number]', { timeout: 15_000 });
@@ -152,7 +155,11 @@ t.test('a repeat caller: the earlier orders beside the form, newest first, and "
   const [made] = await h.db.sql`select id, category_code, area_code from orders where number = ${number}`;
   t.match(made, { category_code: 'urban.sanitation', area_code: '120102001' }, 'the earlier order’s matter and area');
   const [created] = await h.db.sql`select payload from order_events where order_id = ${made!.id} and action = 'create'`;
-  t.equal((created!.payload as { inbound: { relatedOrderId: number } }).inbound.relatedOrderId, newer.id, 'linked to the earlier order in its trail');
+  t.equal(
+    (created!.payload as { inbound: { relatedOrderId: number } }).inbound.relatedOrderId,
+    newer.id,
+    'linked to the earlier order in its trail',
+  );
   t.notMatch(await visibleText(page), RAW_CODES, 'no raw code on screen');
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });
@@ -177,7 +184,11 @@ t.test('the operator overrides matter, area, urgency and request type with picke
   if (acceptsType) await page.click('#pick-request-type label:has-text("建议")');
   else t.ok(await page.isDisabled('#pick-request-type input[value="suggestion"]'), 'the request type picker waits for the API');
   const changed = await page.$$eval('#classification tr.changed', (rows) => rows.map((r) => r.getAttribute('data-field')));
-  t.same(changed.sort(), acceptsType ? ['area', 'category', 'requestType', 'urgency'] : ['area', 'category', 'urgency'], 'each change is shown against the rules’ proposal');
+  t.same(
+    changed.sort(),
+    acceptsType ? ['area', 'category', 'requestType', 'urgency'] : ['area', 'category', 'urgency'],
+    'each change is shown against the rules’ proposal',
+  );
   t.match(await page.textContent('#classification tr[data-field="category"] .chosen-value'), /路灯照明/);
   t.match(await page.textContent('#classification'), /进入派单队列/, 'a person’s choice is not dispatched automatically');
   await shot(page, 'console-overrides');
@@ -212,7 +223,9 @@ t.test('the operator overrides matter, area, urgency and request type with picke
 t.test('the top bar finds an order by its number or by the caller’s phone and opens its detail', async (t) => {
   const h = await testApp(t);
   const desk = await signIn(h, ['operator']);
-  const order = (await desk.post('/api/orders', { channel: 'phone', citizenPhone: '13855556666', content: '河东区大王庄街道路灯不亮' })).json();
+  const order = (
+    await desk.post('/api/orders', { channel: 'phone', citizenPhone: '13855556666', content: '河东区大王庄街道路灯不亮' })
+  ).json();
   const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/console.html');
   await page.fill('#top-search', order.number);
   await page.press('#top-search', 'Enter');

@@ -13,10 +13,7 @@ export const MatterCatalogue = Type.Object({
   ),
 });
 
-export const AreaChildrenQuery = Type.Object(
-  { parent: Type.Optional(AreaCode) },
-  { additionalProperties: false },
-);
+export const AreaChildrenQuery = Type.Object({ parent: Type.Optional(AreaCode) }, { additionalProperties: false });
 
 /** One level of the division tree, for a tree picker that loads as it opens. */
 export const AreaChildren = Type.Object({
@@ -40,4 +37,14 @@ export const UnitNames = Type.Object({ units: Type.Array(Type.Object({ id: Type.
 export const DeskFeatures = Type.Object({
   knowledgeBase: Type.Boolean({ description: '知识库检索（GET /api/kb/search）可用' }),
   requestType: Type.Boolean({ description: '登记工单时可指定诉求类型（requestType）' }),
+});
+
+export const AreaNamesQuery = Type.Object(
+  { codes: Type.String({ pattern: '^[0-9]{6,12}(,[0-9]{6,12}){0,49}$', description: '行政区划代码，逗号分隔，至多 50 个' }) },
+  { additionalProperties: false },
+);
+export const AreaNames = Type.Object({
+  areas: Type.Array(
+    Type.Object({ code: Type.String(), name: Type.String(), path: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }),
+  ),
 });

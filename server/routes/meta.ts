@@ -20,7 +20,16 @@ import { STATUS_LABELS, STATUSES } from '../core/lifecycle.ts';
 import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS } from '../core/lists.ts';
 import { childAreas } from '../../db/queries/areas.ts';
 import { unitNames } from '../../db/queries/units.ts';
-import { AreaChildren, AreaChildrenQuery, DeskFeatures, MatterCatalogue, UnitNames, UnitNamesQuery } from './meta.schema.ts';
+import {
+  AreaChildren,
+  AreaChildrenQuery,
+  AreaNames,
+  AreaNamesQuery,
+  DeskFeatures,
+  MatterCatalogue,
+  UnitNames,
+  UnitNamesQuery,
+} from './meta.schema.ts';
 import { CreateOrderBody } from './orders.schema.ts';
 
 const Entry = Type.Object({ code: Type.String(), label: Type.String() });
@@ -112,6 +121,27 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await childAreas(app.sql, request.query.parent ?? null);
       return { areas: rows.map((r) => ({ code: r.code, name: r.name, level: r.level, leaf: !r.has_children })) };
     },
+  );
+
+  app.get(
+    '/area-names',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '行政区划名称',
+        description: '按代码查区划名称及其上级路径（工作台显示名称，不显示代码）；未加载的代码不返回。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: AreaNamesQuery,
+        response: { 200: AreaNames },
+      },
+    },
+    async (request) => ({
+      areas: request.query.codes.split(',').flatMap((code) => {
+        const area = app.classifier.places.get(code);
+        return area ? [{ code, name: area.name, path: area.path.map((p) => ({ code: p.code, name: p.name })) }] : [];
+      }),
+    }),
   );
 
   app.get(

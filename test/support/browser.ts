@@ -19,7 +19,13 @@ export async function launch(t: { teardown(fn: () => unknown): void }): Promise<
     executablePath: CHROMIUM,
     // hotline.test is a desk network's host name for the loopback server: a plain-http
     // origin the browser does not treat as secure, as a LAN address would be.
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--host-resolver-rules=MAP hotline.test 127.0.0.1'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--host-resolver-rules=MAP hotline.test 127.0.0.1',
+    ],
   });
   t.teardown(() => browser.close());
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -84,7 +90,8 @@ export async function openAs(
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 /** Codes the API speaks that a person must never read on a page (names exist for all of them). */
-export const RAW_CODES = /\b(urban|env|utility|housing|estate|transport|labor|health|edu|market|police|civil|rural|gov|culture|telecom|safety|finance|other)\.[a-z_]+\b|\b(received|accepted|dispatched|claimed|replied|closed|consultation|complaint|suggestion|normal|urgent)\b|\b1201\d{5,8}\b/;
+export const RAW_CODES =
+  /\b(urban|env|utility|housing|estate|transport|labor|health|edu|market|police|civil|rural|gov|culture|telecom|safety|finance|other)\.[a-z_]+\b|\b(received|accepted|dispatched|claimed|replied|closed|consultation|complaint|suggestion|normal|urgent)\b|\b1201\d{5,8}\b/;
 
 /** The visible text of the page with what is allowed to contain digits and Latin (order numbers, phone numbers) left in. */
 export const visibleText = (page: Page) => page.evaluate(() => document.body.innerText);

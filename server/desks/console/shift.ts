@@ -22,7 +22,13 @@ export function remember(order: CreatedOrder, opts: { answered?: boolean; status
     if (opts.status) existing.status = opts.status;
     return existing;
   }
-  shift.entries.unshift({ order, notice: order.notice, status: opts.status ?? order.status, at: order.createdAt, answered: Boolean(opts.answered) });
+  shift.entries.unshift({
+    order,
+    notice: order.notice,
+    status: opts.status ?? order.status,
+    at: order.createdAt,
+    answered: Boolean(opts.answered),
+  });
   return shift.entries[0]!;
 }
 

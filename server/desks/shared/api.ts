@@ -121,9 +121,14 @@ export const api = {
   features: () => request<Static<typeof DeskFeatures>>('/api/meta/features'),
   matters: () => request<Matters>('/api/meta/matters'),
   areas: (parent?: string) => request<{ areas: AreaNode[] }>(`/api/meta/areas${query({ parent })}`),
+  areaNames: (codes: string[]) =>
+    request<{ areas: { code: string; name: string; path: { code: string; name: string }[] }[] }>(
+      `/api/meta/area-names${query({ codes: codes.join(',') })}`,
+    ),
   unitNames: (ids: string[]) => request<{ units: { id: string; name: string }[] }>(`/api/meta/units${query({ ids: ids.join(',') })}`),
   logout: () => request<null>('/api/auth/logout', { method: 'POST' }),
-  kbSearch: (q: string, limit = 5, signal?: AbortSignal) => request<{ entries: KbHit[] }>(`/api/kb/search${query({ q, limit })}`, { signal }),
+  kbSearch: (q: string, limit = 5, signal?: AbortSignal) =>
+    request<{ entries: KbHit[] }>(`/api/kb/search${query({ q, limit })}`, { signal }),
   kbEntry: (id: number | string) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
   answer: (orderId: number, body: { text: string; kbEntryIds?: (number | string)[] }) =>
     request<OrderView>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),

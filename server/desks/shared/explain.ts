@@ -33,7 +33,10 @@ export function explain(line: { rule: string; matched: string[] }): ExplainedLin
     case 'area':
       return { what: arg === 'ambiguous' ? '地名（多处同名）' : arg === 'alias' ? '地名别称' : '地名', words };
     case 'request-type':
-      return { what: `诉求类型「${REQUEST_TYPE_LABELS[arg as keyof typeof REQUEST_TYPE_LABELS] ?? '其他'}」${words.length ? '的提示词' : '（按事项判断）'}`, words };
+      return {
+        what: `诉求类型「${REQUEST_TYPE_LABELS[arg as keyof typeof REQUEST_TYPE_LABELS] ?? '其他'}」${words.length ? '的提示词' : '（按事项判断）'}`,
+        words,
+      };
     case 'region':
       return { what: '外地地名（建议转出）', words };
     case 'negative-list':

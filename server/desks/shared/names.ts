@@ -15,7 +15,7 @@ let features: ReturnType<typeof api.features> | null = null;
 /** What this service offers (knowledge base, request types), asked once per page. */
 export const loadFeatures = () => (features ??= api.features().catch(() => ({ knowledgeBase: false, requestType: false })));
 const asked = new Set<string>();
-let batch: string[] = [];
+const batch: string[] = [];
 
 /** The taxonomy, grouped by family (for the matter picker), loaded once. */
 export function loadMatters(): Promise<Matters> {
@@ -57,8 +57,50 @@ export function noteUnit(id: string, name: string) {
   units.set(id, name);
 }
 
-/** Areas are named as the desk meets them (classification paths, the tree picker). */
-export function noteArea(code: string, name: string) {
-  areas.set(code, name);
+/** An area's name with its parents below the city (河东区 › 大王庄街道), fetched in one batch when not yet met. */
+export function areaName(code: string | null | undefined): string {
+  if (!code) return '—';
+  const name = areas.get(code);
+  if (name) return name;
+  if (!askedAreas.has(code)) {
+    askedAreas.add(code);
+    areaBatch.push(code);
+    if (areaBatch.length === 1) queueMicrotask(flushAreas);
+  }
+  return '…';
 }
-export const areaName = (code: string | null | undefined) => (code ? (areas.get(code) ?? '（区划）') : '—');
+const askedAreas = new Set<string>();
+const areaBatch: string[] = [];
+
+async function flushAreas() {
+  const codes = areaBatch.splice(0, 50);
+  if (areaBatch.length) queueMicrotask(flushAreas);
+  try {
+    const { areas: found } = await api.areaNames(codes);
+    for (const a of found)
+      areas.set(
+        a.code,
+        a.path
+          .slice(1)
+          .map((p) => p.name)
+          .join(' › ') || a.name,
+      );
+    for (const code of codes) if (!areas.has(code)) areas.set(code, '（未知区划）');
+  } catch {
+    for (const code of codes) askedAreas.delete(code);
+  }
+}
+
+/** Paths met on the way (classification answers) name their areas without asking. */
+export function notePath(path: { code: string; name: string }[]) {
+  for (let i = 1; i <= path.length; i++) {
+    const p = path.slice(0, i);
+    areas.set(
+      p[p.length - 1]!.code,
+      p
+        .slice(1)
+        .map((x) => x.name)
+        .join(' › ') || p[0]!.name,
+    );
+  }
+}
