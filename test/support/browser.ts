@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createUser } from '../../db/queries/users.ts';
-import type { Role } from '../../server/core/access.ts';
+import { ROLE_LABELS, type Role } from '../../server/core/access.ts';
 import type { TestApp } from './app.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,7 +58,7 @@ export async function openAs(
   const base = await baseUrl(h, hostName);
   const username = `web${process.pid}-${++userSeq}`;
   const password = `pw-${username}-secret`;
-  await createUser(h.db.db, { username, displayName: `测试${roles.join('')}`, unitId, roles, password });
+  await createUser(h.db.db, { username, displayName: `测试${roles.map((r) => ROLE_LABELS[r]).join('、')}`, unitId, roles, password });
   // A workstation zone far from Beijing: the pages must still show Beijing time.
   const context: BrowserContext = await browser.newContext({
     locale: 'zh-CN',
