@@ -176,6 +176,11 @@ t.test('the pages are served beside the API without taking its paths', async (t)
   t.equal((await h.app.inject({ method: 'GET', url: asset! })).statusCode, 200, 'the bundle is served');
   t.equal((await h.app.inject({ method: 'GET', url: '/console.js' })).statusCode, 404, 'the hand-written console is gone');
   t.equal((await h.app.inject({ method: 'GET', url: '/assets/nope.js' })).statusCode, 404);
+  for (const page of ['submit', 'track']) {
+    t.equal((await h.app.inject({ method: 'GET', url: `/${page}.html` })).statusCode, 200, `/${page}.html`);
+    const moved = await h.app.inject({ method: 'GET', url: `/${page}?number=12345-20261124-000001` });
+    t.equal(moved.headers.location, `/${page}.html?number=12345-20261124-000001`, `/${page} is the citizens' short address`);
+  }
   const missing = await h.app.inject({ method: 'GET', url: '/nope.html' });
   t.equal(missing.statusCode, 404);
   t.equal(missing.json().statusCode, 404, 'an unknown path still answers the JSON 404');

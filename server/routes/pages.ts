@@ -4,7 +4,8 @@
  * /api, /ws, /docs and the health checks, and an unknown path still gets the JSON
  * 404 of the errors plugin:
  * - dist/desks/: the desks built from server/desks/ (Vue 3 + Element Plus, `npm run
- *   build:desks`, run by `npm install` and `npm test`), today the 话务台;
+ *   build:desks`, run by `npm install` and `npm test`): the 话务台 and the citizens'
+ *   /submit and /track;
  * - server/pages/: the hand-written pages not rebuilt yet (派单队列, 承办工作台, 督办看板, 登录).
  * A file name may live in only one of them (two routes for one path would refuse to start).
  */
@@ -36,6 +37,13 @@ const common = {
 const pageRoutes: FastifyPluginAsync = async (app) => {
   if (desksBuilt()) {
     await app.register(fastifyStatic, { ...common, root: DESKS_DIR, index: false });
+    // The citizens' short addresses (printed on receipts and posters): two exact routes, not a catch-all.
+    for (const page of ['submit', 'track']) {
+      app.get(`/${page}`, { schema: { hide: true } }, (request, reply) => {
+        const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+        return reply.redirect(`/${page}.html${search}`, 302);
+      });
+    }
   } else {
     app.log.warn({ dir: DESKS_DIR }, 'the desks are not built: run `npm run build:desks` (the 话务台 answers 404 until then)');
   }

@@ -9,6 +9,7 @@ import type { RequestType } from '../../core/lists.ts';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
 import type { CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
+import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
 import { session, toLogin } from './session.ts';
 
 /** Dates arrive as ISO strings over JSON. */
@@ -22,6 +23,10 @@ export type Matters = Static<typeof MatterCatalogue>;
 export type AreaNode = Static<typeof AreaChildren>['areas'][number];
 /** `requestType` is being added to the API beside this work: sent only when the operator chose one. */
 export type NewOrder = Static<typeof CreateOrderBody> & { requestType?: RequestType };
+
+export type WebReceiptView = Static<typeof WebReceipt>;
+export type TrackingView = Json<Static<typeof Tracking>>;
+export type RatingBody = Static<typeof Rating>;
 
 export interface CallView {
   callId: string;
@@ -127,6 +132,12 @@ export const api = {
     ),
   unitNames: (ids: string[]) => request<{ units: { id: string; name: string }[] }>(`/api/meta/units${query({ ids: ids.join(',') })}`),
   logout: () => request<null>('/api/auth/logout', { method: 'POST' }),
+  // The citizens' routes: no sign-in.
+  submitWeb: (body: Static<typeof WebSubmission>, idempotencyKey: string) =>
+    request<WebReceiptView>('/api/channels/web', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey } }),
+  track: (number: string, code: string) => request<TrackingView>(`/api/track/${encodeURIComponent(number)}${query({ code })}`),
+  rate: (number: string, body: RatingBody) =>
+    request<{ status: string; statusLabel: string }>(`/api/track/${encodeURIComponent(number)}/rating`, { method: 'POST', body }),
   kbSearch: (q: string, limit = 5, signal?: AbortSignal) =>
     request<{ entries: KbHit[] }>(`/api/kb/search${query({ q, limit })}`, { signal }),
   kbEntry: (id: number | string) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
