@@ -73,7 +73,7 @@ t.test('a citizen submits on the web, tracks the order with the query code and r
   t.equal(await page.textContent('#reply'), '已安排清扫');
   await page.click('#rating label:has-text("不满意")');
   await page.click('#rate');
-  await page.waitForSelector('#message:has-text("不满意的原因")');
+  await page.waitForSelector('#rate-message:has-text("不满意的原因")');
   t.equal((await h.db.sql`select status from orders where id = ${order!.id}`)[0]!.status, 'replied', 'not sent without a reason');
   await page.fill('#comment', '垃圾还在，没有人来扫');
   await shot(page, 'citizen-rating');
