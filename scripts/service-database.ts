@@ -5,13 +5,22 @@
  */
 import { applyMigrations, connect, type DbHandle } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
+import { exitIfEmbeddedUnavailable } from '../db/embedded-access.ts';
 import { loadConfig } from '../server/config.ts';
 
 export async function withServiceDatabase<T>(work: (db: DbHandle) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.embeddedDataDir, port: config.embeddedPort, log: console.log });
+    : await startEmbeddedPostgres({
+        dataDir: config.embeddedDataDir,
+        fallbackDataDir: config.embeddedFallbackDir,
+        port: config.embeddedPort,
+        log: console.log,
+      }).catch((err: unknown) => {
+        exitIfEmbeddedUnavailable(err);
+        throw err;
+      });
   const url = config.databaseUrl ?? embedded!.url;
   try {
     await applyMigrations(url);

@@ -25,6 +25,7 @@ import metaRoutes from './routes/meta.ts';
 import phoneRoutes from './routes/phone.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import reportRoutes from './routes/reports.ts';
+import knowledgeReports from './routes/knowledge-reports.ts';
 import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import orderRoutes from './routes/orders.ts';
@@ -128,6 +129,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(classifyRoutes, { prefix: '/api/classify' });
   await app.register(slaRoutes, { prefix: '/api/sla' });
   await app.register(reportRoutes, { prefix: '/api/reports' });
+  await app.register(knowledgeReports, { prefix: '/api/reports' });
   await app.register(metaRoutes, { prefix: '/api/meta' });
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });

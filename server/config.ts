@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { hotlineStateDir } from '../db/embedded-access.ts';
 
 /** A setting the service cannot start with: reported at start-up, never an HTTP answer. */
 export class ConfigError extends Error {
@@ -12,6 +13,11 @@ export interface Config {
   /** When absent, an embedded PostgreSQL is started under `embeddedDataDir`. */
   databaseUrl: string | undefined;
   embeddedDataDir: string;
+  /**
+   * Where the embedded cluster goes instead when EMBEDDED_PG_DIR is unset and the
+   * default `.data/pg` is out of the postgres user's reach (a checkout under /root).
+   */
+  embeddedFallbackDir: string | undefined;
   embeddedPort: number;
   logLevel: string;
   /** Connections in the pool; the intake path benefits from a few more than cores. */
@@ -63,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: env.HOST || '127.0.0.1',
     databaseUrl: env.DATABASE_URL || undefined,
     embeddedDataDir: path.resolve(cwd, env.EMBEDDED_PG_DIR || '.data/pg'),
+    embeddedFallbackDir: env.EMBEDDED_PG_DIR ? undefined : path.join(hotlineStateDir(env), 'pg'),
     embeddedPort: intFrom(env, 'EMBEDDED_PG_PORT', 54329, 1, 65535),
     logLevel,
     dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 20, 1, 500),

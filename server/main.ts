@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { exitIfEmbeddedUnavailable } from '../db/embedded-access.ts';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { RulesError } from './rules/load.ts';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   try {
     prepared = await prepare(config, logger);
   } catch (err) {
+    exitIfEmbeddedUnavailable(err);
     logger.fatal(err instanceof RulesError ? { problems: err.problems } : { err }, 'cannot start');
     process.exit(1);
   }
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  exitIfEmbeddedUnavailable(err);
   console.error(err);
   process.exit(1);
 });

@@ -28,7 +28,12 @@ export async function prepare(config: Config, logger: Logger): Promise<Prepared>
   const rules = loadRules(config.rulesDir);
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.embeddedDataDir, port: config.embeddedPort, log: (m) => logger.info(m) });
+    : await startEmbeddedPostgres({
+        dataDir: config.embeddedDataDir,
+        fallbackDataDir: config.embeddedFallbackDir,
+        port: config.embeddedPort,
+        log: (m) => logger.info(m),
+      });
   const url = config.databaseUrl ?? embedded!.url;
   let db: DbHandle | undefined;
   try {

@@ -87,14 +87,14 @@ t.test('durations by urgency class and category override', async (t) => {
   t.same(durationFor(local, 'resolve', 'normal'), { amount: 5, unit: 'working_days' }, 'no category: the default');
 
   const ctx: ClockContext = { policy: local, calendar, urgencyClass: 'normal', categoryCode: 'env.oil_fume' };
-  const clock = clockFor('resolve', bj('2026-09-24 10:00'), ctx);
+  const clock = clockFor('resolve', bj('2026-09-24 10:00'), ctx)!;
   t.same(clock.dueAt, bj('2026-10-01 00:00'), '3 working days: 09-28, 09-29, 09-30');
   t.equal(clock.basis, 'working');
 });
 
 t.test('a danger claim clock: every stage at its instant, exactly once, in order', async (t) => {
   const start = bj('2026-10-01 10:00'); // a holiday: natural time all the same
-  let clock = clockFor('claim', start, { policy, calendar, urgencyClass: 'danger' });
+  let clock = clockFor('claim', start, { policy, calendar, urgencyClass: 'danger' })!;
   t.same(clock.dueAt, bj('2026-10-01 10:15'));
   const expected: [Stage, Date][] = [
     ['warn_50', new Date(start.getTime() + 7.5 * MIN)],
@@ -123,7 +123,7 @@ t.test('a danger claim clock: every stage at its instant, exactly once, in order
 });
 
 t.test('after an outage of the sweeper, every stage due fires at once, in order', async (t) => {
-  const clock = clockFor('claim', bj('2026-03-10 10:00'), { policy, calendar, urgencyClass: 'outage' });
+  const clock = clockFor('claim', bj('2026-03-10 10:00'), { policy, calendar, urgencyClass: 'outage' })!;
   const early = stagesDue(clock, bj('2026-03-10 10:20'), calendar, policy);
   t.same(
     early.stages.map((s) => s.stage),
@@ -150,7 +150,7 @@ t.test('after an outage of the sweeper, every stage due fires at once, in order'
 });
 
 t.test('a normal resolution clock warns in office hours and escalates on working time', async (t) => {
-  const clock = clockFor('resolve', bj('2026-09-24 10:00'), { policy, calendar, urgencyClass: 'normal' });
+  const clock = clockFor('resolve', bj('2026-09-24 10:00'), { policy, calendar, urgencyClass: 'normal' })!;
   t.same(
     stageSchedule(clock, policy, calendar).map((s) => [s.stage, s.at]),
     [
@@ -164,7 +164,7 @@ t.test('a normal resolution clock warns in office hours and escalates on working
 });
 
 t.test('stopped and paused clocks fire nothing', async (t) => {
-  const clock = clockFor('claim', bj('2026-03-10 10:00'), { policy, calendar, urgencyClass: 'danger' });
+  const clock = clockFor('claim', bj('2026-03-10 10:00'), { policy, calendar, urgencyClass: 'danger' })!;
   const stopped = stopClock(clock, bj('2026-03-10 10:05'));
   t.same(stagesDue(stopped, bj('2026-03-11 10:00'), calendar, policy), { stages: [], firedStage: -1, nextAt: null });
   t.equal(nextStage(stopped, stageSchedule(stopped, policy, calendar)), null);

@@ -35,6 +35,8 @@ const inputs: Record<OrderAction, ActionInput> = {
   merge: { action: 'merge', masterId: 99 },
   transfer: { action: 'transfer', target: '110' },
   reclassify: { action: 'reclassify', categoryCode: 'urban.street_light' },
+  answer: { action: 'answer', text: '新生儿医保可在出生后三个月内办理', kbEntryIds: [1] },
+  rate: { action: 'rate', satisfaction: 'satisfied' },
 };
 
 const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderState => ({
@@ -48,8 +50,8 @@ const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderStat
 
 // The expected table, written out by hand so that a change to TRANSITIONS has to be deliberate.
 const legal: Record<OrderStatus, OrderAction[]> = {
-  received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
-  accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
+  received: ['accept', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify', 'answer'],
+  accepted: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify', 'answer'],
   dispatched: [
     'redispatch',
     'claim',
@@ -83,7 +85,7 @@ const legal: Record<OrderStatus, OrderAction[]> = {
     'reclassify',
   ],
   replied: ['close', 'reopen'],
-  closed: ['reopen'],
+  closed: ['reopen', 'rate'],
   returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
   reopened: [
     'claim',

@@ -47,7 +47,7 @@ async function ordersWithClocks(db: Awaited<ReturnType<typeof testDatabase>>, se
       values (${`12345-20260924-${String(i).padStart(6, '0')}`}, 'web', '时限核对', ${unit.id}, ${['hotline', unit.id]}, 'dispatched', ${BASE.toISOString()}, ${BASE.toISOString()})
       returning id`;
     const start = new Date(BASE.getTime() + Math.floor(r.next() * 20 * 24) * HOUR + Math.floor(r.next() * 60) * 60_000);
-    let clock = clockFor(r.pick(CLOCK_KINDS), start, { ...deps, urgencyClass: r.pick(URGENCY_CLASSES) });
+    let clock = clockFor(r.pick(CLOCK_KINDS), start, { ...deps, urgencyClass: r.pick(URGENCY_CLASSES) })!;
     if (r.next() < 0.1) clock = pauseClock(clock, new Date(start.getTime() + 60_000));
     await writeClocks(db.db, Number(order!.id), [clock], unit.id, deps);
     held.push({ orderId: Number(order!.id), unitId: unit.id, parentId: unit.parent_id, clock });

@@ -1,3 +1,4 @@
+import type { RequestType } from '../../server/core/lists.ts';
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import type { Database, Sql } from '../client.ts';
 import { orderClocks } from '../schema.ts';
@@ -125,14 +126,19 @@ export async function writeClocks(
 /** Apply an action's clock effects to the stored clocks of an order. */
 export async function clocksAfter(
   db: Queryable,
-  order: { id: number; urgency: string; classification: unknown; categoryCode: string | null },
+  order: { id: number; urgency: string; classification: unknown; categoryCode: string | null; requestType: RequestType },
   action: string,
   at: Date,
   holderUnitId: string,
   deps: { policy: DeadlinePolicy; calendar: WorkCalendar },
 ): Promise<void> {
   const existing = await loadClocks(db, order.id);
-  const ctx: ClockContext = { ...deps, urgencyClass: urgencyClassOf(order), categoryCode: order.categoryCode ?? undefined };
+  const ctx: ClockContext = {
+    ...deps,
+    urgencyClass: urgencyClassOf(order),
+    categoryCode: order.categoryCode ?? undefined,
+    requestType: order.requestType,
+  };
   const ranAt = new Map(existing.map((c) => [c.kind, c.unitId]));
   await writeClocks(db, order.id, applyClockEffects(existing, action, at, ctx), holderUnitId, deps, ranAt);
 }

@@ -5,7 +5,7 @@ import type { Database, Sql } from '../client.ts';
 import { orderEvents, orders } from '../schema.ts';
 import { planIntake, UNFINISHED_STATUSES, type IntakePlan, type OrderStatus } from '../../server/core/lifecycle.ts';
 import type { OrderPlace } from '../../server/core/access.ts';
-import type { Urgency } from '../../server/core/lists.ts';
+import type { RequestType, Urgency } from '../../server/core/lists.ts';
 import { instantsLiteral, type clockRow } from './clocks.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -22,6 +22,10 @@ export interface NewOrder {
   categoryCode?: string | null;
   urgency?: Urgency;
   areaCode?: string | null;
+  /** 诉求类型 as the operator set it; the rules' reading otherwise. */
+  requestType?: RequestType;
+  /** 知识缺口: a consultation no knowledge entry answers, for the knowledge team. */
+  knowledgeGap?: boolean;
 }
 
 export interface Actor {
@@ -41,6 +45,9 @@ export function requestHash(input: NewOrder): string {
     input.categoryCode ?? null,
     input.urgency ?? 'normal',
     input.areaCode ?? null,
+    // Appended only when given, so the digests of requests from before these fields are unchanged.
+    ...(input.requestType !== undefined ? [{ requestType: input.requestType }] : []),
+    ...(input.knowledgeGap ? [{ knowledgeGap: true }] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -113,11 +120,11 @@ export async function createOrder(
   const rows = await sql`
     with o as (
       insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_scope, idempotency_key, request_hash, query_code_hash,
-        citizen_name, citizen_phone, content, location_text, category_code, urgency, area_code, classification,
+        citizen_name, citizen_phone, content, location_text, category_code, request_type, urgency, area_code, classification,
         current_unit_id, unit_path, status, dispatch_count, accepted_at, dispatched_at, created_at, updated_at)
       values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null}, ${input.channelUserId ?? null},
         ${scope}, ${opts.idempotencyKey ?? null}, ${hash}, ${opts.queryCodeHash ?? null}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
-        ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null},
+        ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null}, ${input.requestType ?? 'complaint'},
         ${input.urgency ?? 'normal'}, ${input.areaCode ?? null},
         ${input.classification ? JSON.stringify(input.classification) : null}::jsonb,
         ${state.unitPath[state.unitPath.length - 1]!}, ${state.unitPath}::text[], ${state.status}, ${state.dispatchCount},

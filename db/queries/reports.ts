@@ -12,6 +12,7 @@
 import type { Sql } from '../client.ts';
 import { type CLOCK_KINDS } from '../../server/core/deadlines.ts';
 import { RETURN_REASONS } from '../../server/core/lifecycle.ts';
+import type { RequestType } from '../../server/core/lists.ts';
 
 export const HOTLINE = 'hotline';
 
@@ -21,6 +22,8 @@ export interface ReportScope {
   /** Start of the first day and start of the day after the last, as instants. */
   start: Date;
   end: Date;
+  /** Only orders of this 诉求类型, when given. */
+  requestType?: RequestType;
 }
 
 /** A report row's unit: null for the total over the whole scope. */
@@ -38,7 +41,10 @@ function inScope(sql: Sql, root: string) {
   return root === HOTLINE ? sql`true` : sql`u.ancestors @> array[${root}]::text[]`;
 }
 
-const registered = (sql: Sql, s: ReportScope) => sql`o.created_at >= ${s.start.toISOString()} and o.created_at < ${s.end.toISOString()}`;
+const registered = (sql: Sql, s: ReportScope) =>
+  sql`o.created_at >= ${s.start.toISOString()} and o.created_at < ${s.end.toISOString()}${
+    s.requestType ? sql` and o.request_type = ${s.requestType}` : sql``
+  }`;
 
 /** The units the rows stand for: the unit itself, then its children. */
 export async function reportUnits(sql: Sql, unitId: string): Promise<{ id: string; name: string }[]> {
@@ -65,7 +71,9 @@ export async function rateCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey, 
   const rows = await sql`
     with s as (
       select ${rowKey(sql, s.unitId)} as key, o.status, o.satisfaction,
-        exists (select 1 from order_events e where e.order_id = o.id and e.action = 'claim' and e.unit_id = o.current_unit_id) as responded
+        -- 直办: an answer on the call responds (and resolves) at once.
+        exists (select 1 from order_events e where e.order_id = o.id
+          and ((e.action = 'claim' and e.unit_id = o.current_unit_id) or e.action = 'answer')) as responded
       from orders o join units u on u.id = o.current_unit_id
       where ${registered(sql, s)} and o.status not in ('merged', 'transferred_out') and ${inScope(sql, s.unitId)}
     )

@@ -4,7 +4,8 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { applyMigrations } from '../../db/client.ts';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../db/embedded.ts';
-import { freePort, root, withDatabase } from '../harness/cluster.ts';
+import { exitIfEmbeddedUnavailable, hotlineStateDir } from '../../db/embedded-access.ts';
+import { checkoutKey, freePort, root, withDatabase } from '../harness/cluster.ts';
 import { startService as startChild, tokenFor } from '../harness/service.ts';
 
 export interface BenchDatabase {
@@ -19,7 +20,17 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   let server: EmbeddedServer | undefined;
   let adminUrl = process.env.BENCH_DATABASE_URL;
   if (!adminUrl) {
-    server = await startEmbeddedPostgres({ dataDir: path.join(root, '.tmp', 'bench-pg'), port: await freePort() });
+    server = await startEmbeddedPostgres({
+      dataDir: path.join(root, '.tmp', 'bench-pg'),
+      // A checkout the postgres user cannot enter (under /root): a folder of this checkout's own outside it.
+      fallbackDataDir: path.join(hotlineStateDir(), `bench-pg-${checkoutKey}`),
+      dataDirSetting: 'HOTLINE_STATE_DIR',
+      port: await freePort(),
+    }).catch((err: unknown) => {
+      // The bench's entry points (bench.ts, bench/login.ts) all come through here.
+      exitIfEmbeddedUnavailable(err);
+      throw err;
+    });
     adminUrl = server.url;
   }
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });

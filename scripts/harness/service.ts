@@ -9,10 +9,10 @@ export interface Service {
   output: () => string;
 }
 
-/** Starts `server/main.ts` with `env` (PORT required) and waits until /healthz answers. */
-export async function startService(env: Record<string, string>): Promise<Service> {
+/** Starts `server/main.ts` of the checkout at `cwd` with `env` (PORT required) and waits until /healthz answers. */
+export async function startService(env: Record<string, string>, cwd = root, deadlineMs = 60_000): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -22,7 +22,7 @@ export async function startService(env: Record<string, string>): Promise<Service
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const base = `http://127.0.0.1:${env.PORT}`;
   // Poll the health endpoint: the service is up when it answers, not after a fixed wait.
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < deadlineMs / 100; i++) {
     if (child.exitCode !== null) throw new Error(`service exited early:\n${out}`);
     const ok = await fetch(`${base}/healthz`).then(
       (r) => r.ok,

@@ -8,7 +8,7 @@
 import { DomainError } from './errors.ts';
 import type { OrderAction } from './lifecycle.ts';
 
-export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin'] as const;
+export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin', 'kb_editor', 'kb_admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   operator: '话务员',
@@ -16,6 +16,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   handler: '承办人',
   supervisor: '督办',
   admin: '管理员',
+  kb_editor: '知识库编辑',
+  kb_admin: '知识库审核',
 };
 
 export interface Viewer {
@@ -57,7 +59,8 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
     { roles: ['dispatcher'], relation: 'hotline' },
     { roles: ['handler', 'supervisor'], relation: 'sender' },
   ],
-  claim: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
+  // The knowledge team (知识库组) claims and answers the 知识缺口 sent to it like any unit.
+  claim: [{ roles: ['handler', 'supervisor', 'kb_admin'], relation: 'holder' }],
   hand_down: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
   return: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
   assign_assist: [
@@ -66,7 +69,7 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   ],
   assist_claim: [{ roles: ['handler', 'supervisor'], relation: 'assist' }],
   assist_reply: [{ roles: ['handler', 'supervisor'], relation: 'assist' }],
-  reply: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
+  reply: [{ roles: ['handler', 'supervisor', 'kb_admin'], relation: 'holder' }],
   close: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   reopen: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   supplement: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
@@ -81,6 +84,9 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   merge: [{ roles: ['dispatcher'], relation: 'hotline' }],
   transfer: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
   reclassify: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
+  // 直办 is the operator's: the one who took the call answers it.
+  answer: [{ roles: ['operator'], relation: 'hotline' }],
+  rate: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
 };
 
 const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin'];

@@ -12,6 +12,7 @@
  * Deadlines never move, except through `extendClock` (延期, approved by a supervisor).
  */
 import { basisOf, type Duration, type TimeBasis, type WorkCalendar } from './calendar.ts';
+import type { RequestType } from './lists.ts';
 
 /** One duration for each urgency class. */
 export type ByUrgencyClass = Record<UrgencyClass, Duration>;
@@ -32,6 +33,16 @@ export interface DeadlinePolicy {
   };
   /** Deadlines of a category or a group of categories ('env' covers 'env.oil_fume'). */
   overrides: { category: string; clocks: Partial<Record<ClockKind, Partial<ByUrgencyClass>>>; basis?: string }[];
+  /**
+   * Deadlines of a kind of request (诉求类型): what answering a question or passing on
+   * praise takes, whatever its matter. `null`: the kind keeps no such clock.
+   */
+  requestTypes: Partial<Record<RequestType, RequestTypeDeadlines>>;
+}
+
+export interface RequestTypeDeadlines {
+  clocks: Partial<Record<ClockKind, Partial<ByUrgencyClass> | null>>;
+  basis?: string;
 }
 
 export const CLOCK_KINDS = ['accept', 'transfer', 'claim', 'first_reply', 'resolve'] as const;
@@ -133,7 +144,21 @@ const sameCategory = (override: string, code: string) => code === override || co
  * (exact code before group prefix) and giving this kind and class wins; else
  * the class default.
  */
-export function durationFor(policy: DeadlinePolicy, kind: ClockKind, urgencyClass: UrgencyClass, categoryCode?: string): Duration {
+export function durationFor(
+  policy: DeadlinePolicy,
+  kind: ClockKind,
+  urgencyClass: UrgencyClass,
+  categoryCode?: string,
+  requestType?: RequestType,
+): Duration | null {
+  // A request type names the clocks its kind of work changes; it is read before the
+  // category's overrides, which were written for the work of fixing things.
+  const byType = requestType === undefined ? undefined : policy.requestTypes[requestType]?.clocks;
+  if (byType && Object.hasOwn(byType, kind)) {
+    const forKind = byType[kind];
+    if (forKind === null) return null;
+    if (forKind?.[urgencyClass]) return forKind[urgencyClass];
+  }
   if (categoryCode !== undefined) {
     const best = policy.overrides
       .filter((o) => sameCategory(o.category, categoryCode) && o.clocks[kind]?.[urgencyClass])
@@ -169,12 +194,13 @@ export interface ClockContext {
   calendar: WorkCalendar;
   urgencyClass: UrgencyClass;
   categoryCode?: string;
+  requestType?: RequestType;
 }
 
-/** A clock started at `at` with the time the policy allows it. */
-export function clockFor(kind: ClockKind, at: Date, ctx: ClockContext): Clock {
-  const d = durationFor(ctx.policy, kind, ctx.urgencyClass, ctx.categoryCode);
-  return startClock(kind, at, ctx.calendar.add(at, d), { urgencyClass: ctx.urgencyClass, basis: basisOf(d) });
+/** A clock started at `at` with the time the policy allows it, or null when the order's kind keeps no such clock. */
+export function clockFor(kind: ClockKind, at: Date, ctx: ClockContext): Clock | null {
+  const d = durationFor(ctx.policy, kind, ctx.urgencyClass, ctx.categoryCode, ctx.requestType);
+  return d && startClock(kind, at, ctx.calendar.add(at, d), { urgencyClass: ctx.urgencyClass, basis: basisOf(d) });
 }
 
 /** Stopping twice keeps the first stop: that is when the work was done. */
@@ -305,10 +331,21 @@ export const CLOCK_EFFECTS: Readonly<Record<string, ClockEffects>> = {
   // 重办: the unit claims again and gets a full resolution period; the first reply was given.
   reopen: effects([], [], ['claim', 'resolve']),
   merge: effects([...CLOCK_KINDS], [], []),
+  // 直办: answered on the call, every running clock met.
+  answer: effects([...CLOCK_KINDS], [], []),
+  // 重办 of an order answered on the call: back to the dispatcher, with the time to dispatch and to resolve.
+  reopen_to_queue: effects([], [], ['transfer', 'resolve']),
   transfer: effects([...CLOCK_KINDS], [], []),
 };
 
 const NO_EFFECTS = effects([], [], []);
+
+/**
+ * The row of CLOCK_EFFECTS an action takes, knowing where it led: a 重办 that went
+ * back to the dispatcher's queue (直办) has no unit to claim it.
+ */
+export const clockStep = (action: string, toStatus: string): string =>
+  action === 'reopen' && toStatus === 'accepted' ? 'reopen_to_queue' : action;
 
 /** Actions not in the table (urge, supervise, supplement, assists...) touch no clock. */
 export function clockEffects(action: string): ClockEffects {
@@ -327,7 +364,11 @@ export function applyClockEffects(clocks: readonly Clock[], action: string, at: 
     const clock = had.get(kind);
     if (clock && !clock.stoppedAt) changed.set(kind, stopClock(clock, at));
   }
-  for (const kind of e.start) if (!had.has(kind)) changed.set(kind, clockFor(kind, at, ctx));
-  for (const kind of e.restart) changed.set(kind, clockFor(kind, at, ctx));
+  const started = (kind: ClockKind) => {
+    const clock = clockFor(kind, at, ctx);
+    if (clock) changed.set(kind, clock);
+  };
+  for (const kind of e.start) if (!had.has(kind)) started(kind);
+  for (const kind of e.restart) started(kind);
   return [...changed.values()];
 }

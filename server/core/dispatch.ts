@@ -1,6 +1,6 @@
 /** Where an order may be sent (pure): 派单 from the hotline anywhere, 下派 only down the tree. */
 import { DomainError } from './errors.ts';
-import type { UnitKind, UnitLevel } from './lists.ts';
+import { KNOWLEDGE_TEAM_UNIT, type UnitKind, type UnitLevel } from './lists.ts';
 
 export interface UnitInfo {
   id: string;
@@ -17,7 +17,9 @@ export function checkDispatchTarget(
   to: UnitInfo | undefined,
   ctx: { fromHotline: boolean; negativeRule?: { id: string; name: string }; categoryCode: string | null },
 ): void {
-  if (!to || to.kind === 'hotline') throw new DomainError('UNKNOWN_UNIT', '承办单位不存在', { field: 'unitId' });
+  // The hotline's own knowledge team takes consultations no entry answers (知识缺口), sent by the hotline only.
+  const knowledgeTeam = to?.id === KNOWLEDGE_TEAM_UNIT && ctx.fromHotline;
+  if (!to || (to.kind === 'hotline' && !knowledgeTeam)) throw new DomainError('UNKNOWN_UNIT', '承办单位不存在', { field: 'unitId' });
   if (!ctx.fromHotline) {
     // 下派: district → street → community, a government to its departments, and a
     // city department to the same department of a district (市生态环境局 → 区生态环境局).

@@ -72,6 +72,10 @@ export const TRANSITIONS = {
   merge: { from: OPEN_STATUSES, to: 'merged', label: '合并' },
   transfer: { from: ['received', 'accepted', 'returned'], to: 'transferred_out', label: '转出' },
   reclassify: { from: OPEN_STATUSES, to: null, label: '改分类' },
+  // 直办: a consultation answered on the call, from the knowledge base or the operator's own knowledge.
+  answer: { from: ['received', 'accepted'], to: 'closed', label: '直接答复' },
+  // 回访评价 of an order closed without a rating (直办): 不满意 is a reopen, as after any reply.
+  rate: { from: ['closed'], to: null, label: '回访评价' },
 } as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus | null; label: string }>;
 
 export type OrderAction = keyof typeof TRANSITIONS;
@@ -107,7 +111,9 @@ export type ActionInput =
   | ({ action: 'supervise' } & Note)
   | ({ action: 'merge'; masterId: number } & Note)
   | { action: 'transfer'; target: TransferTarget; reason?: string }
-  | ({ action: 'reclassify'; categoryCode: string } & Note);
+  | ({ action: 'reclassify'; categoryCode: string } & Note)
+  | { action: 'answer'; text: string; kbEntryIds?: number[] }
+  | ({ action: 'rate'; satisfaction: Exclude<Satisfaction, 'unsatisfied'> } & Note);
 
 /** 协办: an assisting unit is assigned, claims, then replies to the lead unit. */
 export const ASSIST_STATUSES = ['assigned', 'claimed', 'replied'] as const;
@@ -130,6 +136,8 @@ export interface OrderState {
   urgeCount?: number;
   designated?: boolean;
   assists?: Assist[];
+  /** The callback rating given, if any. */
+  satisfaction?: Satisfaction | null;
 }
 
 /**
@@ -147,6 +155,8 @@ export interface ActionFacts {
   extensionPending?: boolean;
   /** 延期审批: the request decided on, or null when there is none on this order. */
   extension?: { status: string } | null;
+  /** 直接答复: the knowledge entries asked for that are not published and in force (empty: all are). */
+  kbEntriesUnusable?: number[];
   /** 改分类: whether the rules know the category asked for, and the order's category now. */
   categoryKnown?: boolean;
   categoryCode?: string | null;
@@ -301,9 +311,16 @@ export function decide(
       if (input.satisfaction) payload.satisfaction = input.satisfaction;
       break;
     case 'reopen':
-      // 重办 goes back to the same unit, which must claim it again.
+      // 重办 goes back to the same unit, which must claim it again; an order answered on the
+      // call (直办) never had one, so it joins the dispatcher's queue.
       Object.assign(patch, { reopenCount: order.reopenCount + 1, closedAt: null, satisfaction: 'unsatisfied' });
+      if (order.unitPath.length === 1) patch.status = 'accepted';
       reason = input.reason;
+      break;
+    case 'rate':
+      if (order.satisfaction) throw refuse('ALREADY_RATED', `工单 ${order.id} 已评价，每次答复只能评价一次`, 'satisfaction');
+      patch.satisfaction = input.satisfaction;
+      payload.satisfaction = input.satisfaction;
       break;
     case 'supplement':
       // 补充材料: the citizen adds a place or a picture to a complaint already made.
@@ -360,6 +377,18 @@ export function decide(
       patch.categoryCode = input.categoryCode;
       Object.assign(payload, { fromCategoryCode: facts.categoryCode ?? null, categoryCode: input.categoryCode });
       break;
+    case 'answer': {
+      // Read out on the call: the reply is the answer, and nothing is left to do but the callback rating.
+      const entries = [...new Set(input.kbEntryIds ?? [])];
+      if (facts.kbEntriesUnusable?.length) {
+        throw refuse('KB_ENTRY_UNUSABLE', `知识条目 ${facts.kbEntriesUnusable.join('、')} 不存在、未发布或已失效`, 'kbEntryIds');
+      }
+      Object.assign(patch, { replyText: input.text, repliedAt: at, closedAt: at });
+      if (order.status === 'received') patch.acceptedAt = at;
+      payload.kbEntryIds = entries;
+      reason = input.text;
+      break;
+    }
     case 'transfer':
       patch.transferTarget = input.target;
       payload.target = input.target;
@@ -369,7 +398,14 @@ export function decide(
 
   return {
     patch,
-    event: { action, fromStatus: order.status, toStatus: to, unitId: last(patch.unitPath ?? order.unitPath), reason, payload },
+    event: {
+      action,
+      fromStatus: order.status,
+      toStatus: patch.status ?? to,
+      unitId: last(patch.unitPath ?? order.unitPath),
+      reason,
+      payload,
+    },
   };
 }
 
@@ -383,18 +419,26 @@ export interface IntakePlan {
   events: EventDraft[];
 }
 
+/** Why an order is sent on at intake: the rules were sure (智能派单), or the operator found no entry (知识缺口). */
+export type IntakeRoute = 'classifier' | 'knowledge_gap';
+const INTAKE_NOTES: Record<IntakeRoute, { accept: string; dispatch: string }> = {
+  classifier: { accept: '智能派单：规则分类可信，自动受理', dispatch: '智能派单' },
+  knowledge_gap: { accept: '咨询类诉求，话务员受理', dispatch: '知识缺口：知识库中没有可答复的条目，转知识库组' },
+};
+
 /**
  * 智能派单: a confident classification accepts and dispatches the order by itself
  * at intake. The steps go through `decide` like any other, so the machine stays one.
  */
-export function planIntake(autoDispatchTo: string | null, at: Date): IntakePlan {
+export function planIntake(autoDispatchTo: string | null, at: Date, why: IntakeRoute = 'classifier'): IntakePlan {
   let state: OrderState = { id: 0, status: 'received', unitPath: ['hotline'], dispatchCount: 0, returnCount: 0, reopenCount: 0 };
   let patch: OrderPatch = { status: 'received' };
   const events: EventDraft[] = [];
+  const notes = INTAKE_NOTES[why];
   const steps: ActionInput[] = autoDispatchTo
     ? [
-        { action: 'accept', note: '智能派单：规则分类可信，自动受理' },
-        { action: 'dispatch', unitId: autoDispatchTo, note: '智能派单' },
+        { action: 'accept', note: notes.accept },
+        { action: 'dispatch', unitId: autoDispatchTo, note: notes.dispatch },
       ]
     : [];
   for (const step of steps) {

@@ -34,3 +34,39 @@ export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
   praise: '表扬',
   other: '其他',
 };
+
+/** 知识库条目状态: drafts are reviewed and published; a published entry expires or is withdrawn. */
+export const KB_STATUSES = ['draft', 'published', 'expired', 'withdrawn'] as const;
+export type KbStatus = (typeof KB_STATUSES)[number];
+export const KB_STATUS_LABELS: Record<KbStatus, string> = {
+  draft: '草稿',
+  published: '已发布',
+  expired: '已过期',
+  withdrawn: '已撤回',
+};
+
+/** 材料类型 of a knowledge entry. */
+export const KB_MATERIAL_TYPES = ['guide', 'policy', 'faq', 'notice', 'other'] as const;
+export type KbMaterialType = (typeof KB_MATERIAL_TYPES)[number];
+export const KB_MATERIAL_TYPE_LABELS: Record<KbMaterialType, string> = {
+  guide: '办事指南',
+  policy: '政策法规',
+  faq: '热点问答',
+  notice: '通知公告',
+  other: '其他',
+};
+
+/** What made a new version of a knowledge entry: every change is one, append-only. */
+export const KB_CHANGES = ['create', 'edit', 'publish', 'withdraw', 'expire', 'rollback'] as const;
+export type KbChange = (typeof KB_CHANGES)[number];
+export const KB_CHANGE_LABELS: Record<KbChange, string> = {
+  create: '新建',
+  edit: '修改',
+  publish: '发布',
+  withdraw: '撤回',
+  expire: '过期',
+  rollback: '回滚',
+};
+
+/** The hotline's knowledge team (知识库组): consultations with no entry go to it as a 知识缺口. */
+export const KNOWLEDGE_TEAM_UNIT = 'hotline-kb';

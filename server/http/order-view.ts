@@ -1,6 +1,7 @@
 /** What a viewer is shown of an order, shared by the routes that answer with one. */
 import { maskPhone } from '../core/access.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
+import { REQUEST_TYPE_LABELS } from '../core/lists.ts';
 import { maskPhonesIn, MASKED, redactValue } from '../core/privacy.ts';
 import type { OrderRow } from '../../db/queries/orders.ts';
 
@@ -22,5 +23,6 @@ export const present = (row: OrderRow, phone: 'masked' | 'full' = 'masked', deta
     locationText: text(row.locationText),
     replyText: text(row.replyText),
     statusLabel: STATUS_LABELS[row.status],
+    requestTypeLabel: REQUEST_TYPE_LABELS[row.requestType],
   };
 };

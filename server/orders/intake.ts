@@ -8,6 +8,7 @@ import { DomainError } from '../core/errors.ts';
 import { createOrder, requestHash, type Actor, type NewOrder, type OrderRow } from '../../db/queries/orders.ts';
 import type { Classifier } from '../core/classify.ts';
 import { planIntake } from '../core/lifecycle.ts';
+import { KNOWLEDGE_TEAM_UNIT, REQUEST_TYPE_LABELS } from '../core/lists.ts';
 import { applyClockEffects, type Clock, type ClockContext } from '../core/deadlines.ts';
 import { clockRow, loadClocks, urgencyClassOf } from '../../db/queries/clocks.ts';
 import type { Database } from '../../db/client.ts';
@@ -45,14 +46,27 @@ export async function intakeOrder(
     throw new DomainError('UNKNOWN_AREA', `行政区划代码 ${body.areaCode} 不在已加载的区划中`, { field: 'areaCode' });
   }
   const c = classifier.classify(body.content, body.locationText);
+  const requestType = body.requestType ?? c.requestType.code;
+  if (body.knowledgeGap && requestType !== 'consultation') {
+    throw new DomainError(
+      'KNOWLEDGE_GAP_NOT_CONSULTATION',
+      `只有咨询类诉求可以作为知识缺口转知识库组，本诉求为「${REQUEST_TYPE_LABELS[requestType]}」`,
+      {
+        field: 'knowledgeGap',
+      },
+    );
+  }
   // What a person chose is not second-guessed by an automatic dispatch.
   const overridden = Boolean(body.categoryCode || body.areaCode);
-  const plan = planIntake(c.autoDispatch && !overridden ? c.unit!.id : null, opts.at);
+  const plan = body.knowledgeGap
+    ? planIntake(KNOWLEDGE_TEAM_UNIT, opts.at, 'knowledge_gap')
+    : planIntake(c.autoDispatch && !overridden ? c.unit!.id : null, opts.at);
   // The clocks of the first steps (登记, and 受理 and 派单 when the rules dispatched it).
   const ctx: ClockContext = {
     ...deps.deadlines,
     urgencyClass: urgencyClassOf({ urgency: body.urgency ?? c.urgency, classification: c }),
     categoryCode: body.categoryCode ?? c.category.code,
+    requestType,
   };
   const clocks = new Map<string, Clock>();
   for (const action of ['create', ...plan.events.map((e) => e.action)]) {
@@ -67,6 +81,7 @@ export async function intakeOrder(
       ...body,
       categoryCode: body.categoryCode ?? c.category.code,
       urgency: body.urgency ?? c.urgency,
+      requestType,
       areaCode: body.areaCode ?? c.area?.code ?? null,
       classification: c as unknown as Record<string, unknown>,
     },

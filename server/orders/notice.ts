@@ -2,6 +2,7 @@
 import type { OrderRow } from '../../db/queries/orders.ts';
 import type { Duration } from '../core/calendar.ts';
 import { durationFor, type UrgencyClass } from '../core/deadlines.ts';
+import { KNOWLEDGE_TEAM_UNIT, type RequestType } from '../core/lists.ts';
 import type { DeadlinePolicy } from '../rules/deadlines-schema.ts';
 
 const UNIT_WORDS: Record<Duration['unit'], string> = {
@@ -32,6 +33,21 @@ function howToFollow(order: OrderRow, queryCode: string | null): string {
   return '如需了解办理进度，请拨打12345热线。';
 }
 
+/** The promise of the notice: the deadline of the request's type (诉求类型). */
+function whenAnswered(order: OrderRow, d: Duration | null, resolveDue: Date | null): string {
+  const who = order.currentUnitId === KNOWLEDGE_TEAM_UNIT ? '热线知识库组' : '承办单位';
+  if (!d) return REQUEST_TYPE_PROMISES[order.requestType] ?? '我们将把您的意见转达相关单位。';
+  const span = `${d.amount}${UNIT_WORDS[d.unit]}`;
+  const verb = order.requestType === 'consultation' ? '答复您的咨询' : '答复您';
+  return resolveDue ? `${who}将在${span}内、即${beijingDate(resolveDue)}前${verb}。` : `受理后，${who}将在${span}内${verb}。`;
+}
+
+/** What the notice says of a kind of request that keeps no resolution clock. */
+const REQUEST_TYPE_PROMISES: Partial<Record<RequestType, string>> = {
+  praise: '感谢您的肯定，我们将把您的表扬转达被表扬的单位和个人。',
+  suggestion: '感谢您的建议，我们将转交相关单位研究参考。',
+};
+
 export function oneTimeNotice(
   order: OrderRow,
   deadlines: { policy: DeadlinePolicy; resolveDue: Date | null; urgencyClass: UrgencyClass },
@@ -43,13 +59,13 @@ export function oneTimeNotice(
       ? '您反映的情况属于公安机关职责，我们将立即转接110处理。'
       : transfer === 'beijing' || transfer === 'hebei'
         ? `您反映的事项发生在${transfer === 'beijing' ? '北京市' : '河北省'}，我们将转至当地12345热线办理。`
-        : order.status === 'dispatched'
-          ? '您的诉求已转交承办单位办理。'
-          : '我们将尽快受理，并转交承办单位办理。';
+        : order.currentUnitId === KNOWLEDGE_TEAM_UNIT
+          ? '您咨询的问题暂时无法当场答复，已转热线知识库组查询。'
+          : order.status === 'dispatched'
+            ? '您的诉求已转交承办单位办理。'
+            : '我们将尽快受理，并转交承办单位办理。';
   const urgent = order.urgency === 'urgent' ? '您反映的是紧急事项，承办单位将第一时间签收处置。' : '';
-  const d = durationFor(deadlines.policy, 'resolve', deadlines.urgencyClass, order.categoryCode ?? undefined);
-  const by = deadlines.resolveDue
-    ? `承办单位将在${d.amount}${UNIT_WORDS[d.unit]}内、即${beijingDate(deadlines.resolveDue)}前答复您。`
-    : `受理后，承办单位将在${d.amount}${UNIT_WORDS[d.unit]}内答复您。`;
+  const d = durationFor(deadlines.policy, 'resolve', deadlines.urgencyClass, order.categoryCode ?? undefined, order.requestType);
+  const by = whenAnswered(order, d, deadlines.resolveDue);
   return `您的诉求已登记，工单编号 ${order.number}。${where}${urgent}${by}${howToFollow(order, queryCode)}`;
 }

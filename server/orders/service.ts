@@ -21,10 +21,11 @@ import {
 } from '../../db/queries/actions.ts';
 import { voteForAliases } from '../../db/queries/aliases.ts';
 import { clocksAfter, loadClocks } from '../../db/queries/clocks.ts';
+import { recordKbUses, unusableKbEntries } from '../../db/queries/kb-uses.ts';
 import type { EventRow, NewOrder, OrderRow } from '../../db/queries/orders.ts';
 import { authorize, type Viewer } from '../core/access.ts';
 import type { Classifier } from '../core/classify.ts';
-import type { Deadlines } from '../core/deadlines.ts';
+import { clockStep, type Deadlines } from '../core/deadlines.ts';
 import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
@@ -51,6 +52,8 @@ export interface ApplyOptions {
    * the locked row, so two requests that both saw it hold cannot both act.
    */
   onlyFrom?: { status: OrderStatus[]; otherwise: (status: OrderStatus) => DomainError };
+  /** A precondition on more than the status, checked on the locked row the same way: the refusal, or null to go on. */
+  onlyIf?: (order: OrderRow) => DomainError | null;
 }
 
 export interface OrderService {
@@ -67,6 +70,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
     input: ActionInput,
     order: OrderRow,
     other: OrderRow | undefined,
+    at: Date,
   ): Promise<ActionFacts & { extensionRow?: Awaited<ReturnType<typeof extensionOf>> }> {
     switch (input.action) {
       case 'dispatch':
@@ -92,6 +96,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           extensionRow: ext,
         };
       }
+      case 'answer':
+        return { kbEntriesUnusable: await unusableKbEntries(tx, [...new Set(input.kbEntryIds ?? [])], at, order.areaCode) };
       case 'reclassify':
         return { categoryKnown: deps.classifier.rules.routes.has(input.categoryCode), categoryCode: order.categoryCode };
       default:
@@ -126,6 +132,8 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         if (!locked) throw new DomainError('ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
         const { order: current, other } = locked;
         if (opts.onlyFrom && !opts.onlyFrom.status.includes(current.status)) throw opts.onlyFrom.otherwise(current.status);
+        const refused = opts.onlyIf?.(current);
+        if (refused) throw refused;
         const place = await placeOf(tx, current);
         if (opts.viewer) authorize(opts.viewer, input.action, place, ref);
         // Assist steps act for the viewer's own unit.
@@ -141,8 +149,9 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           urgeCount: current.urgeCount,
           designated: current.designated,
           assists: place.assistRows.map((a) => ({ unitId: a.unitId, status: a.status })),
+          satisfaction: current.satisfaction as OrderState['satisfaction'],
         };
-        const facts = await factsFor(tx, input, current, other);
+        const facts = await factsFor(tx, input, current, other, at);
         const { patch, event } = decide(state, input, at, policy, facts);
         await checkUnits(tx, input, current);
 
@@ -166,7 +175,10 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         const written = await appendOrderEvent(tx, current.id, { at, actor, ...event });
         await recordActionEffects(tx, input, current, updated, other, { actor, at });
         await learnFromStep(tx, input, current, updated, written);
-        await clocksAfter(tx, updated, input.action, at, updated.currentUnitId, deps.deadlines);
+        if (input.action === 'answer') {
+          await recordKbUses(tx, { eventId: written.id, orderId: current.id, entryIds: [...new Set(input.kbEntryIds ?? [])], at });
+        }
+        await clocksAfter(tx, updated, clockStep(input.action, updated.status), at, updated.currentUnitId, deps.deadlines);
         // Where a dispatcher sends an order teaches the names of places in its text (place aliases).
         if (input.action === 'dispatch' || input.action === 'redispatch')
           await voteForAliases(tx, current, input.unitId, { at, votes: deps.classifier.rules.aliasVotes });

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { RETURN_REASONS, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
-import { CHANNELS, URGENCIES } from '../core/lists.ts';
+import { CHANNELS, REQUEST_TYPES, URGENCIES } from '../core/lists.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -28,6 +28,8 @@ export const CreateOrderBody = Type.Object(
     categoryCode: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$' })),
     urgency: Type.Optional(StringEnum(URGENCIES)),
     areaCode: Type.Optional(AreaCode),
+    requestType: Type.Optional(StringEnum(REQUEST_TYPES, { description: '诉求类型（话务员选定；不填则由规则判断）' })),
+    knowledgeGap: Type.Optional(Type.Boolean({ description: '知识缺口：咨询类诉求在知识库中找不到可答复的条目，受理后转知识库组答复' })),
     callId: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '来电的 callId：工单与通话关联，一通电话只产生一张工单' }),
     ),
@@ -70,6 +72,8 @@ export const Order = Type.Object({
   content: Type.String(),
   locationText: Nullable(Type.String()),
   categoryCode: Nullable(Type.String()),
+  requestType: StringEnum(REQUEST_TYPES),
+  requestTypeLabel: Type.String(),
   urgency: Type.String(),
   areaCode: Nullable(Type.String()),
   currentUnitId: Type.String(),
@@ -213,6 +217,22 @@ export const ActionBodies = {
         maxLength: 100,
         description: '改为的事项分类（rules/matters/ 中事项的 code）；不认识的分类返回 422',
       }),
+      note: Note,
+    },
+    { additionalProperties: false },
+  ),
+  answer: Type.Object(
+    {
+      text: Type.String({ minLength: 1, maxLength: 5000, description: '直接答复的内容：宣读给来电人的答复（可由知识条目预填后修改）' }),
+      kbEntryIds: Type.Optional(
+        Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10, uniqueItems: true, description: '答复所依据的知识条目 id' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  rate: Type.Object(
+    {
+      satisfaction: StringEnum(['satisfied', 'basically_satisfied'] as const, { description: '回访评价；不满意请用「重办」' }),
       note: Note,
     },
     { additionalProperties: false },

@@ -8,7 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { unitNameOf } from '../../db/queries/units.ts';
-import { findOrder, timeline } from '../../db/queries/orders.ts';
+import { findOrder, timeline, type OrderRow } from '../../db/queries/orders.ts';
 import { appendSecurityEvent, clearFailures, lockOf, recordFailure } from '../../db/queries/throttle.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderAction } from '../core/lifecycle.ts';
 import { retryAfterSeconds, type BudgetPolicy } from '../core/throttle.ts';
@@ -49,6 +49,9 @@ const withoutQuery = {
     remotePort: req.socket?.remotePort,
   }),
 };
+
+/** A reply not yet rated, or an answer on the call (closed, never rated). */
+const awaitsRating = (o: OrderRow) => o.status === 'replied' || (o.status === 'closed' && o.satisfaction === null);
 
 const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts) => {
   await app.register(rateLimit, {
@@ -166,7 +169,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         unit,
         createdAt: order.createdAt,
         reply: order.replyText ?? master?.reason ?? null,
-        canRate: order.status === 'replied',
+        canRate: awaitsRating(order),
         history: events
           .filter((e) => !HIDDEN.has(e.action))
           .map((e) => ({ at: e.at, step: PUBLIC_STEPS[e.action as OrderAction] ?? e.action })),
@@ -183,7 +186,7 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
       schema: {
         summary: '评价答复（好差评，公开）',
         description:
-          '答复后诉求人凭查询码评价：满意或基本满意则办结，不满意则退回原承办单位重办。每次答复只能评价一次，只在「已答复」状态下接受；其他状态（已评价、已办结、重办中等）返回 409 RATING_CLOSED，不做任何改动。与查询共用同一工单编号的错误次数（见查询办理进度）。',
+          '答复后诉求人凭查询码评价：满意或基本满意则办结，不满意则退回原承办单位重办（热线当场答复的咨询则回到派单队列）。每次答复只能评价一次，只在「已答复」或「当场答复办结、尚未评价」时接受；其他状态（已评价、重办中等）返回 409 RATING_CLOSED，不做任何改动。与查询共用同一工单编号的错误次数（见查询办理进度）。',
         tags: ['public'],
         params: Type.Object({ number: TrackNumber }),
         body: Rating,
@@ -193,23 +196,25 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
     async (request, reply) => {
       const { code, satisfaction, comment } = request.body;
       const order = await ownOrder(request.params.number, code, request, reply);
+      // A reply waits for its rating; so does an answer given on the call (直办), closed unrated.
       const input =
         satisfaction === 'unsatisfied'
           ? ({ action: 'reopen', reason: comment ?? '诉求人评价不满意' } as const)
-          : ({ action: 'close', satisfaction, note: comment } as const);
+          : order.status === 'closed'
+            ? ({ action: 'rate', satisfaction, note: comment } as const)
+            : ({ action: 'close', satisfaction, note: comment } as const);
       const { order: after } = await app.orders.apply(String(order.id), input, {
         viewer: null,
         actor: 'citizen:track',
-        // Once per reply: the rating answers a reply that waits for it. The state machine
-        // alone would let 不满意 reopen a closed order, i.e. undo a rating already given.
-        onlyFrom: {
-          status: ['replied'],
-          otherwise: (status) =>
-            new DomainError(
-              'RATING_CLOSED',
-              `工单 ${order.number} 当前为「${STATUS_LABELS[status]}」，不在待评价状态：每次答复只能评价一次`,
-            ),
-        },
+        // Once per reply, checked on the locked row: the state machine alone would let
+        // 不满意 reopen a closed order, i.e. undo a rating already given.
+        onlyIf: (locked) =>
+          awaitsRating(locked)
+            ? null
+            : new DomainError(
+                'RATING_CLOSED',
+                `工单 ${order.number} 当前为「${STATUS_LABELS[locked.status]}」，不在待评价状态：每次答复只能评价一次`,
+              ),
       });
       return { status: after.status, statusLabel: STATUS_LABELS[after.status] };
     },

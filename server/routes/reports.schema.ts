@@ -2,6 +2,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { CLOCK_KINDS, CLOCK_LABELS } from '../core/deadlines.ts';
 import { RETURN_REASONS, type ReturnReason } from '../core/lifecycle.ts';
+import { REQUEST_TYPES } from '../core/lists.ts';
 import { ErrorReply, StringEnum } from './orders.schema.ts';
 
 /** A year, leap day included: longer periods are split by the caller. */
@@ -57,6 +58,9 @@ const base = {
   to: Day('截止日（含），北京时间，YYYY-MM-DD'),
   unit: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '单位 id；默认为本人所在单位，热线中心（hotline）为全市' })),
   format: Type.Optional(StringEnum(['json', 'csv'] as const, { description: '默认 json；也可用 Accept: text/csv' })),
+  requestType: Type.Optional(
+    StringEnum(REQUEST_TYPES, { description: '只统计该诉求类型的工单（咨询、求助、投诉、举报、建议、表扬、其他）' }),
+  ),
 };
 export const PeriodQuery = Type.Object(base, { additionalProperties: false });
 export const TopQuery = Type.Object(
@@ -128,6 +132,7 @@ const envelope = (rows: TSchema, extra: Record<string, TSchema> = {}) =>
     from: Type.String({ format: 'date' }),
     to: Type.String({ format: 'date' }),
     at: Type.String({ format: 'date-time', description: '报表生成时间：在办工单和时限按此时的状态统计' }),
+    requestType: Type.Optional(StringEnum(REQUEST_TYPES, { description: '只统计了该诉求类型时给出' })),
     ...extra,
     rows: Type.Array(rows),
   });

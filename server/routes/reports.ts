@@ -18,48 +18,19 @@ import {
   type RowKey,
 } from '../../db/queries/reports.ts';
 import { visibleUnit } from '../../db/queries/units.ts';
+import { period, ratio, sendReport } from '../http/report-reply.ts';
 import type { Viewer } from '../core/access.ts';
 import { CLOCK_KINDS, type ClockKind } from '../core/deadlines.ts';
 import { RETURN_REASONS } from '../core/lifecycle.ts';
-import { CLOCK_COLUMN_LABELS, csvColumns, MAX_DAYS, schemas, toCsv, type Column, type Scope } from './reports.schema.ts';
-
-const DAY_MS = 86_400_000;
-/** China has kept one offset all year since 1991: a Beijing day is a fixed UTC span. */
-const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
-
-export function period(from: string, to: string): { start: Date; end: Date } {
-  const start = dayStart(from);
-  const last = dayStart(to);
-  if (last < start) throw new DomainError('VALIDATION_FAILED', `截止日 to（${to}）早于起始日 from（${from}）`, { field: 'to' });
-  const days = Math.round((last.getTime() - start.getTime()) / DAY_MS) + 1;
-  if (days > MAX_DAYS)
-    throw new DomainError('VALIDATION_FAILED', `统计期间为 ${days} 天，最长 ${MAX_DAYS} 天，请分段查询`, { field: 'to' });
-  return { start, end: new Date(last.getTime() + DAY_MS) };
-}
-
-/** CSV only when the client prefers it to JSON by its q-values; JSON wins ties and wildcards. */
-function prefersCsv(accept: string | undefined): boolean {
-  let csv = 0;
-  let json = 0;
-  for (const part of (accept ?? '').toLowerCase().split(',')) {
-    const [type, ...params] = part.split(';').map((p) => p.trim());
-    const q = Number(params.find((p) => p.startsWith('q='))?.slice(2) ?? 1);
-    if (type === 'text/csv') csv = Math.max(csv, q);
-    if (type === 'application/json') json = Math.max(json, q);
-  }
-  return csv > json;
-}
-
-/** RFC 5987 for filename*: encodeURIComponent leaves ' ( ) * as they are. */
-const extValue = (name: string) => encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-const ratio = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+import type { RequestType } from '../core/lists.ts';
+import { CLOCK_COLUMN_LABELS, csvColumns, schemas, type Column, type Scope } from './reports.schema.ts';
 
 interface Query {
   from: string;
   to: string;
   unit?: string;
   format?: 'json' | 'csv';
+  requestType?: RequestType;
 }
 
 const TITLES = { rates: '三率报表', onTime: '按时率报表', returns: '退单重办报表', top: '热点排名' } as const;
@@ -73,8 +44,15 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const days = period(q.from, q.to); // the input first, before anything is looked up
     const unitId = q.unit ?? viewer.unitId;
     const unit = await visibleUnit(app.sql, viewer, unitId);
-    const scope: ReportScope = { unitId, ...days };
-    return { unit, scope, head: { unit, from: q.from, to: q.to, at: app.clock.now().toISOString() } };
+    const scope: ReportScope = { unitId, ...days, requestType: q.requestType };
+    const head = {
+      unit,
+      from: q.from,
+      to: q.to,
+      at: app.clock.now().toISOString(),
+      ...(q.requestType ? { requestType: q.requestType } : {}),
+    };
+    return { unit, scope, head };
   }
 
   /** The rows of a subtree report: the unit itself, each child, then the total. */
@@ -87,23 +65,13 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ];
   }
 
-  function answer<R, B extends { unit: { id: string; name: string }; from: string; to: string; rows: R[] }>(
+  const answer = <R, B extends { unit: { id: string; name: string }; from: string; to: string; rows: R[] }>(
     request: FastifyRequest,
     reply: FastifyReply,
     report: keyof typeof TITLES,
     body: B,
     columns: Column<R>[],
-  ) {
-    const q = request.query as Query;
-    const wantsCsv = q.format ? q.format === 'csv' : prefersCsv(request.headers.accept);
-    if (!wantsCsv) return reply.type('application/json; charset=utf-8').send(body);
-    const ascii = `${report}_${body.unit.id.replace(/[^A-Za-z0-9_.-]/g, '_')}_${body.from}_${body.to}.csv`;
-    const named = `${TITLES[report]}_${body.unit.name}_${body.from}至${body.to}.csv`;
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${extValue(named)}`)
-      .send(toCsv(columns, body.rows));
-  }
+  ) => sendReport(request, reply, { key: report, title: TITLES[report] }, body, columns);
 
   app.get('/rates', { preHandler: app.requireUser(), schema: schemas.rates }, async (request, reply) => {
     const { unit, scope, head } = await scopeOf(request.viewer!, request.query);

@@ -1,5 +1,7 @@
 /** The shape of rules/deadlines.yaml (时限规则), and the checks a schema cannot express. */
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TNull, type TObject, type TOptional, type TString, type TUnion } from 'typebox';
+import { CLOCK_KINDS, type ClockKind } from '../core/deadlines.ts';
+import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
 import { DURATION_UNITS, type DurationUnit } from '../core/calendar.ts';
 import type { DeadlinePolicy } from '../core/deadlines.ts';
 
@@ -39,6 +41,29 @@ export const DeadlinesFile = Type.Object(
         /** From that escalation to the one to the parent unit's supervisor (督办). */
         parentAfter: ByClass,
       },
+      strict,
+    ),
+    requestTypes: Type.Object(
+      Object.fromEntries(
+        REQUEST_TYPES.map((type) => [
+          type,
+          Type.Optional(
+            Type.Object(
+              {
+                /** The clocks this kind of request changes; null: it keeps no such clock. */
+                clocks: Type.Object(
+                  Object.fromEntries(CLOCK_KINDS.map((kind) => [kind, Type.Optional(Type.Union([SomeClasses, Type.Null()]))])) as {
+                    [K in ClockKind]: TOptional<TUnion<[typeof SomeClasses, TNull]>>;
+                  },
+                  { ...strict, minProperties: 1 },
+                ),
+                basis: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+              },
+              strict,
+            ),
+          ),
+        ]),
+      ) as { [T in RequestType]: TOptional<TObject<{ clocks: TObject<{ [K in ClockKind]: TOptional<TUnion<[typeof SomeClasses, TNull]>> }>; basis: TOptional<TString> }>> },
       strict,
     ),
     overrides: Type.Array(
