@@ -164,61 +164,64 @@ t.test('a repeat caller: the earlier orders beside the form, newest first, and "
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });
 
-t.test('the operator overrides matter, area, urgency and request type with pickers; the panel shows both', async (t) => {
-  const h = await testApp(t);
-  const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/console.html');
-  await page.locator('#content').pressSequentially('东风里社区门口的垃圾箱满了好几天没人清运，周围脏得不行。', { delay: 5 });
-  await page.waitForSelector('#classification[data-category]', { timeout: 15_000 });
+t.test(
+  'the operator overrides matter, area, urgency and request type with pickers; the panel shows both and the order stores them',
+  async (t) => {
+    const h = await testApp(t);
+    const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/console.html');
+    await page.locator('#content').pressSequentially('东风里社区门口的垃圾箱满了好几天没人清运，周围脏得不行。', { delay: 5 });
+    await page.waitForSelector('#classification[data-category]', { timeout: 15_000 });
 
-  // Matter: searched by name, grouped by family.
-  await page.click('#pick-matter');
-  await page.keyboard.type('路灯');
-  await page.click('.matter-popper .el-select-dropdown__item:visible:has-text("路灯照明")');
-  // Area: the rules' candidates come first; one of them is chosen.
-  await page.waitForSelector('.candidates button[data-area]');
-  const candidate = await page.getAttribute('.candidates button[data-area]', 'data-area');
-  await page.click(`.candidates button[data-area="${candidate}"]`);
-  // Urgency and request type.
-  await page.click('#pick-urgency label:has-text("紧急")');
-  const acceptsType = 'requestType' in CreateOrderBody.properties;
-  if (acceptsType) await page.click('#pick-request-type label:has-text("建议")');
-  else t.ok(await page.isDisabled('#pick-request-type input[value="suggestion"]'), 'the request type picker waits for the API');
-  const changed = await page.$$eval('#classification tr.changed', (rows) => rows.map((r) => r.getAttribute('data-field')));
-  t.same(
-    changed.sort(),
-    acceptsType ? ['area', 'category', 'requestType', 'urgency'] : ['area', 'category', 'urgency'],
-    'each change is shown against the rules’ proposal',
-  );
-  t.match(await page.textContent('#classification tr[data-field="category"] .chosen-value'), /路灯照明/);
-  t.match(await page.textContent('#classification'), /进入派单队列/, 'a person’s choice is not dispatched automatically');
-  await shot(page, 'console-overrides');
+    // Matter: searched by name, grouped by family.
+    await page.click('#pick-matter');
+    await page.keyboard.type('路灯');
+    await page.click('.matter-popper .el-select-dropdown__item:visible:has-text("路灯照明")');
+    // Area: the rules' candidates come first; one of them is chosen.
+    await page.waitForSelector('.candidates button[data-area]');
+    const candidate = await page.getAttribute('.candidates button[data-area]', 'data-area');
+    await page.click(`.candidates button[data-area="${candidate}"]`);
+    // Urgency and request type.
+    await page.click('#pick-urgency label:has-text("紧急")');
+    const acceptsType = 'requestType' in CreateOrderBody.properties;
+    if (acceptsType) await page.click('#pick-request-type label:has-text("建议")');
+    else t.ok(await page.isDisabled('#pick-request-type input[value="suggestion"]'), 'the request type picker waits for the API');
+    const changed = await page.$$eval('#classification tr.changed', (rows) => rows.map((r) => r.getAttribute('data-field')));
+    t.same(
+      changed.sort(),
+      acceptsType ? ['area', 'category', 'requestType', 'urgency'] : ['area', 'category', 'urgency'],
+      'each change is shown against the rules’ proposal',
+    );
+    t.match(await page.textContent('#classification tr[data-field="category"] .chosen-value'), /路灯照明/);
+    t.match(await page.textContent('#classification'), /进入派单队列/, 'a person’s choice is not dispatched automatically');
+    await shot(page, 'console-overrides');
 
-  // The area tree opens level by level down to the community.
-  await page.click('#pick-area');
-  await page.click('.el-tree-node__content:has-text("天津市") .el-tree-node__expand-icon');
-  await page.click('.el-tree-node__content:has-text("河东区") .el-tree-node__expand-icon');
-  await page.click('.el-tree-node__content:has-text("大王庄街道") .el-tree-node__expand-icon');
-  await page.waitForSelector('.el-tree-node__content:has-text("社区")');
-  await shot(page, 'console-area-tree');
-  await page.keyboard.press('Escape');
+    // The area tree opens level by level down to the community.
+    await page.click('#pick-area');
+    await page.click('.el-tree-node__content:has-text("天津市") .el-tree-node__expand-icon');
+    await page.click('.el-tree-node__content:has-text("河东区") .el-tree-node__expand-icon');
+    await page.click('.el-tree-node__content:has-text("大王庄街道") .el-tree-node__expand-icon');
+    await page.waitForSelector('.el-tree-node__content:has-text("社区")');
+    await shot(page, 'console-area-tree');
+    await page.keyboard.press('Escape');
 
-  await page.keyboard.press('Control+Enter');
-  if (acceptsType) {
-    await page.waitForSelector('#result[data-order-number]', { timeout: 15_000 });
-    const number = await page.getAttribute('#result', 'data-order-number');
-    const [o] = await h.db.sql`select * from orders where number = ${number}`;
-    t.match(o, { category_code: 'urban.street_light', area_code: candidate, urgency: 'urgent', request_type: 'suggestion' });
-    t.same(problems, [], 'no page errors, console errors or failed requests');
-  } else {
-    // This branch's API does not take requestType yet: the picker is there, disabled, and nothing is sent.
-    await page.waitForSelector('#result[data-order-number]', { timeout: 15_000 });
-    const number = await page.getAttribute('#result', 'data-order-number');
-    const [o] = await h.db.sql`select category_code, area_code, urgency from orders where number = ${number}`;
-    t.match(o, { category_code: 'urban.street_light', area_code: candidate, urgency: 'urgent' }, 'matter, area and urgency stored');
-    t.same(problems, [], 'no page errors, console errors or failed requests');
-  }
-  t.notMatch(await visibleText(page), RAW_CODES, 'no raw code on screen');
-});
+    await page.keyboard.press('Control+Enter');
+    if (acceptsType) {
+      await page.waitForSelector('#result[data-order-number]', { timeout: 15_000 });
+      const number = await page.getAttribute('#result', 'data-order-number');
+      const [o] = await h.db.sql`select * from orders where number = ${number}`;
+      t.match(o, { category_code: 'urban.street_light', area_code: candidate, urgency: 'urgent', request_type: 'suggestion' });
+      t.same(problems, [], 'no page errors, console errors or failed requests');
+    } else {
+      // This branch's API does not take requestType yet: the picker is there, disabled, and nothing is sent.
+      await page.waitForSelector('#result[data-order-number]', { timeout: 15_000 });
+      const number = await page.getAttribute('#result', 'data-order-number');
+      const [o] = await h.db.sql`select category_code, area_code, urgency from orders where number = ${number}`;
+      t.match(o, { category_code: 'urban.street_light', area_code: candidate, urgency: 'urgent' }, 'matter, area and urgency stored');
+      t.same(problems, [], 'no page errors, console errors or failed requests');
+    }
+    t.notMatch(await visibleText(page), RAW_CODES, 'no raw code on screen');
+  },
+);
 
 t.test('the top bar finds an order by its number or by the caller’s phone and opens its detail', async (t) => {
   const h = await testApp(t);
@@ -243,5 +246,31 @@ t.test('the top bar finds an order by its number or by the caller’s phone and 
   await page.press('#top-search', 'Enter');
   await page.click(`.el-drawer #caller-history li[data-order-number="${order.number}"] a.number`, { timeout: 15_000 });
   await page.waitForSelector(`#order-detail[data-order-number="${order.number}"]`, { timeout: 15_000 });
+  t.same(problems, [], 'no page errors, console errors or failed requests');
+});
+
+t.test('a consultation answered on the call: logged and closed as 直接答复 in one action', async (t) => {
+  const h = await testApp(t);
+  const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/console.html');
+  await page.fill('#phone', '13866667777');
+  await page.locator('#content').pressSequentially('请问新生儿怎么办理医保？', { delay: 5 });
+  await page.waitForSelector('#classification[data-category]', { timeout: 15_000 });
+  const hasKb = h.app.hasRoute({ method: 'GET', url: '/api/kb/search' });
+  if (!hasKb) t.equal(await page.$('#knowledge'), null, 'no knowledge panel while the service has no knowledge base');
+
+  await page.click('#answer-now');
+  await page.fill('#answer-text', '新生儿出生后可在户籍所在街道社保服务站办理参保登记，带出生医学证明和户口簿。');
+  await shot(page, 'console-answer');
+  await page.click('#answer-confirm');
+  await page.waitForSelector('#result[data-order-number]', { timeout: 15_000 });
+  const number = await page.getAttribute('#result', 'data-order-number');
+  await page.waitForSelector(`#shift li[data-order-number="${number}"][data-status="closed"]`, { timeout: 15_000 });
+  t.match(await page.textContent(`#shift li[data-order-number="${number}"]`), /已办结/, 'shown closed in the shift strip');
+  const [o] = await h.db.sql`select id, status, request_type, reply_text from orders where number = ${number}`;
+  t.match(o, { status: 'closed', request_type: 'consultation', reply_text: /出生医学证明/ });
+  const [answered] = await h.db.sql`select action from order_events where order_id = ${o!.id} and action = 'answer'`;
+  t.ok(answered, 'closed by the answer step');
+  t.equal(await page.inputValue('#content'), '', 'the next call starts empty');
+  t.notMatch(await visibleText(page), RAW_CODES, 'no raw code on screen');
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });

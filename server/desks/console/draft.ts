@@ -21,6 +21,8 @@ export interface Draft {
   areaCode: string;
   urgency: Urgency | '';
   requestType: RequestType | '';
+  /** 知识缺口: a consultation no entry answers, for the knowledge team to answer. */
+  knowledgeGap: boolean;
   /** 同一事项再次来电: the earlier order this call is about. */
   related: { id: number; number: string } | null;
 }
@@ -38,6 +40,7 @@ export function newDraft(): Draft {
     areaCode: '',
     urgency: '',
     requestType: '',
+    knowledgeGap: false,
     related: null,
   };
 }
@@ -57,6 +60,7 @@ export function orderBody(d: Draft): NewOrder {
   if (d.urgency) body.urgency = d.urgency;
   if (d.requestType) body.requestType = d.requestType;
   if (d.related) body.relatedOrderId = d.related.id;
+  if (d.knowledgeGap) body.knowledgeGap = true;
   return body;
 }
 

@@ -5,10 +5,9 @@
  * are not on this branch yet (the knowledge base) are typed by hand below.
  */
 import type { Static } from 'typebox';
-import type { RequestType } from '../../core/lists.ts';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
-import type { CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
+import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
 import { session, toLogin } from './session.ts';
 
@@ -21,8 +20,8 @@ export type OrderEventView = Json<Static<typeof OrderEvent>>;
 export type ClassificationView = Static<typeof Classification>;
 export type Matters = Static<typeof MatterCatalogue>;
 export type AreaNode = Static<typeof AreaChildren>['areas'][number];
-/** `requestType` is being added to the API beside this work: sent only when the operator chose one. */
-export type NewOrder = Static<typeof CreateOrderBody> & { requestType?: RequestType };
+export type NewOrder = Static<typeof CreateOrderBody>;
+export type AnswerBody = Static<typeof ActionBodies.answer>;
 
 export type WebReceiptView = Static<typeof WebReceipt>;
 export type TrackingView = Json<Static<typeof Tracking>>;
@@ -42,13 +41,13 @@ export interface CallView {
 
 /** The knowledge base (issue 15), typed by hand until its schemas land. */
 export interface KbHit {
-  id: number | string;
+  id: number;
   title: string;
   snippet: string;
   score: number;
 }
 export interface KbEntry {
-  id: number | string;
+  id: number;
   title: string;
   body: string;
   [more: string]: unknown;
@@ -140,7 +139,7 @@ export const api = {
     request<{ status: string; statusLabel: string }>(`/api/track/${encodeURIComponent(number)}/rating`, { method: 'POST', body }),
   kbSearch: (q: string, limit = 5, signal?: AbortSignal) =>
     request<{ entries: KbHit[] }>(`/api/kb/search${query({ q, limit })}`, { signal }),
-  kbEntry: (id: number | string) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
-  answer: (orderId: number, body: { text: string; kbEntryIds?: (number | string)[] }) =>
-    request<OrderView>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
+  kbEntry: (id: number) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
+  answer: (orderId: number, body: AnswerBody) =>
+    request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
 };
