@@ -34,7 +34,11 @@ export const CreateOrderBody = Type.Object(
       Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '来电的 callId：工单与通话关联，一通电话只产生一张工单' }),
     ),
     relatedOrderId: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '同一事项再次来电时关联的旧工单 id，记入登记事件（痕迹）' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: '同一事项再次来电时关联的旧工单 id，记入登记事件（痕迹）',
+      }),
     ),
   },
   { additionalProperties: false },
