@@ -95,6 +95,12 @@ t.test('two calls logged in a row without reloading: the form clears, a new key,
   t.match(await page.textContent(`#shift li[data-order-number="${second}"]`), /环境卫生与垃圾/);
   t.ok(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), 'the page was never reloaded');
 
+  // The strip follows its orders live: the unit claims the first one, the strip says so.
+  const unit = await signIn(h, ['handler'], '120102:urban');
+  t.equal((await unit.post(`/api/orders/${o1!.id}/actions/claim`, {})).statusCode, 200);
+  await page.waitForSelector(`#shift li[data-order-number="${first}"][data-status="claimed"]`, { timeout: 15_000 });
+  t.match(await page.textContent(`#shift li[data-order-number="${first}"] .status`), /已签收/, 'the new status, without reloading');
+
   // Copy and print are there for the notice; printing prints (the dialog itself is the browser's).
   await page.evaluate(() => {
     (window as unknown as { printed: number }).printed = 0;

@@ -12,12 +12,13 @@ import { session, toLogin } from './session.ts';
 const UNAUTHENTICATED = 4401;
 
 export type Subscription = { topic: 'unit'; unit: string } | { topic: 'order'; orderId: number } | { topic: 'queue' };
+/** An event as the feed sends it (server/plugins/live.ts LiveEvent without its internal fields). */
 export interface LiveEvent {
   eventId: number;
-  orderId: number;
+  type: string;
   action: string;
-  toStatus?: string;
-  [more: string]: unknown;
+  at: string;
+  order: { id: number; number: string; status: string; currentUnitId: string; urgency: string; categoryCode: string | null };
 }
 export type LiveState = 'connecting' | 'on' | 'off' | 'error';
 
