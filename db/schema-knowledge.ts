@@ -8,6 +8,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -20,6 +21,9 @@ import {
 } from 'drizzle-orm/pg-core';
 import { KB_CHANGES, KB_MATERIAL_TYPES, KB_STATUSES, type KbChange, type KbMaterialType, type KbStatus } from '../server/core/lists.ts';
 import { areas, orderEvents, orders, units } from './schema.ts';
+
+/** A tsvector, written as a literal built by server/core/knowledge-search.ts. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
@@ -64,9 +68,21 @@ export const kbEntries = pgTable(
     createdBy: text('created_by').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     updatedBy: text('updated_by').notNull(),
+    /**
+     * What search matches (migration 0017): the segmenter's words of the title (weight A),
+     * keywords and synonyms (B) and body (C), written by the service with every change.
+     */
+    searchTokens: tsvector('search_tokens')
+      .notNull()
+      .default(sql`''::tsvector`),
   },
   (t) => [
     uniqueIndex('kb_entries_title_key').on(t.title),
+    index('kb_entries_search_idx').using('gin', t.searchTokens),
+    // Search reads only what is published; the list of the team reads by status.
+    index('kb_entries_published_idx')
+      .on(t.effectiveFrom, t.expiresOn)
+      .where(sql`${t.status} = 'published'`),
     index('kb_entries_unit_idx').on(t.unitId, t.status),
     index('kb_entries_expires_idx').on(t.expiresOn),
     check('kb_entries_status_check', inList('status', KB_STATUSES)),

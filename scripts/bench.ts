@@ -8,6 +8,7 @@ import { benchDatabase, machine } from './bench/env.ts';
 import { benchClassifyTree } from './bench/classify.ts';
 import { benchFanout } from './bench/fanout.ts';
 import { benchIntake } from './bench/intake.ts';
+import { benchKb, printKb } from './bench/kb.ts';
 import { benchLogin, printLogin } from './bench/login.ts';
 import { benchMixed } from './bench/mixed.ts';
 import { benchModel } from './bench/model.ts';
@@ -28,6 +29,8 @@ try {
   const trees = [await benchClassifyTree(db.url, '12')];
   // Pure: the history model alone (also `node --import tsx scripts/bench/model.ts`).
   const model = benchModel();
+  // Knowledge search at 10,000 entries and intake with it running (BENCH_KB_ENTRIES).
+  const kb = await benchKb(db.url, Number(process.env.BENCH_KB_ENTRIES ?? 10_000));
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
   const sweeps = [
     await benchSweep(db.adminUrl, 10_000),
@@ -42,6 +45,7 @@ try {
     login,
     classification: trees,
     model,
+    kb,
     sweep: sweeps,
   };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
@@ -92,6 +96,7 @@ try {
   console.log(
     `| ${model.classes} matters, ~100-character complaints | ${f(model.examples)} | ${f(model.trainSeconds, 1)} s | ${f(model.grams)} | ${f(model.storedKiB)} KiB | ${f(model.microsPerPredict, 1)} µs | ${f(model.predictsPerSecond)} /s |`,
   );
+  printKb(kb);
   console.log('\n| open orders | due clocks (1%) | sweep (median of 3) | per due clock |');
   console.log('| --- | --- | --- | --- |');
   for (const w of sweeps) {

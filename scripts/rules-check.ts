@@ -5,11 +5,13 @@
  */
 import path from 'node:path';
 import { examplesMissed } from '../server/rules/examples.ts';
+import { loadKbSynonyms } from '../server/rules/kb-synonyms.ts';
 import { defaultRulesDir, loadRules, RulesError } from '../server/rules/load.ts';
 
 const dir = process.argv[2] ? path.resolve(process.argv[2]) : defaultRulesDir;
 try {
   const rules = loadRules(dir);
+  const synonyms = loadKbSynonyms(dir);
   const keywords = rules.categories.reduce((n, c) => n + c.keywords.length, 0);
   const { checked, missed } = examplesMissed(rules);
   for (const m of missed)
@@ -18,7 +20,8 @@ try {
     `rules ${missed.length ? 'loaded' : 'OK'}: ${rules.families.length} families, ${rules.categories.length} matters (${keywords} words), ` +
       `${checked - missed.length}/${checked} examples in their own matter, ` +
       `${rules.departments.city.length + rules.departments.district.length} departments, ` +
-      `${rules.negativeList.length} negative-list rules, ${rules.urgency.length} urgency rules, ${rules.regions.length} regions`,
+      `${rules.negativeList.length} negative-list rules, ${rules.urgency.length} urgency rules, ${rules.regions.length} regions, ` +
+      `${synonyms.length} knowledge-base synonym groups`,
   );
   if (missed.length) {
     console.error(`${missed.length} example(s) not in their own matter: fix the words or their weights`);

@@ -4,10 +4,12 @@
  * passwords printed once, and orders in every state, made through the real API.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pino from 'pino';
 import { exitIfEmbeddedUnavailable } from '../db/embedded-access.ts';
 import { createUser } from '../db/queries/users.ts';
 import { buildApp } from '../server/app.ts';
+import { parseKbFile } from '../server/kb/transfer.ts';
 import { loadConfig } from '../server/config.ts';
 import type { Role } from '../server/core/access.ts';
 import { prepare } from '../server/startup.ts';
@@ -93,6 +95,13 @@ try {
     await act('demo.operator', police.id, 'transfer', { target: '110', reason: '一键转接110' });
     await act('demo.hedong.supervisor', claimed.id, 'urge', { note: '请尽快清理' });
     console.log(`\norders in every state created (the rules dispatched ${auto.number} by themselves)`);
+  }
+  // The sample knowledge base, marked sample (published, so the demo can search it); re-seeding changes nothing.
+  const kbFile = new URL('../data/kb/sample.jsonl', import.meta.url);
+  if (fs.existsSync(kbFile)) {
+    const lines = parseKbFile(fs.readFileSync(kbFile, 'utf8')).map((l) => ({ ...l, sample: true }));
+    const r = await app.kb.importEntries(lines, { actor: 'seed:demo' });
+    console.log(`sample knowledge base: ${r.created} new entries, ${r.changed} changed, ${r.unchanged} unchanged`);
   }
 } finally {
   await app.close();

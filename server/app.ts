@@ -9,6 +9,8 @@ import classifierPlugin from './plugins/classifier.ts';
 import clockPlugin, { type Clock } from './plugins/clock.ts';
 import deadlinesPlugin from './plugins/deadlines.ts';
 import livePlugin from './plugins/live.ts';
+import kbExpiryPlugin from './plugins/kb-expiry.ts';
+import kbPlugin from './plugins/kb.ts';
 import ordersPlugin from './plugins/orders.ts';
 import sweeperPlugin from './plugins/sweeper.ts';
 import trainerPlugin from './plugins/trainer.ts';
@@ -20,6 +22,7 @@ import adminRoutes from './routes/admin.ts';
 import authRoutes from './routes/auth.ts';
 import classifyRoutes from './routes/classify.ts';
 import healthRoutes from './routes/health.ts';
+import kbRoutes from './routes/kb.ts';
 import liveRoutes, { type LiveOptions } from './routes/live.ts';
 import metaRoutes from './routes/meta.ts';
 import phoneRoutes from './routes/phone.ts';
@@ -42,6 +45,8 @@ export interface AppOptions {
   /** Built from rules/ and the area tree when not given. */
   classifier?: Classifier;
   homeCity?: string;
+  /** Where the rules files are (the knowledge base's synonyms); the classifier comes built from the same folder. */
+  rulesDir?: string;
   /** How long a sign-in lasts. */
   sessionTtlMs?: number;
   /** Rate limits of the public routes. */
@@ -54,6 +59,8 @@ export interface AppOptions {
   sweepSchedule?: string;
   /** A node-cron schedule for training the text model from the history; none: not trained here. */
   trainSchedule?: string;
+  /** node-cron schedule (Beijing time) of expiring knowledge entries; off when absent. */
+  kbExpireSchedule?: string;
   /** The WeChat official account: token, app id and the safe-mode key. */
   wechat?: WechatOptions;
   logger?: FastifyServerOptions['logger'];
@@ -108,9 +115,11 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
   await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
   await app.register(deadlinesPlugin);
+  await app.register(kbPlugin, { rulesDir: opts.rulesDir });
   await app.register(ordersPlugin);
   if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
   if (opts.trainSchedule) await app.register(trainerPlugin, { schedule: opts.trainSchedule });
+  if (opts.kbExpireSchedule) await app.register(kbExpiryPlugin, { schedule: opts.kbExpireSchedule });
   await app.register(authPlugin);
   await app.register(docsPlugin);
 
@@ -130,6 +139,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(slaRoutes, { prefix: '/api/sla' });
   await app.register(reportRoutes, { prefix: '/api/reports' });
   await app.register(knowledgeReports, { prefix: '/api/reports' });
+  await app.register(kbRoutes, { prefix: '/api/kb' });
   await app.register(metaRoutes, { prefix: '/api/meta' });
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });

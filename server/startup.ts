@@ -1,3 +1,4 @@
+import { loadKbSynonyms } from './rules/kb-synonyms.ts';
 import type { Logger } from 'pino';
 import { applyMigrations, connect, type DbHandle } from '../db/client.ts';
 import { loadDivisions } from '../db/divisions.ts';
@@ -26,6 +27,7 @@ export interface Prepared {
 export async function prepare(config: Config, logger: Logger): Promise<Prepared> {
   // Rules first: a broken rules file stops the start before anything is touched.
   const rules = loadRules(config.rulesDir);
+  loadKbSynonyms(config.rulesDir);
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({

@@ -70,6 +70,13 @@ t.test('deadlines by request type, and the notice promising the type’s', async
   const complaint = await newOrder(op, { content: '楼道里堆满杂物没人管', requestType: 'complaint' });
   t.match(complaint.json().notice, /5个工作日内/, 'a complaint keeps 5 working days');
 
+  // The board cut by request type: the consultation's running clocks, not the complaint's.
+  const board = async (type: string) =>
+    (await op.get(`/api/sla/board?unit=hotline&requestType=${type}`)).json().rows.find((r: { scope: string }) => r.scope === 'self');
+  const sum = (row: { totals: { onTime: number } }) => row.totals.onTime;
+  t.equal(sum(await board('complaint')), 1, 'the complaint’s accept clock only');
+  t.equal(sum(await board('consultation')), 2, 'the consultation’s transfer and resolve clocks');
+
   const praise = await newOrder(op, { content: '表扬一下社区王书记，帮我们解决了漏水', requestType: 'praise' });
   t.match(praise.json().notice, /转达/, 'praise is passed on, with no deadline promised');
   t.notMatch(praise.json().notice, /工作日内/);
@@ -208,6 +215,19 @@ t.test('知识缺口: a consultation no entry answers goes to the knowledge team
   t.match(gap.json().notice, /知识库组/);
   t.equal((await team.post(`/api/orders/${gap.json().id}/actions/claim`)).statusCode, 200);
   t.equal((await team.post(`/api/orders/${gap.json().id}/actions/reply`, { text: '鹦鹉不属于犬只，无需办理养犬登记。' })).statusCode, 200);
+  // The team's answer is also the first draft of the entry that was missing.
+  const drafts = await h.db
+    .sql`select title, body, status, unit_id, source_order_id from kb_entries where source_order_id = ${gap.json().id}`;
+  t.match(drafts, [
+    { title: '请问养的鹦鹉需要办证吗？', body: '鹦鹉不属于犬只，无需办理养犬登记。', status: 'draft', unit_id: 'hotline-kb' },
+  ]);
+  const versions = await h.db
+    .sql`select change from kb_entry_versions v join kb_entries e on e.id = v.entry_id where e.source_order_id = ${gap.json().id}`;
+  t.same(
+    versions.map((v) => v.change),
+    ['create'],
+    'with its first version',
+  );
 
   const before = await countOrders(h);
   const wrong = await newOrder(op, { content: '楼上漏水', requestType: 'complaint', knowledgeGap: true });
@@ -245,4 +265,68 @@ t.test('reports: 直办率 by day and operator, entries most used, questions wit
   t.match(csv.body, /直办率/);
   const handler = await signIn(h, ['handler'], '120102');
   t.equal((await handler.get(`/api/reports/direct?${q}`)).statusCode, 403, 'a city-wide report');
+});
+
+t.test('entries past their expiry date are marked expired at start and on schedule, once', async (t) => {
+  const h = await testApp(t, { kbExpireSchedule: '0 0 1 1 *' });
+  const past = await entry(h, { title: '去年的通知', expiresOn: '2026-11-20' });
+  const current = await entry(h, { title: '今年的通知', expiresOn: '2027-01-20' });
+  await h.app.ready();
+  const rows = await h.db.sql`select id, status, version from kb_entries order by id`;
+  t.same(
+    rows.map((r) => [Number(r.id), r.status, r.version]),
+    [
+      [past, 'expired', 2],
+      [current, 'published', 1],
+    ],
+    'the expired one has a new version, the other is untouched',
+  );
+  const [v] = await h.db.sql`select change, actor from kb_entry_versions where entry_id = ${past}`;
+  t.match(v, { change: 'expire', actor: 'system' });
+});
+
+t.test('直办 as the call is logged: one request logs, answers and closes, or writes nothing', async (t) => {
+  const h = await testApp(t);
+  const op = await signIn(h, ['operator']);
+  const dispatcher = await signIn(h, ['dispatcher']);
+  const kb = await entry(h, { title: '居住证办理' });
+  const draft = await entry(h, { title: '草稿', status: 'draft' });
+  const body = {
+    content: '请问居住证在哪里办？要带什么？',
+    requestType: 'consultation',
+    answer: { text: '居住证可在津心办申请，带身份证和居住证明。', kbEntryIds: [kb] },
+  };
+  const key = { 'idempotency-key': 'call-20261124-0001' };
+  const res = await op.post('/api/orders', { channel: 'phone', areaCode: STREET, ...body }, key);
+  t.equal(res.statusCode, 201, res.body);
+  const order = res.json();
+  t.equal(order.status, 'closed', 'closed at once, though the rules might have dispatched it');
+  t.equal(order.currentUnitId, 'hotline');
+  t.match(order.notice, /当场答复/);
+  t.match(order.notice, /查询码/, 'and the caller may rate it');
+  const events = await h.db.sql`select action, payload from order_events where order_id = ${order.id} order by id`;
+  t.same(
+    events.map((e) => e.action),
+    ['create', 'answer'],
+  );
+  t.same(events[1]!.payload.kbEntryIds, [kb]);
+  const uses = await h.db.sql`select entry_id from order_kb_uses where order_id = ${order.id}`;
+  t.same(
+    uses.map((u) => Number(u.entry_id)),
+    [kb],
+  );
+  const again = await op.post('/api/orders', { channel: 'phone', areaCode: STREET, ...body }, key);
+  t.equal(again.json().id, order.id, 'a retry makes no second order');
+  t.equal((await h.db.sql`select count(*)::int as n from order_kb_uses where order_id = ${order.id}`)[0]!.n, 1, 'nor a second use');
+
+  const before = await countOrders(h);
+  const unusable = await op.post('/api/orders', { channel: 'phone', ...body, answer: { text: '答复', kbEntryIds: [draft] } });
+  t.equal(unusable.statusCode, 422);
+  t.equal(unusable.json().field, 'kbEntryIds');
+  const notYours = await dispatcher.post('/api/orders', { channel: 'phone', ...body });
+  t.equal(notYours.statusCode, 403, 'a dispatcher does not answer on the call');
+  const both = await op.post('/api/orders', { channel: 'phone', ...body, knowledgeGap: true });
+  t.equal(both.statusCode, 400);
+  t.equal(both.json().field, 'knowledgeGap');
+  t.equal(await countOrders(h), before, 'nothing written');
 });

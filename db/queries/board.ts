@@ -11,6 +11,7 @@
 import type { Sql } from '../client.ts';
 import type { ClockKind, ClockStanding } from '../../server/core/deadlines.ts';
 import type { OrderStatus } from '../../server/core/lifecycle.ts';
+import type { RequestType } from '../../server/core/lists.ts';
 
 /**
  * Running clocks held in the subtree of a unit with these ancestors: one range of
@@ -22,6 +23,10 @@ export function heldWithin(sql: Sql, ancestors: string[]) {
   const from = `${ancestors.join('/')}/`;
   return sql`c.stopped_at is null and c.unit_path collate "C" >= ${from} and c.unit_path collate "C" < ${`${from.slice(0, -1)}0`}`;
 }
+
+/** Only the clocks of orders of one 诉求类型, when asked: the board cut by request type. */
+const ofType = (sql: Sql, requestType: RequestType | undefined) =>
+  requestType ? sql` and exists (select 1 from orders o where o.id = c.order_id and o.request_type = ${requestType})` : sql``;
 
 export interface ClockCount {
   /** The holding unit's path, 'city/district/.../': which row of the board it counts on. */
@@ -36,7 +41,7 @@ export interface ClockCount {
  * The subtree's running clocks at `at` by holding unit and kind, in the board's
  * three columns: overdue once due, at risk once a warning fired, else on time.
  */
-export async function boardCounts(sql: Sql, ancestors: string[], at: Date): Promise<ClockCount[]> {
+export async function boardCounts(sql: Sql, ancestors: string[], at: Date, requestType?: RequestType): Promise<ClockCount[]> {
   const now = at.toISOString();
   const rows = await sql<{ unit_path: string; kind: ClockKind; on_time: number; at_risk: number; overdue: number }[]>`
     select c.unit_path, c.kind,
@@ -44,7 +49,7 @@ export async function boardCounts(sql: Sql, ancestors: string[], at: Date): Prom
       count(*) filter (where c.due_at > ${now} and c.fired_stage >= 0)::int as at_risk,
       count(*) filter (where c.due_at <= ${now})::int as overdue
     from order_clocks c
-    where ${heldWithin(sql, ancestors)}
+    where ${heldWithin(sql, ancestors)}${ofType(sql, requestType)}
     group by 1, 2`;
   return rows.map((r) => ({ unitPath: r.unit_path, kind: r.kind, onTime: r.on_time, atRisk: r.at_risk, overdue: r.overdue }));
 }
@@ -77,7 +82,7 @@ export interface HeldClock {
 export async function clocksWithin(
   sql: Sql,
   ancestors: string[],
-  opts: { at: Date; standings: readonly ClockStanding[]; limit: number },
+  opts: { at: Date; standings: readonly ClockStanding[]; limit: number; requestType?: RequestType },
 ): Promise<HeldClock[]> {
   const at = opts.at.toISOString();
   const rows = await sql`
@@ -87,7 +92,7 @@ export async function clocksWithin(
       select c.order_id, c.kind, c.due_at, c.unit_id, s.standing
       from order_clocks c
         cross join lateral (select case when c.due_at <= ${at} then 'overdue' when c.fired_stage >= 0 then 'atRisk' else 'onTime' end as standing) s
-      where ${heldWithin(sql, ancestors)} and s.standing = any(${opts.standings as string[]}::text[])
+      where ${heldWithin(sql, ancestors)} and s.standing = any(${opts.standings as string[]}::text[])${ofType(sql, opts.requestType)}
       order by c.due_at, c.order_id
       limit ${opts.limit}
     ) x

@@ -26,6 +26,8 @@ export interface NewOrder {
   requestType?: RequestType;
   /** 知识缺口: a consultation no knowledge entry answers, for the knowledge team. */
   knowledgeGap?: boolean;
+  /** 直办: answered on the call as it is logged, with the entries read out. */
+  answer?: { text: string; kbEntryIds?: number[] };
 }
 
 export interface Actor {
@@ -48,6 +50,7 @@ export function requestHash(input: NewOrder): string {
     // Appended only when given, so the digests of requests from before these fields are unchanged.
     ...(input.requestType !== undefined ? [{ requestType: input.requestType }] : []),
     ...(input.knowledgeGap ? [{ knowledgeGap: true }] : []),
+    ...(input.answer ? [{ answer: input.answer }] : []),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -121,14 +124,15 @@ export async function createOrder(
     with o as (
       insert into orders (number, channel, channel_message_id, channel_user_id, idempotency_scope, idempotency_key, request_hash, query_code_hash,
         citizen_name, citizen_phone, content, location_text, category_code, request_type, urgency, area_code, classification,
-        current_unit_id, unit_path, status, dispatch_count, accepted_at, dispatched_at, created_at, updated_at)
+        current_unit_id, unit_path, status, dispatch_count, accepted_at, dispatched_at, reply_text, replied_at, closed_at, created_at, updated_at)
       values (next_order_number(${at}), ${input.channel}, ${input.channelMessageId ?? null}, ${input.channelUserId ?? null},
         ${scope}, ${opts.idempotencyKey ?? null}, ${hash}, ${opts.queryCodeHash ?? null}, ${input.citizenName ?? null}, ${input.citizenPhone ?? null},
         ${input.content}, ${input.locationText ?? null}, ${input.categoryCode ?? null}, ${input.requestType ?? 'complaint'},
         ${input.urgency ?? 'normal'}, ${input.areaCode ?? null},
         ${input.classification ? JSON.stringify(input.classification) : null}::jsonb,
         ${state.unitPath[state.unitPath.length - 1]!}, ${state.unitPath}::text[], ${state.status}, ${state.dispatchCount},
-        ${iso(patch.acceptedAt)}::timestamptz, ${iso(patch.dispatchedAt)}::timestamptz, ${at}, ${at})
+        ${iso(patch.acceptedAt)}::timestamptz, ${iso(patch.dispatchedAt)}::timestamptz,
+        ${patch.replyText ?? null}, ${iso(patch.repliedAt)}::timestamptz, ${iso(patch.closedAt)}::timestamptz, ${at}, ${at})
       on conflict do nothing
       returning *
     ), e as (
@@ -139,7 +143,14 @@ export async function createOrder(
         ${events.map((e) => JSON.stringify(e.payload))}::text[])
         with ordinality as ev(actor, action, from_status, to_status, unit_id, reason, payload, ord)
       order by ev.ord
-      returning id
+      returning id, action
+    ), k as (
+      -- 直办 at intake: the entries read out, at the versions they had.
+      insert into order_kb_uses (event_id, entry_id, order_id, version, at)
+      select e.id, kb.id, o.id, kb.version, ${at}
+      from e, o, kb_entries kb
+      where e.action = 'answer' and kb.id = any(${`{${(input.answer?.kbEntryIds ?? []).map((n) => Math.trunc(n)).join(',')}}`}::bigint[])
+      returning 1
     ), c as (
       insert into order_clocks (order_id, kind, unit_id, urgency_class, basis, started_at, due_at, stopped_at, fired_stage, next_at, stage_at)
       select o.id, k.kind, k.unit_id, k.urgency_class, k.basis, k.started_at, k.due_at, k.stopped_at, k.fired_stage, k.next_at, k.stage_at::timestamptz[]

@@ -116,6 +116,15 @@ function stands(v: Viewer, o: OrderPlace, relation: Relation): boolean {
   }
 }
 
+/** Where a new order stands while it is being logged: with the hotline centre. */
+export const AT_THE_HOTLINE: OrderPlace = {
+  currentUnitId: 'hotline',
+  unitPath: ['hotline'],
+  currentAncestors: ['hotline'],
+  claimedByAncestors: null,
+  assists: [],
+};
+
 /** Throws 404 when the order is out of sight, 403 (naming who may) when the action is not the viewer's. */
 export function authorize(v: Viewer, action: OrderAction, o: OrderPlace, orderRef: string): void {
   if (!canSee(v, o)) throw new DomainError('ORDER_NOT_FOUND', `工单 ${orderRef} 不存在`);

@@ -148,7 +148,9 @@ export class Classifier {
     const category = decided.category;
     const categoryConfidence = decided.confidence;
     explanation.unshift(decided.explanation);
-    const requestType = this.parts.requestTypes.read(title ? `${title}\n${text}` : text, decided.by !== 'fallback');
+    // Without a cue: 求助 when a danger is happening now, a complaint about a matter (an outage too), else other.
+    const otherwise = urgency.urgencyClass === 'danger' ? 'help' : decided.by !== 'fallback' ? 'complaint' : 'other';
+    const requestType = this.parts.requestTypes.read(title ? `${title}\n${text}` : text, otherwise);
     explanation.push({ rule: `request-type:${requestType.code}`, matched: requestType.cues });
 
     let transfer: Classification['transfer'] = null;

@@ -56,6 +56,7 @@ export const ERROR_CATALOGUE = {
   USER_NOT_FOUND: { kind: 'not_found', message: '用户不存在' },
   SESSION_NOT_FOUND: { kind: 'not_found', message: '会话不存在或已结束' },
   LOCK_NOT_FOUND: { kind: 'not_found', message: '没有这项登录锁定' },
+  KB_ENTRY_NOT_FOUND: { kind: 'not_found', message: '知识条目不存在' },
   // 409: the state of things does not allow it now
   ILLEGAL_TRANSITION: { kind: 'conflict', message: '工单当前状态不能执行该操作' },
   ASSIST_EXISTS: { kind: 'conflict', message: '已是协办单位' },
@@ -65,6 +66,9 @@ export const ERROR_CATALOGUE = {
   EXTENSION_NOT_PENDING: { kind: 'conflict', message: '延期申请不存在或已处理' },
   CONFLICT_RETRY: { kind: 'conflict', message: '并发冲突，请重试' },
   USERNAME_TAKEN: { kind: 'conflict', message: '用户名已被使用' },
+  KB_ILLEGAL_CHANGE: { kind: 'conflict', message: '知识条目当前状态不能执行该操作' },
+  KB_TITLE_TAKEN: { kind: 'conflict', message: '已有同名的知识条目' },
+  KB_VERSION_CONFLICT: { kind: 'conflict', message: '知识条目已被他人修改，请刷新后再改' },
   RATING_CLOSED: { kind: 'conflict', message: '工单不在待评价状态：每次答复只能评价一次' },
   // 413, 415: the body's size or kind
   FST_ERR_CTP_BODY_TOO_LARGE: { kind: 'too_large', message: '请求体超过上限' },
@@ -80,6 +84,8 @@ export const ERROR_CATALOGUE = {
   KNOWLEDGE_GAP_NOT_CONSULTATION: { kind: 'unprocessable', message: '只有咨询类诉求可以作为知识缺口转知识库组' },
   ALREADY_RATED: { kind: 'conflict', message: '工单已评价，每次答复只能评价一次' },
   KB_ENTRY_UNUSABLE: { kind: 'unprocessable', message: '所选知识条目不存在、未发布或已失效' },
+  KB_VERSION_NOT_FOUND: { kind: 'unprocessable', message: '该知识条目没有这个版本' },
+  KB_EXPIRED_ON_PUBLISH: { kind: 'unprocessable', message: '失效日期已到，不能发布' },
   CALL_NEEDS_PHONE: { kind: 'unprocessable', message: '关联来电的工单渠道必须是 phone' },
   NOT_BELOW: { kind: 'unprocessable', message: '不是本单位的下级单位，不能下派' },
   NEGATIVE_LIST: { kind: 'unprocessable', message: '该事项在社区负面清单内，不能派给社区' },

@@ -419,30 +419,37 @@ export interface IntakePlan {
   events: EventDraft[];
 }
 
-/** Why an order is sent on at intake: the rules were sure (智能派单), or the operator found no entry (知识缺口). */
-export type IntakeRoute = 'classifier' | 'knowledge_gap';
-const INTAKE_NOTES: Record<IntakeRoute, { accept: string; dispatch: string }> = {
+/**
+ * What happens at intake after the order is logged: nothing (it waits for the desk),
+ * a dispatch because the rules were sure (智能派单) or because no knowledge entry
+ * answers a consultation (知识缺口), or the operator's answer on the call (直办).
+ */
+export type IntakeRoute =
+  { kind: 'classifier' | 'knowledge_gap'; unitId: string } | { kind: 'answer'; text: string; kbEntryIds?: number[] };
+const DISPATCH_NOTES = {
   classifier: { accept: '智能派单：规则分类可信，自动受理', dispatch: '智能派单' },
   knowledge_gap: { accept: '咨询类诉求，话务员受理', dispatch: '知识缺口：知识库中没有可答复的条目，转知识库组' },
-};
+} as const;
 
 /**
- * 智能派单: a confident classification accepts and dispatches the order by itself
- * at intake. The steps go through `decide` like any other, so the machine stays one.
+ * The steps at intake go through `decide` like any other, so the machine stays one;
+ * `facts` are those the steps need (the knowledge entries an answer reads out).
  */
-export function planIntake(autoDispatchTo: string | null, at: Date, why: IntakeRoute = 'classifier'): IntakePlan {
+export function planIntake(route: IntakeRoute | null, at: Date, facts: ActionFacts = {}): IntakePlan {
   let state: OrderState = { id: 0, status: 'received', unitPath: ['hotline'], dispatchCount: 0, returnCount: 0, reopenCount: 0 };
   let patch: OrderPatch = { status: 'received' };
   const events: EventDraft[] = [];
-  const notes = INTAKE_NOTES[why];
-  const steps: ActionInput[] = autoDispatchTo
-    ? [
-        { action: 'accept', note: notes.accept },
-        { action: 'dispatch', unitId: autoDispatchTo, note: notes.dispatch },
-      ]
-    : [];
+  const steps: ActionInput[] =
+    route === null
+      ? []
+      : route.kind === 'answer'
+        ? [{ action: 'answer', text: route.text, kbEntryIds: route.kbEntryIds }]
+        : [
+            { action: 'accept', note: DISPATCH_NOTES[route.kind].accept },
+            { action: 'dispatch', unitId: route.unitId, note: DISPATCH_NOTES[route.kind].dispatch },
+          ];
   for (const step of steps) {
-    const decision = decide(state, step, at);
+    const decision = decide(state, step, at, DEFAULT_POLICY, facts);
     patch = { ...patch, ...decision.patch };
     state = {
       ...state,

@@ -2,7 +2,8 @@
  * 诉求类型: whether a message asks (咨询), begs for help (求助), complains (投诉),
  * reports someone (举报), suggests (建议) or praises (表扬). Pure: one automaton
  * pass over the cues of rules/request-types.yaml; the type with the most weight
- * wins, and a message with no cue is a complaint if it names a matter.
+ * wins. A message with no cue takes the caller's default: a danger or an outage
+ * happening now is a plea for help (求助), else a complaint if it names a matter.
  */
 import { AutomatonBuilder, type Automaton } from './automaton.ts';
 import { REQUEST_TYPE_LABELS, type RequestType } from './lists.ts';
@@ -30,8 +31,8 @@ export class RequestTypeReader {
     this.automaton = builder.build();
   }
 
-  /** `text` is normalised and folded; `aboutAMatter` says whether the rules found any matter in it. */
-  read(text: string, aboutAMatter: boolean): RequestTypeFinding {
+  /** `text` is normalised and folded; `otherwise` is the type of a message with no cue. */
+  read(text: string, otherwise: RequestType): RequestTypeFinding {
     const score = new Map<RequestType, number>();
     const cues = new Map<RequestType, Set<string>>();
     this.automaton.scan(text, (id, start, end) => {
@@ -47,7 +48,7 @@ export class RequestTypeReader {
     });
     let best: RequestType | null = null;
     for (const [type, s] of score) if (best === null || s > score.get(best)!) best = type;
-    const code: RequestType = best ?? (aboutAMatter ? 'complaint' : 'other');
+    const code: RequestType = best ?? otherwise;
     return { code, name: REQUEST_TYPE_LABELS[code], cues: best ? [...cues.get(best)!] : [] };
   }
 }

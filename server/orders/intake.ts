@@ -7,7 +7,9 @@ import type { Sql } from '../../db/client.ts';
 import { DomainError } from '../core/errors.ts';
 import { createOrder, requestHash, type Actor, type NewOrder, type OrderRow } from '../../db/queries/orders.ts';
 import type { Classifier } from '../core/classify.ts';
-import { planIntake } from '../core/lifecycle.ts';
+import { planIntake, type ActionFacts, type IntakeRoute } from '../core/lifecycle.ts';
+import { kbEntriesInForce } from '../../db/queries/kb.ts';
+import { areaChain, beijingDay } from '../core/knowledge.ts';
 import { KNOWLEDGE_TEAM_UNIT, REQUEST_TYPE_LABELS } from '../core/lists.ts';
 import { applyClockEffects, type Clock, type ClockContext } from '../core/deadlines.ts';
 import { clockRow, loadClocks, urgencyClassOf } from '../../db/queries/clocks.ts';
@@ -56,11 +58,21 @@ export async function intakeOrder(
       },
     );
   }
+  if (body.knowledgeGap && body.answer) {
+    throw new DomainError('VALIDATION_FAILED', '已当场答复的咨询不是知识缺口：answer 与 knowledgeGap 只能选一个', {
+      field: 'knowledgeGap',
+    });
+  }
   // What a person chose is not second-guessed by an automatic dispatch.
   const overridden = Boolean(body.categoryCode || body.areaCode);
-  const plan = body.knowledgeGap
-    ? planIntake(KNOWLEDGE_TEAM_UNIT, opts.at, 'knowledge_gap')
-    : planIntake(c.autoDispatch && !overridden ? c.unit!.id : null, opts.at);
+  const route: IntakeRoute | null = body.answer
+    ? { kind: 'answer', ...body.answer }
+    : body.knowledgeGap
+      ? { kind: 'knowledge_gap', unitId: KNOWLEDGE_TEAM_UNIT }
+      : c.autoDispatch && !overridden
+        ? { kind: 'classifier', unitId: c.unit!.id }
+        : null;
+  const plan = planIntake(route, opts.at, await answerFacts(deps.sql, body.answer, body.areaCode ?? c.area?.code ?? null, opts.at));
   // The clocks of the first steps (登记, and 受理 and 派单 when the rules dispatched it).
   const ctx: ClockContext = {
     ...deps.deadlines,
@@ -118,4 +130,16 @@ function noticeFrom(order: OrderRow, deadlines: Deadlines, resolveDue: Date | nu
 async function noticeFor(app: { db: Database; deadlines: Deadlines }, order: OrderRow): Promise<string> {
   const resolve = (await loadClocks(app.db, order.id)).find((c) => c.kind === 'resolve');
   return noticeFrom(order, app.deadlines, resolve?.dueAt ?? null, null);
+}
+
+/**
+ * 直办 at intake: the entries the answer reads out must be published and in force for
+ * the caller's area, as for an answer given later (server/orders/service.ts).
+ */
+async function answerFacts(sql: Sql, answer: NewOrder['answer'], areaCode: string | null, at: Date): Promise<ActionFacts> {
+  const ids = [...new Set(answer?.kbEntryIds ?? [])];
+  if (!ids.length) return {};
+  const areas = areaCode ? areaChain(areaCode) : null;
+  const usable = await kbEntriesInForce(sql, ids, { day: beijingDay(at), areas });
+  return { kbEntriesUnusable: ids.filter((id) => !usable.has(id)) };
 }

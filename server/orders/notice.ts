@@ -67,5 +67,8 @@ export function oneTimeNotice(
   const urgent = order.urgency === 'urgent' ? '您反映的是紧急事项，承办单位将第一时间签收处置。' : '';
   const d = durationFor(deadlines.policy, 'resolve', deadlines.urgencyClass, order.categoryCode ?? undefined, order.requestType);
   const by = whenAnswered(order, d, deadlines.resolveDue);
+  // 直办: answered on the call; what is left is the rating.
+  if (order.status === 'closed')
+    return `您的咨询已登记并当场答复，工单编号 ${order.number}，本工单已办结。${howToFollow(order, queryCode)}`;
   return `您的诉求已登记，工单编号 ${order.number}。${where}${urgent}${by}${howToFollow(order, queryCode)}`;
 }

@@ -21,7 +21,12 @@ import {
 } from '../../db/queries/actions.ts';
 import { voteForAliases } from '../../db/queries/aliases.ts';
 import { clocksAfter, loadClocks } from '../../db/queries/clocks.ts';
-import { recordKbUses, unusableKbEntries } from '../../db/queries/kb-uses.ts';
+import { kbEntriesInForce } from '../../db/queries/kb.ts';
+import { recordKbUses } from '../../db/queries/kb-uses.ts';
+import { areaChain, beijingDay } from '../core/knowledge.ts';
+import { KNOWLEDGE_TEAM_UNIT } from '../core/lists.ts';
+import { maskPhonesIn } from '../core/privacy.ts';
+import type { KbService } from '../kb/service.ts';
 import type { EventRow, NewOrder, OrderRow } from '../../db/queries/orders.ts';
 import { authorize, type Viewer } from '../core/access.ts';
 import type { Classifier } from '../core/classify.ts';
@@ -38,6 +43,8 @@ export interface OrderServiceDeps {
   classifier: Classifier;
   deadlines: Deadlines;
   clock: { now(): Date };
+  /** The knowledge base: the team's answer to a 知识缺口 becomes a draft entry, in the step's transaction. */
+  knowledge: Pick<KbService, 'createDraftFromAnswer'>;
 }
 
 export interface ApplyOptions {
@@ -96,8 +103,15 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           extensionRow: ext,
         };
       }
-      case 'answer':
-        return { kbEntriesUnusable: await unusableKbEntries(tx, [...new Set(input.kbEntryIds ?? [])], at, order.areaCode) };
+      case 'answer': {
+        // Read outside the step's lock: an entry withdrawn this very instant was still in force when read out.
+        const ids = [...new Set(input.kbEntryIds ?? [])];
+        const usable = await kbEntriesInForce(deps.sql, ids, {
+          day: beijingDay(at),
+          areas: order.areaCode ? areaChain(order.areaCode) : null,
+        });
+        return { kbEntriesUnusable: ids.filter((id) => !usable.has(id)) };
+      }
       case 'reclassify':
         return { categoryKnown: deps.classifier.rules.routes.has(input.categoryCode), categoryCode: order.categoryCode };
       default:
@@ -178,6 +192,16 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         if (input.action === 'answer') {
           await recordKbUses(tx, { eventId: written.id, orderId: current.id, entryIds: [...new Set(input.kbEntryIds ?? [])], at });
         }
+        // 知识缺口: what the knowledge team answers the caller is also the first draft of the entry that was missing.
+        if (input.action === 'reply' && current.currentUnitId === KNOWLEDGE_TEAM_UNIT) {
+          await deps.knowledge.createDraftFromAnswer(tx, {
+            title: draftTitleOf(current.content),
+            body: input.text,
+            categoryCode: current.categoryCode,
+            sourceOrderId: current.id,
+            actor,
+          });
+        }
         await clocksAfter(tx, updated, clockStep(input.action, updated.status), at, updated.currentUnitId, deps.deadlines);
         // Where a dispatcher sends an order teaches the names of places in its text (place aliases).
         if (input.action === 'dispatch' || input.action === 'redispatch')
@@ -195,3 +219,10 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
 /** The unit an order is sent from: its holder, or for 改派 the unit that sent it to the holder. */
 const senderOf = (action: 'dispatch' | 'redispatch' | 'hand_down', order: OrderRow) =>
   action === 'redispatch' ? order.unitPath[order.unitPath.length - 2]! : order.currentUnitId;
+
+/** A draft's title from the caller's question: its first words, without the numbers people write into it. */
+function draftTitleOf(content: string): string {
+  const plain = maskPhonesIn(content).replace(/\s+/g, ' ').trim();
+  const chars = [...plain];
+  return chars.length <= 60 ? plain : `${chars.slice(0, 59).join('')}…`;
+}

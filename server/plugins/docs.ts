@@ -21,6 +21,8 @@ export default fp(
           { name: 'channels', description: '渠道接入' },
           { name: 'orders', description: '工单' },
           { name: 'actions', description: '工单流转操作' },
+          { name: 'kb', description: '知识库' },
+          { name: 'reports', description: '报表' },
           { name: 'meta', description: '代码与中文名称' },
           { name: 'health', description: '运行状态' },
         ],

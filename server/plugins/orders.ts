@@ -21,8 +21,9 @@ export default fp(
         },
         deadlines: app.deadlines,
         clock: app.clock,
+        knowledge: app.kb,
       }),
     );
   },
-  { name: 'orders', dependencies: ['db', 'classifier', 'deadlines', 'clock'] },
+  { name: 'orders', dependencies: ['db', 'classifier', 'deadlines', 'clock', 'kb'] },
 );

@@ -29,6 +29,17 @@ export const CreateOrderBody = Type.Object(
     urgency: Type.Optional(StringEnum(URGENCIES)),
     areaCode: Type.Optional(AreaCode),
     requestType: Type.Optional(StringEnum(REQUEST_TYPES, { description: '诉求类型（话务员选定；不填则由规则判断）' })),
+    answer: Type.Optional(
+      Type.Object(
+        {
+          text: Type.String({ minLength: 1, maxLength: 5000, description: '当场答复的内容（可由知识条目预填后修改）' }),
+          kbEntryIds: Type.Optional(
+            Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10, uniqueItems: true, description: '答复所依据的知识条目 id' }),
+          ),
+        },
+        { additionalProperties: false, description: '直办：登记的同时当场答复并办结（话务员），与 knowledgeGap 不能同时使用' },
+      ),
+    ),
     knowledgeGap: Type.Optional(Type.Boolean({ description: '知识缺口：咨询类诉求在知识库中找不到可答复的条目，受理后转知识库组答复' })),
     callId: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '来电的 callId：工单与通话关联，一通电话只产生一张工单' }),

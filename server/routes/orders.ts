@@ -12,7 +12,7 @@ import {
   timeline,
   type OrderRow,
 } from '../../db/queries/orders.ts';
-import { canSee, canSeePhone, isCityWide, type OrderPlace, type Viewer } from '../core/access.ts';
+import { AT_THE_HOTLINE, authorize, canSee, canSeePhone, isCityWide, type OrderPlace, type Viewer } from '../core/access.ts';
 import { MASKED, redactEvent, type Disclosure } from '../core/privacy.ts';
 import { CreateOrderBody, errors, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 import { present } from '../http/order-view.ts';
@@ -79,6 +79,8 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         Object.assign(body, { channelMessageId: callId, citizenPhone: body.citizenPhone ?? call.caller_number ?? undefined });
         inbound = { body: request.body, call };
       }
+      // 直办 as it is logged is the operator's answer, as it would be a moment later.
+      if (body.answer) authorize(request.viewer!, 'answer', AT_THE_HOTLINE, '新工单');
       const { order, created, notice } = await app.orders.intake(body, {
         actor: { id: `user:${request.viewer!.userId}` },
         idempotencyKey: request.headers['idempotency-key'],

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CLOCK_KINDS, CLOCK_LABELS, CLOCK_STANDINGS } from '../core/deadlines.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
+import { REQUEST_TYPES } from '../core/lists.ts';
 import { boardCounts, childUnitsOf, clocksWithin } from '../../db/queries/board.ts';
 import { visibleUnit } from '../../db/queries/units.ts';
 import { ErrorReply, StringEnum } from './orders.schema.ts';
@@ -45,7 +46,13 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
           '该单位及其每个直属下级单位（含其全部下级）在办工单的各项时限：按时（on time）、黄灯（已预警，at risk）、红灯（已超期，overdue）。只能查看本单位及下级单位；热线中心和派单员可查看全市。',
         tags: ['sla'],
         security: [{ bearer: [] }],
-        querystring: Type.Object({ unit: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            unit: Type.String({ minLength: 1, maxLength: 64 }),
+            requestType: Type.Optional(StringEnum(REQUEST_TYPES, { description: '只看该诉求类型的工单' })),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
             unit: Type.Object({ id: Type.String(), name: Type.String() }),
@@ -63,7 +70,7 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const unit = await visibleUnit(app.sql, request.viewer!, unitId);
       const now = app.clock.now();
       const at = now.toISOString();
-      const counts = await boardCounts(app.sql, unit.ancestors, now);
+      const counts = await boardCounts(app.sql, unit.ancestors, now, request.query.requestType);
       const children = await childUnitsOf(app.sql, unitId);
       const zero = () => ({ onTime: 0, atRisk: 0, overdue: 0 });
       const rows = [
@@ -106,6 +113,7 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object(
           {
             unit: Type.String({ minLength: 1, maxLength: 64 }),
+            requestType: Type.Optional(StringEnum(REQUEST_TYPES, { description: '只看该诉求类型的工单' })),
             state: Type.Optional(Type.Array(StringEnum(CLOCK_STANDINGS), { maxItems: 3 })),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
           },
@@ -123,7 +131,12 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { unit: unitId, limit } = request.query;
       const unit = await visibleUnit(app.sql, request.viewer!, unitId);
       const now = app.clock.now();
-      const held = await clocksWithin(app.sql, unit.ancestors, { at: now, standings: request.query.state ?? CLOCK_STANDINGS, limit });
+      const held = await clocksWithin(app.sql, unit.ancestors, {
+        at: now,
+        standings: request.query.state ?? CLOCK_STANDINGS,
+        limit,
+        requestType: request.query.requestType,
+      });
       return {
         at: now.toISOString(),
         items: held.map((c) => ({

@@ -67,7 +67,7 @@ function describe(error: ErrorObject): string {
 }
 
 /** Parse and schema-check one file; its problems go to `problems`, its data is returned when clean. */
-function readFile(dir: string, file: string, schema: object, problems: RuleProblem[]): { parsed?: Parsed; value?: unknown } {
+export function readFile(dir: string, file: string, schema: object, problems: RuleProblem[]): { parsed?: Parsed; value?: unknown } {
   const full = path.join(dir, file);
   if (!fs.existsSync(full)) {
     problems.push({ file, line: 1, column: 1, reason: 'file is missing' });
