@@ -6,6 +6,7 @@
  */
 import type { Static } from 'typebox';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
+import type { Entry, SearchResult } from '../../routes/kb.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
@@ -39,19 +40,9 @@ export interface CallView {
   orderId: number | null;
 }
 
-/** The knowledge base (issue 15), typed by hand until its schemas land. */
-export interface KbHit {
-  id: number;
-  title: string;
-  snippet: string;
-  score: number;
-}
-export interface KbEntry {
-  id: number;
-  title: string;
-  body: string;
-  [more: string]: unknown;
-}
+/** The knowledge base (知识库): a search hit and an entry with its answer (一口清). */
+export type KbHit = Json<Static<typeof SearchResult>>['entries'][number];
+export type KbEntry = Json<Static<typeof Entry>>;
 
 export class ApiError extends Error {
   constructor(
@@ -137,8 +128,10 @@ export const api = {
   track: (number: string, code: string) => request<TrackingView>(`/api/track/${encodeURIComponent(number)}${query({ code })}`),
   rate: (number: string, body: RatingBody) =>
     request<{ status: string; statusLabel: string }>(`/api/track/${encodeURIComponent(number)}/rating`, { method: 'POST', body }),
-  kbSearch: (q: string, limit = 5, signal?: AbortSignal) =>
-    request<{ entries: KbHit[] }>(`/api/kb/search${query({ q, limit })}`, { signal }),
+  kbSearch: (q: string, opts: { limit?: number; areaCode?: string; signal?: AbortSignal } = {}) =>
+    request<{ entries: KbHit[] }>(`/api/kb/search${query({ q, limit: opts.limit ?? 5, areaCode: opts.areaCode })}`, {
+      signal: opts.signal,
+    }),
   kbEntry: (id: number) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
   answer: (orderId: number, body: AnswerBody) =>
     request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
