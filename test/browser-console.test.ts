@@ -87,7 +87,8 @@ t.test('two calls logged in a row without reloading: the form clears, a new key,
   await page.waitForFunction((n) => document.querySelector('#result')?.getAttribute('data-order-number') !== n, first);
   const second = await page.getAttribute('#result', 'data-order-number');
   t.not(second, first, 'a second order, not the first one again');
-  t.not(await page.textContent('#notice'), notice1, 'its own notice is shown');
+  const notice2 = await page.textContent('#notice');
+  t.not(notice2, notice1, 'its own notice is shown');
   t.equal(await count(h), 2, 'two calls, two orders: a double click made no third');
   await page.waitForSelector(`#shift li[data-order-number="${first}"]`);
   await page.waitForSelector(`#shift li[data-order-number="${second}"]`);
@@ -108,6 +109,12 @@ t.test('two calls logged in a row without reloading: the form clears, a new key,
   });
   await page.click('#print-notice');
   t.equal(await page.evaluate(() => (window as unknown as { printed: number }).printed), 1, 'the notice can be printed');
+  await page.emulateMedia({ media: 'print' });
+  t.ok(await page.isVisible('.print-sheet'), 'the notice is what is printed');
+  t.match(await page.textContent('.print-sheet'), notice2!, 'the latest notice');
+  t.notOk(await page.isVisible('#order-form'), 'the form is not');
+  await shot(page, 'console-print');
+  await page.emulateMedia({ media: 'screen' });
   await page.click('#copy-notice');
   await page.waitForSelector('.el-message:has-text("已复制")');
   t.notMatch(await visibleText(page), RAW_CODES, 'no raw code on screen');
@@ -236,7 +243,9 @@ t.test('the top bar finds an order by its number or by the caller’s phone and 
     await desk.post('/api/orders', { channel: 'phone', citizenPhone: '13855556666', content: '河东区大王庄街道路灯不亮' })
   ).json();
   const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/console.html');
-  await page.fill('#top-search', order.number);
+  await page.keyboard.press('Alt+s');
+  t.equal(await page.evaluate(() => document.activeElement?.id), 'top-search', 'Alt+S goes to the search box');
+  await page.keyboard.type(order.number);
   await page.press('#top-search', 'Enter');
   await page.waitForSelector(`#order-detail[data-order-number="${order.number}"]`, { timeout: 15_000 });
   const detail = await page.textContent('#order-detail');
