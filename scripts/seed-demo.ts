@@ -32,6 +32,8 @@ const people: { username: string; name: string; unit: string; roles: Role[] }[] 
   { username: 'demo.chenghouli.handler', name: '诚厚里社区承办人 郑丽', unit: '120102001001', roles: ['handler'] },
   { username: 'demo.hedong.urban', name: '河东区城管委承办人 冯涛', unit: '120102:urban', roles: ['handler'] },
   { username: 'demo.heping.handler', name: '和平区承办人 陈静', unit: '120101', roles: ['handler'] },
+  { username: 'demo.kb.admin', name: '知识库组 刘洋', unit: 'hotline-kb', roles: ['kb_admin'] },
+  { username: 'demo.kb.editor', name: '市医保局知识库编辑 何雪', unit: '120000:medical_insurance', roles: ['kb_editor'] },
 ];
 
 try {

@@ -3,6 +3,7 @@
  * at initdb, kept in the data folder for the service's user only, and a cluster
  * made with the old shared default gets its own at its next start.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,4 +68,27 @@ t.test('each installation has its own password, readable only by its owner; an o
   pg = await startEmbeddedPostgres(opts);
   t.equal(fs.readFileSync(file, 'utf8').trim(), replaced, 'a restart keeps the password');
   t.ok(await canConnect(opts.port, replaced));
+});
+
+t.test('a command run beside the service uses its running server and leaves it running', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-pg-shared-'));
+  fs.chmodSync(dir, 0o755);
+  const opts = { dataDir: path.join(dir, 'pg'), port: await freePort() };
+  const service = await startEmbeddedPostgres(opts);
+  t.teardown(async () => {
+    await service.stop().catch(() => {});
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const password = decodeURIComponent(new URL(service.url).password);
+  // Another process (seed:demo, a loader) starts "its" embedded server on the same folder, then stops it.
+  const embedded = new URL('../db/embedded.ts', import.meta.url).href;
+  const script = `const { startEmbeddedPostgres } = await import(${JSON.stringify(embedded)});
+    const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(opts.dataDir)}, port: ${opts.port + 1}, log: console.log });
+    console.log('url port ' + new URL(pg.url).port);
+    await pg.stop();`;
+  const other = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  t.equal(other.status, 0, other.stderr);
+  t.match(other.stdout, /already running/, 'it says it uses the running server');
+  t.match(other.stdout, new RegExp(`url port ${opts.port}\\b`), 'on the service’s port');
+  t.ok(await canConnect(opts.port, password), 'and the service’s server still answers after the command ends');
 });
