@@ -5,6 +5,7 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
+import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
 
 const boundary = (message, ...regexes) => ({
@@ -12,7 +13,7 @@ const boundary = (message, ...regexes) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tmp/', '.data/', 'db/migrations/', 'bench/', 'server/pages/dist/'] },
+  { ignores: ['node_modules/', '.tmp/', '.data/', 'db/migrations/', 'bench/', 'server/pages/dist/', 'dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -63,6 +64,22 @@ export default tseslint.config(
   // Scripts (bench, loaders) may not lean on the tests.
   { files: ['scripts/**/*.ts'], rules: boundary('scripts/ does not import test/', '(^|/)test/') },
   { files: ['server/pages/**/*.js'], languageOptions: { globals: globals.browser } },
+  // The desks (Vue 3 single-file components in TypeScript): browser code that reaches the
+  // server only over HTTP, and the core only for its label tables and types.
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['server/desks/**/*.{ts,vue}'],
+    languageOptions: { globals: globals.browser, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+    rules: {
+      ...boundary(
+        'the desks import the core (labels, types) and the route schemas (types only), nothing else of the server',
+        '^\\.\\./\\.\\./(?!core/|routes/[a-z-]+\\.schema\\.ts$)',
+        '(^|/)db/',
+      ),
+      // Element Plus components are PascalCase imports used as kebab-case tags.
+      'vue/multi-word-component-names': 'off',
+    },
+  },
   { files: ['*.js', 'scripts/**/*.js'], languageOptions: { globals: globals.node } },
   prettier,
 );

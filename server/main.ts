@@ -4,11 +4,18 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { RulesError } from './rules/load.ts';
 import { prepare } from './startup.ts';
+import { DESKS_DIR, desksBuilt } from './routes/pages.ts';
 
 /** Start the service: prepare the database and rules, listen, and stop cleanly on a signal. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
+  if (!desksBuilt()) {
+    // The API runs without them, but the 话务台 would answer 404: say what to run, in plain words.
+    process.stderr.write(
+      `\n  The desks (话务台) are not built: ${DESKS_DIR} is missing.\n  Run:  npm run build:desks\n  (npm install runs it too.)\n\n`,
+    );
+  }
   let prepared;
   try {
     prepared = await prepare(config, logger);

@@ -1,82 +1,15 @@
 /**
- * The staff pages in a real browser (Debian's Chromium driven by playwright-core),
+ * The staff pages still hand-written (server/pages/) in a real browser (Debian's Chromium driven by playwright-core),
  * against the app listening on a real port with a real database. Time is the test
  * clock: deadlines pass by moving it and sweeping by hand, never by sleeping.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import t from 'tap';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createUser } from '../db/queries/users.ts';
-import type { Role } from '../server/core/access.ts';
+import type { Page } from 'playwright-core';
 import { sweepDueClocks } from '../server/jobs/sweeper.ts';
 import { signIn, testApp, type TestApp } from './support/app.ts';
-import { codeIn } from './support/notice.ts';
+import { launch, openAs, shot } from './support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.join(import.meta.dirname, '..', '.tmp', 'screenshots');
-const CTI_SECRET = 'cti-test-secret';
-
-const browser: Browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  // hotline.test is a desk network's host name for the loopback server: a plain-http
-  // origin the browser does not treat as secure, as a LAN address would be.
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--host-resolver-rules=MAP hotline.test 127.0.0.1'],
-});
-t.teardown(() => browser.close());
-fs.mkdirSync(SHOTS, { recursive: true });
-
-async function baseUrl(h: TestApp, hostName = '127.0.0.1'): Promise<string> {
-  if (!h.app.server.listening) await h.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = h.app.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening on TCP');
-  return `http://${hostName}:${address.port}`;
-}
-
-let userSeq = 0;
-
-/**
- * A page signed in through the login page as a new user of the given roles and
- * unit, then sent on to `target`. Page errors, console errors (CSP refusals among
- * them) and failed requests are collected; `clean()` says whether there were any.
- */
-async function openAs(
-  t: { teardown(fn: () => unknown): void },
-  h: TestApp,
-  roles: Role[],
-  unitId: string,
-  target: string,
-  hostName?: string,
-) {
-  const base = await baseUrl(h, hostName);
-  const username = `web${process.pid}-${++userSeq}`;
-  const password = `pw-${username}-secret`;
-  await createUser(h.db.db, { username, displayName: `测试${roles.join('')}`, unitId, roles, password });
-  // A workstation zone far from Beijing: the pages must still show Beijing time.
-  const context: BrowserContext = await browser.newContext({
-    locale: 'zh-CN',
-    timezoneId: 'America/New_York',
-    viewport: { width: 1280, height: 900 },
-  });
-  t.teardown(() => context.close());
-  const page = await context.newPage();
-  const problems: string[] = [];
-  const sent: Record<string, unknown>[] = [];
-  page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(JSON.parse(String(f.payload)))));
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && problems.push(`console: ${msg.text()}`));
-  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
-  await page.goto(`${base}${target}`);
-  // Not signed in: every staff page sends us to the login page, which brings us back.
-  await page.waitForURL(/\/login\.html\?next=/);
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.click('#login-submit');
-  await page.waitForURL(`${base}${target}`);
-  return { page, base, problems, sent };
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const browser = await launch(t);
 
 /**
  * Wait for a selector that only the live feed can bring (the page is not reloaded).
@@ -92,7 +25,7 @@ t.test('the supervisor board shows a new order without reloading and turns it re
   const h = await testApp(t);
   h.clock.set('2026-11-24T02:00:00Z'); // Tuesday 10:00 in Beijing
   const desk = await signIn(h, ['operator']);
-  const { page, problems } = await openAs(t, h, ['supervisor'], '120102', '/board.html');
+  const { page, problems } = await openAs(browser, t, h, ['supervisor'], '120102', '/board.html');
   await page.waitForSelector('#live-status[data-live="on"]');
   await page.waitForSelector('#board tr[data-unit="120102:urban"]');
 
@@ -134,7 +67,7 @@ t.test('the supervisor board shows a new order without reloading and turns it re
 t.test('the handler inbox shows a new order without reloading and claims it', async (t) => {
   const h = await testApp(t);
   const desk = await signIn(h, ['operator']);
-  const { page, problems, sent } = await openAs(t, h, ['handler'], '120102001', '/inbox.html');
+  const { page, problems, sent } = await openAs(browser, t, h, ['handler'], '120102001', '/inbox.html');
   await page.waitForSelector('#live-status[data-live="on"]');
   await page.waitForSelector('#orders .empty');
 
@@ -185,61 +118,6 @@ t.test('the handler inbox shows a new order without reloading and claims it', as
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });
 
-t.test(
-  'the operator console lists the waiting call, opens it, classifies as the text is typed and shows the one-time notice',
-  async (t) => {
-    const h = await testApp(t, { ctiSecret: CTI_SECRET });
-    const callId = 'fs-3f2a-77';
-    for (const [event, extra] of [
-      ['CHANNEL_ANSWER', { callerNumber: '13812345678' }],
-      ['TRANSCRIPT', { transcript: '我要反映一下，' }],
-    ] as const) {
-      const res = await h.app.inject({
-        method: 'POST',
-        url: '/api/channels/phone/calls',
-        headers: { 'x-cti-secret': CTI_SECRET },
-        payload: { callId, event, at: '2026-11-24T01:59:00Z', ...extra },
-      });
-      t.equal(res.statusCode, 200);
-    }
-    const { page, problems } = await openAs(t, h, ['operator'], 'hotline', '/console.html');
-    // The call the operator just answered waits in the list; one click opens it.
-    await page.click('#waiting-calls button:has-text("13812345678")', { timeout: 15_000 });
-    t.equal(new URL(page.url()).searchParams.get('call'), callId, 'the call is opened by its id');
-    await page.waitForFunction(() => (document.getElementById('phone') as HTMLInputElement).value === '13812345678');
-    t.equal(await page.inputValue('#content'), '我要反映一下，', 'the transcript prefills the complaint');
-    await page.locator('#content').pressSequentially('河东区大王庄街道路灯不亮，晚上很黑', { delay: 20 });
-    await page.waitForSelector('#classification [data-category="urban.street_light"]', { timeout: 15_000 });
-    t.match(await page.textContent('#classification'), /河东区城市管理委员会/);
-    t.match(await page.textContent('#classification .explanation'), /路灯/, 'the matched words are shown');
-    await shot(page, 'console-classified');
-
-    await page.click('#submit');
-    await page.waitForSelector('#result:not([hidden])', { timeout: 15_000 });
-    const notice = await page.textContent('#notice');
-    const number = await page.getAttribute('#result', 'data-order-number');
-    t.match(notice, /您的诉求已登记，工单编号 12345-/);
-    t.ok(number && notice!.includes(number), 'the notice names the order number');
-    t.ok(codeIn(notice!), 'and gives the query code to read out');
-    const [order] = await h.db.sql`select id, channel, channel_message_id, citizen_phone from orders where number = ${number}`;
-    t.match(order, { channel: 'phone', channel_message_id: callId, citizen_phone: '13812345678' });
-    const [call] = await h.db.sql`select order_id from calls where call_id = ${callId}`;
-    t.equal(Number(call!.order_id), Number(order!.id), 'the call is linked to its one order');
-    // A second click sends the same Idempotency-Key: still one order.
-    await page.click('#submit');
-    await page.waitForSelector('#message:not([hidden])');
-    const [{ n }] = (await h.db.sql`select count(*)::int as n from orders`) as unknown as [{ n: number }];
-    t.equal(n, 1, 'a double submit makes one order');
-    t.equal(
-      await page.textContent('#notice'),
-      notice,
-      'the notice with the query code stays on screen (the repeat cannot give the code again)',
-    );
-    await shot(page, 'console-notice');
-    t.same(problems, [], 'no page errors, console errors or failed requests');
-  },
-);
-
 t.test('the dispatcher queue dispatches an order the rules could not place', async (t) => {
   const h = await testApp(t);
   const desk = await signIn(h, ['operator']);
@@ -247,7 +125,7 @@ t.test('the dispatcher queue dispatches an order the rules could not place', asy
     await desk.post('/api/orders', { channel: 'phone', content: '东风里社区门口的垃圾箱满了好几天没人清运，周围脏得不行。' })
   ).json();
   t.equal(order.status, 'received', 'the place is ambiguous: it waits for a dispatcher');
-  const { page, problems } = await openAs(t, h, ['dispatcher'], 'hotline', '/queue.html');
+  const { page, problems } = await openAs(browser, t, h, ['dispatcher'], 'hotline', '/queue.html');
   const row = `#queue li[data-order-number="${order.number}"]`;
   await page.click(row);
   await page.waitForSelector('#dispatch-form input[value="120112101"]');
@@ -272,7 +150,7 @@ t.test('the dispatcher queue dispatches an order the rules could not place', asy
 
 t.test('the pages work over plain http under a host name, as on a desk network', async (t) => {
   const h = await testApp(t);
-  const { page, problems } = await openAs(t, h, ['supervisor'], '120102', '/board.html', 'hotline.test');
+  const { page, problems } = await openAs(browser, t, h, ['supervisor'], '120102', '/board.html', 'hotline.test');
   await page.waitForSelector('#live-status[data-live="on"]', { timeout: 3000 });
   await page.waitForSelector('#board tr[data-unit="120102"]');
   // Helmet's COOP header is ignored on http, and Chromium says so; nothing else may complain.
@@ -289,6 +167,19 @@ t.test('the pages are served beside the API without taking its paths', async (t)
     const res = await h.app.inject({ method: 'GET', url });
     t.equal(res.statusCode, 200, url);
     t.match(res.headers['content-security-policy'], /script-src 'self'/, `${url} keeps the CSP`);
+  }
+  // The built console (dist/desks/) beside them: its page and its assets, under the same CSP.
+  const built = await h.app.inject({ method: 'GET', url: '/console.html' });
+  t.match(built.body, /<div id="app"><\/div>/, '/console.html is the built desk');
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(built.body)?.[1];
+  t.ok(asset, 'which loads its bundle');
+  t.equal((await h.app.inject({ method: 'GET', url: asset! })).statusCode, 200, 'the bundle is served');
+  t.equal((await h.app.inject({ method: 'GET', url: '/console.js' })).statusCode, 404, 'the hand-written console is gone');
+  t.equal((await h.app.inject({ method: 'GET', url: '/assets/nope.js' })).statusCode, 404);
+  for (const page of ['submit', 'track']) {
+    t.equal((await h.app.inject({ method: 'GET', url: `/${page}.html` })).statusCode, 200, `/${page}.html`);
+    const moved = await h.app.inject({ method: 'GET', url: `/${page}?number=12345-20261124-000001` });
+    t.equal(moved.headers.location, `/${page}.html?number=12345-20261124-000001`, `/${page} is the citizens' short address`);
   }
   const missing = await h.app.inject({ method: 'GET', url: '/nope.html' });
   t.equal(missing.statusCode, 404);

@@ -26,3 +26,13 @@ export async function* areasParentsFirst(sql: Sql, batch = 5000): AsyncGenerator
     order by case level when 'city' then 0 when 'district' then 1 when 'street' then 2 else 3 end, code`;
   for await (const rows of query.cursor(batch)) yield rows;
 }
+
+/** The areas directly under `parentCode` (the top of the tree when null), by code, each saying whether it has children of its own. */
+export async function childAreas(sql: Sql, parentCode: string | null): Promise<(AreaRow & { has_children: boolean })[]> {
+  return sql<(AreaRow & { has_children: boolean })[]>`
+    select a.code, a.name, a.level, a.parent_code,
+      exists (select 1 from areas c where c.parent_code = a.code) as has_children
+    from areas a
+    where ${parentCode === null ? sql`a.parent_code is null` : sql`a.parent_code = ${parentCode}`}
+    order by a.code`;
+}

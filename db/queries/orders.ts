@@ -205,6 +205,8 @@ export interface OrderFilter {
   /** A district, street or community code: matches it and everything under it. */
   areaCode?: string;
   channel?: string;
+  /** The caller's number exactly as stored (来电弹屏: the caller's earlier orders). */
+  citizenPhone?: string;
   createdFrom?: Date;
   createdTo?: Date;
   /** Keyset: return orders with id below this one (newest first). */
@@ -220,6 +222,7 @@ export async function listOrders(db: Database, f: OrderFilter): Promise<{ items:
   if (f.unitId) where.push(eq(orders.currentUnitId, f.unitId));
   if (f.areaCode) where.push(like(orders.areaCode, `${f.areaCode}%`));
   if (f.channel) where.push(eq(orders.channel, f.channel));
+  if (f.citizenPhone) where.push(eq(orders.citizenPhone, f.citizenPhone));
   if (f.createdFrom) where.push(gte(orders.createdAt, f.createdFrom));
   if (f.createdTo) where.push(lte(orders.createdAt, f.createdTo));
   if (f.beforeId !== undefined) where.push(lt(orders.id, f.beforeId));

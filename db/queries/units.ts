@@ -19,6 +19,11 @@ export async function unitNameOf(sql: Sql, unitId: string): Promise<string | nul
   return unit?.name ?? null;
 }
 
+/** The names of the given units (the desks show names, never unit ids); unknown ids are left out. */
+export async function unitNames(sql: Sql, ids: string[]): Promise<{ id: string; name: string }[]> {
+  return sql<{ id: string; name: string }[]>`select id, name from units where id = any(${ids}::text[]) order by id`;
+}
+
 /**
  * Departments come from rules/departments.yaml: one unit per city department
  * under each city government, one per district department under each district

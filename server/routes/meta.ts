@@ -17,7 +17,20 @@ import {
   URGENCY_CLASSES,
 } from '../core/deadlines.ts';
 import { STATUS_LABELS, STATUSES } from '../core/lifecycle.ts';
-import { URGENCIES, URGENCY_LABELS } from '../core/lists.ts';
+import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS } from '../core/lists.ts';
+import { childAreas } from '../../db/queries/areas.ts';
+import { unitNames } from '../../db/queries/units.ts';
+import {
+  AreaChildren,
+  AreaChildrenQuery,
+  AreaNames,
+  AreaNamesQuery,
+  DeskFeatures,
+  MatterCatalogue,
+  UnitNames,
+  UnitNamesQuery,
+} from './meta.schema.ts';
+import { CreateOrderBody } from './orders.schema.ts';
 
 const Entry = Type.Object({ code: Type.String(), label: Type.String() });
 const List = (description: string) => Type.Array(Entry, { description });
@@ -32,6 +45,7 @@ const Labels = Type.Object({
   roles: List('用户角色'),
   urgencies: List('紧急程度'),
   urgencyClasses: List('时限的紧急类别'),
+  requestTypes: List('诉求类型'),
 });
 
 const entries = <K extends string>(codes: readonly K[], labels: Record<K, string>) => codes.map((code) => ({ code, label: labels[code] }));
@@ -45,6 +59,7 @@ const LABELS = {
   roles: entries(ROLES, ROLE_LABELS),
   urgencies: entries(URGENCIES, URGENCY_LABELS),
   urgencyClasses: entries(URGENCY_CLASSES, URGENCY_CLASS_LABELS),
+  requestTypes: entries(REQUEST_TYPES, REQUEST_TYPE_LABELS),
 };
 
 const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -62,6 +77,106 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     // Constants of the deployed code: a page may keep them for a few minutes.
     async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(LABELS),
+  );
+
+  app.get(
+    '/matters',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '事项目录（按大类）',
+        description: '规则（rules/matters/）中的事项大类及其事项，按规则文件的顺序；话务台的事项选择据此分组。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: MatterCatalogue },
+      },
+    },
+    async () => {
+      const { families, categories } = app.classifier.rules;
+      return {
+        families: families.map((f) => ({
+          code: f.code,
+          name: f.name,
+          matters: categories.filter((c) => c.family === f.code).map((c) => ({ code: c.code, name: c.name })),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/areas',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '行政区划的下一级',
+        description: '`parent` 下一级的区划（不给 `parent` 时为最上一级），按代码排序；区划选择逐级展开时调用。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: AreaChildrenQuery,
+        response: { 200: AreaChildren },
+      },
+    },
+    async (request) => {
+      const rows = await childAreas(app.sql, request.query.parent ?? null);
+      return { areas: rows.map((r) => ({ code: r.code, name: r.name, level: r.level, leaf: !r.has_children })) };
+    },
+  );
+
+  app.get(
+    '/area-names',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '行政区划名称',
+        description: '按代码查区划名称及其上级路径（工作台显示名称，不显示代码）；未加载的代码不返回。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: AreaNamesQuery,
+        response: { 200: AreaNames },
+      },
+    },
+    async (request) => ({
+      areas: request.query.codes.split(',').flatMap((code) => {
+        const area = app.classifier.places.get(code);
+        return area ? [{ code, name: area.name, path: area.path.map((p) => ({ code: p.code, name: p.name })) }] : [];
+      }),
+    }),
+  );
+
+  app.get(
+    '/features',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '工作台可用的功能',
+        description: '本服务是否提供知识库检索、登记时是否接受诉求类型；工作台据此显示或停用相应部分。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: DeskFeatures },
+      },
+    },
+    async () => ({
+      knowledgeBase: app.hasRoute({ method: 'GET', url: '/api/kb/search' }),
+      requestType: 'requestType' in CreateOrderBody.properties,
+    }),
+  );
+
+  app.get(
+    '/units',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '单位名称',
+        description: '按 id 查单位名称（工作台显示单位名称，不显示 id）；不存在的 id 不返回。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: UnitNamesQuery,
+        response: { 200: UnitNames },
+      },
+    },
+    async (request) => ({ units: await unitNames(app.sql, request.query.ids.split(',')) }),
   );
 };
 

@@ -44,6 +44,13 @@ export const CreateOrderBody = Type.Object(
     callId: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '来电的 callId：工单与通话关联，一通电话只产生一张工单' }),
     ),
+    relatedOrderId: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: '同一事项再次来电时关联的旧工单 id，记入登记事件（痕迹）',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -137,6 +144,8 @@ export const ListQuery = Type.Object(
     unit: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     area: Type.Optional(AreaCode),
     channel: Type.Optional(StringEnum(CHANNELS)),
+    /** 来电弹屏: the caller's earlier orders, by the full number as stored. */
+    phone: Type.Optional(Phone),
     createdFrom: Type.Optional(Time),
     createdTo: Type.Optional(Time),
     cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: '上一页返回的 nextCursor' })),

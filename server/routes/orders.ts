@@ -120,6 +120,7 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
         unitId: q.unit,
         areaCode: q.area,
         channel: q.channel,
+        citizenPhone: q.phone,
         createdFrom: from,
         createdTo: to,
         beforeId: q.cursor ? Number(q.cursor) : undefined,

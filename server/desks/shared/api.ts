@@ -1,0 +1,138 @@
+/**
+ * The one API client of the desks. Types come from the TypeBox schemas the server
+ * validates with (type-only imports: nothing of the server is bundled), so a
+ * renamed field breaks the desks' type check, not a shift. Routes whose schemas
+ * are not on this branch yet (the knowledge base) are typed by hand below.
+ */
+import type { Static } from 'typebox';
+import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
+import type { Entry, SearchResult } from '../../routes/kb.schema.ts';
+import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
+import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
+import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
+import { session, toLogin } from './session.ts';
+
+/** Dates arrive as ISO strings over JSON. */
+type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
+export type OrderView = Json<Static<typeof Order>>;
+export type CreatedOrder = OrderView & { notice: string };
+export type OrderEventView = Json<Static<typeof OrderEvent>>;
+export type ClassificationView = Static<typeof Classification>;
+export type Matters = Static<typeof MatterCatalogue>;
+export type AreaNode = Static<typeof AreaChildren>['areas'][number];
+export type NewOrder = Static<typeof CreateOrderBody>;
+export type AnswerBody = Static<typeof ActionBodies.answer>;
+
+export type WebReceiptView = Static<typeof WebReceipt>;
+export type TrackingView = Json<Static<typeof Tracking>>;
+export type RatingBody = Static<typeof Rating>;
+
+export interface CallView {
+  callId: string;
+  callerNumber: string | null;
+  calledNumber: string | null;
+  agentId: string | null;
+  startedAt: string | null;
+  answeredAt: string | null;
+  endedAt: string | null;
+  transcript: string | null;
+  orderId: number | null;
+}
+
+/** The knowledge base (知识库): a search hit and an entry with its answer (一口清). */
+export type KbHit = Json<Static<typeof SearchResult>>['entries'][number];
+export type KbEntry = Json<Static<typeof Entry>>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    body: { message?: string; code?: string; field?: string } | null,
+  ) {
+    super(body?.message ?? `请求失败（HTTP ${status}）`);
+    this.code = body?.code;
+    this.field = body?.field;
+  }
+  readonly code: string | undefined;
+  readonly field: string | undefined;
+}
+
+interface Call {
+  method?: 'GET' | 'POST' | 'PATCH';
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** fetch with the bearer token and JSON both ways; an error answer becomes ApiError with the server's Chinese message. */
+export async function request<T>(path: string, { method = 'GET', body, headers = {}, signal }: Call = {}): Promise<T> {
+  const token = session.token;
+  const res = await fetch(path, {
+    method,
+    signal,
+    headers: {
+      accept: 'application/json',
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.status === 401) {
+    // The token expired or was revoked: sign in again and come back here.
+    session.clear();
+    toLogin();
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data as T;
+}
+
+const query = (params: Record<string, string | number | undefined>) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
+
+/** An Idempotency-Key; getRandomValues works on plain-http LAN pages too, where randomUUID does not. */
+export function newKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export const api = {
+  classify: (body: Static<typeof ClassifyBody>, signal?: AbortSignal) =>
+    request<ClassificationView>('/api/classify', { method: 'POST', body, signal }),
+  createOrder: (body: NewOrder, idempotencyKey: string) =>
+    request<CreatedOrder>('/api/orders', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey } }),
+  order: (ref: string | number) => request<OrderView>(`/api/orders/${encodeURIComponent(ref)}`),
+  timeline: (ref: string | number) =>
+    request<{ order: OrderView; events: OrderEventView[] }>(`/api/orders/${encodeURIComponent(ref)}/timeline`),
+  ordersOfPhone: (phone: string, limit = 20) =>
+    request<{ items: OrderView[]; nextCursor: string | null }>(`/api/orders${query({ phone, limit })}`),
+  waitingCalls: (limit = 8) => request<{ calls: CallView[] }>(`/api/channels/phone/calls${query({ limit })}`),
+  call: (callId: string) => request<CallView>(`/api/channels/phone/calls/${encodeURIComponent(callId)}`),
+  features: () => request<Static<typeof DeskFeatures>>('/api/meta/features'),
+  matters: () => request<Matters>('/api/meta/matters'),
+  areas: (parent?: string) => request<{ areas: AreaNode[] }>(`/api/meta/areas${query({ parent })}`),
+  areaNames: (codes: string[]) =>
+    request<{ areas: { code: string; name: string; path: { code: string; name: string }[] }[] }>(
+      `/api/meta/area-names${query({ codes: codes.join(',') })}`,
+    ),
+  unitNames: (ids: string[]) => request<{ units: { id: string; name: string }[] }>(`/api/meta/units${query({ ids: ids.join(',') })}`),
+  logout: () => request<null>('/api/auth/logout', { method: 'POST' }),
+  // The citizens' routes: no sign-in.
+  submitWeb: (body: Static<typeof WebSubmission>, idempotencyKey: string) =>
+    request<WebReceiptView>('/api/channels/web', { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey } }),
+  track: (number: string, code: string) => request<TrackingView>(`/api/track/${encodeURIComponent(number)}${query({ code })}`),
+  rate: (number: string, body: RatingBody) =>
+    request<{ status: string; statusLabel: string }>(`/api/track/${encodeURIComponent(number)}/rating`, { method: 'POST', body }),
+  kbSearch: (q: string, opts: { limit?: number; areaCode?: string; signal?: AbortSignal } = {}) =>
+    request<{ entries: KbHit[] }>(`/api/kb/search${query({ q, limit: opts.limit ?? 5, areaCode: opts.areaCode })}`, {
+      signal: opts.signal,
+    }),
+  kbEntry: (id: number) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
+  answer: (orderId: number, body: AnswerBody) =>
+    request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
+};

@@ -1,0 +1,24 @@
+/**
+ * Chinese names of the codes the API speaks, from the core's own tables (bundled:
+ * they are constants of the code), so a desk never shows `urban.sanitation` or
+ * `dispatched` where a person expects a name.
+ */
+import { ROLE_LABELS } from '../../core/access.ts';
+import { ACTION_LABELS, STATUS_LABELS, type OrderStatus } from '../../core/lifecycle.ts';
+import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS, type Channel, type Urgency } from '../../core/lists.ts';
+
+export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
+
+/** The core has no names for channels; typed by its list, so a new channel fails the desks' type check until named. */
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  phone: '电话',
+  web: '网站',
+  wechat: '微信',
+  app: '客户端',
+  email: '邮件',
+  other: '其他',
+};
+
+export const statusLabel = (code: string) => STATUS_LABELS[code as OrderStatus] ?? '未知状态';
+export const urgencyLabel = (code: string) => URGENCY_LABELS[code as Urgency] ?? '未知';
+export const LEVEL_LABELS: Record<string, string> = { city: '市', district: '区', street: '街道', community: '社区' };
