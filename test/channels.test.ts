@@ -79,6 +79,9 @@ t.test('tracking shows progress without personal data, and takes the rating', as
   ).json();
   const code = codeIn(receipt.notice);
   t.ok(code, 'the receipt gives the query code');
+  // The receipt's link opens the tracking page with the number filled in, which is served.
+  t.equal(receipt.trackUrl, `/track.html?number=${receipt.number}`);
+  t.equal((await h.app.inject(receipt.trackUrl)).statusCode, 200, 'the link leads to a page, not a 400');
   const url = `/api/track/${receipt.number}?code=${code}`;
   const view = await h.app.inject(url);
   t.equal(view.statusCode, 200);

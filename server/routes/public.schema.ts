@@ -18,7 +18,7 @@ export const WebReceipt = Type.Object({
   notice: Type.String({
     description: '一次性告知：下一步做什么、何时答复，以及查询码。查询码只在创建工单的那次应答中给出；重复提交的应答不再显示查询码。',
   }),
-  trackUrl: Type.String(),
+  trackUrl: Type.String({ description: '查询办理进度的页面（已填好工单编号，需输入查询码）' }),
 });
 
 /** Citizens know their order by its number; internal ids are not theirs, nor a second budget for one order. */

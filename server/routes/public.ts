@@ -97,7 +97,8 @@ const publicRoutes: FastifyPluginAsyncTypebox<PublicOptions> = async (app, opts)
         number: order.number,
         status: order.status,
         notice,
-        trackUrl: `/api/track/${order.number}`,
+        // The citizens' tracking page, where the number is filled in and the 查询码 asked for (never put in a link).
+        trackUrl: `/track.html?number=${encodeURIComponent(order.number)}`,
       });
     },
   );
