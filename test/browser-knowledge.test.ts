@@ -5,7 +5,7 @@
  * and rolls back to the first version, which makes a new draft. Each step is
  * asserted as a person sees it and as the database then holds it.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Page } from 'playwright-core';
 import { testApp } from './support/app.ts';
 import { launch, openAs, RAW_CODES, shot, visibleText } from './support/browser.ts';
@@ -27,15 +27,11 @@ async function addTerm(page: Page, select: string, term: string) {
   await page.keyboard.press('Escape');
   await page.waitForSelector('.el-select-dropdown:visible', { state: 'detached' }).catch(() => undefined);
 }
-const clean = async (t: Tap.Test, page: Page, where: string) => {
+const clean = async (t: Test, page: Page, where: string) => {
   const text = await visibleText(page);
   t.notMatch(text, RAW_CODES, `no raw order code on screen (${where})`);
   t.notMatch(text, KB_CODES, `no raw knowledge code on screen (${where})`);
 };
-type Tap = typeof t;
-declare namespace Tap {
-  type Test = Parameters<Parameters<Tap['test']>[1] & object>[0];
-}
 
 t.test('an editor drafts, the team edits, publishes, checks the versions, finds it in 试搜 and rolls back', async (t) => {
   const h = await testApp(t);
