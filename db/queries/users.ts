@@ -5,7 +5,7 @@
  */
 import { and, arrayContains, eq, gt } from 'drizzle-orm';
 import { DomainError } from '../../server/core/errors.ts';
-import type { Database } from '../client.ts';
+import type { Database, Sql } from '../client.ts';
 import { securityEvents, users } from '../schema.ts';
 import type { Role } from '../../server/core/access.ts';
 import { hashPassword } from '../../server/passwords.ts';
@@ -179,4 +179,11 @@ export async function revokeUserSession(db: Database, userId: number, sessionId:
     await record(tx, by, 'session_revoked', userId, { session: sessionId });
     return true;
   });
+}
+
+/** Display names by id, for the desks' "who" columns: nothing but the name leaves. */
+export async function userNames(sql: Sql, ids: number[]): Promise<{ id: number; name: string }[]> {
+  return sql<
+    { id: number; name: string }[]
+  >`select id::int as id, display_name as name from users where id = any(${ids}::bigint[]) order by id`;
 }

@@ -33,6 +33,15 @@ export const UnitNamesQuery = Type.Object(
 );
 export const UnitNames = Type.Object({ units: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })) });
 
+/** Who made a change (an order event, a knowledge version names `user:<id>`): the desks show the name. */
+export const UserNamesQuery = Type.Object(
+  { ids: Type.String({ pattern: '^[0-9]{1,15}(,[0-9]{1,15}){0,49}$', description: '用户 id，逗号分隔，至多 50 个' }) },
+  { additionalProperties: false },
+);
+export const UserNames = Type.Object({
+  users: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String({ description: '姓名（显示名）' }) })),
+});
+
 /** What this service offers the desks, so a desk hides or disables what is not there instead of failing on it. */
 export const DeskFeatures = Type.Object({
   knowledgeBase: Type.Boolean({ description: '知识库检索（GET /api/kb/search）可用' }),

@@ -20,6 +20,7 @@ import { STATUS_LABELS, STATUSES } from '../core/lifecycle.ts';
 import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS } from '../core/lists.ts';
 import { childAreas } from '../../db/queries/areas.ts';
 import { unitNames } from '../../db/queries/units.ts';
+import { userNames } from '../../db/queries/users.ts';
 import {
   AreaChildren,
   AreaChildrenQuery,
@@ -29,6 +30,8 @@ import {
   MatterCatalogue,
   UnitNames,
   UnitNamesQuery,
+  UserNames,
+  UserNamesQuery,
 } from './meta.schema.ts';
 import { CreateOrderBody } from './orders.schema.ts';
 
@@ -177,6 +180,22 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({ units: await unitNames(app.sql, request.query.ids.split(',')) }),
+  );
+
+  app.get(
+    '/user-names',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '用户姓名',
+        description: '按用户 id 查显示名（版本记录、工单时间线的操作人显示姓名，不显示 id）；不存在的 id 不返回。只返回姓名。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: UserNamesQuery,
+        response: { 200: UserNames },
+      },
+    },
+    async (request) => ({ users: await userNames(app.sql, request.query.ids.split(',').map(Number)) }),
   );
 };
 

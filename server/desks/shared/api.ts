@@ -6,7 +6,7 @@
  */
 import type { Static } from 'typebox';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
-import type { Entry, SearchResult } from '../../routes/kb.schema.ts';
+import type { CreateEntryBody, Entry, ListQuery, SearchResult, UpdateEntryBody, Versions } from '../../routes/kb.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
@@ -43,6 +43,10 @@ export interface CallView {
 /** The knowledge base (知识库): a search hit and an entry with its answer (一口清). */
 export type KbHit = Json<Static<typeof SearchResult>>['entries'][number];
 export type KbEntry = Json<Static<typeof Entry>>;
+export type KbVersion = Json<Static<typeof Versions>>['versions'][number];
+export type KbNewEntry = Static<typeof CreateEntryBody>;
+export type KbChanges = Static<typeof UpdateEntryBody>;
+export type KbListFilter = Omit<Static<typeof ListQuery>, 'after'>;
 
 export class ApiError extends Error {
   constructor(
@@ -133,6 +137,17 @@ export const api = {
       signal: opts.signal,
     }),
   kbEntry: (id: number) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
+  // The knowledge team's desk (知识库管理).
+  kbEntries: (filter: KbListFilter = {}) => request<{ entries: KbEntry[]; nextCursor?: number }>(`/api/kb/entries${query({ ...filter })}`),
+  kbExpiring: () => request<{ entries: KbEntry[] }>('/api/kb/expiring'),
+  kbCreate: (body: KbNewEntry) => request<KbEntry>('/api/kb/entries', { method: 'POST', body }),
+  kbUpdate: (id: number, body: KbChanges) => request<KbEntry>(`/api/kb/entries/${id}`, { method: 'PATCH', body }),
+  kbVersions: (id: number) => request<{ versions: KbVersion[] }>(`/api/kb/entries/${id}/versions`),
+  kbAction: (id: number, action: 'publish' | 'withdraw', note?: string) =>
+    request<KbEntry>(`/api/kb/entries/${id}/actions/${action}`, { method: 'POST', body: note ? { note } : {} }),
+  kbRollback: (id: number, version: number, note?: string) =>
+    request<KbEntry>(`/api/kb/entries/${id}/actions/rollback`, { method: 'POST', body: { version, ...(note ? { note } : {}) } }),
+  userNames: (ids: number[]) => request<{ users: { id: number; name: string }[] }>(`/api/meta/user-names${query({ ids: ids.join(',') })}`),
   answer: (orderId: number, body: AnswerBody) =>
     request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
 };

@@ -5,8 +5,21 @@
  */
 import { ROLE_LABELS } from '../../core/access.ts';
 import { ACTION_LABELS, STATUS_LABELS, type OrderStatus } from '../../core/lifecycle.ts';
-import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS, type Channel, type Urgency } from '../../core/lists.ts';
+import {
+  KB_CHANGE_LABELS,
+  KB_MATERIAL_TYPE_LABELS,
+  KB_MATERIAL_TYPES,
+  KB_STATUS_LABELS,
+  KB_STATUSES,
+  REQUEST_TYPE_LABELS,
+  REQUEST_TYPES,
+  URGENCIES,
+  URGENCY_LABELS,
+  type Channel,
+  type Urgency,
+} from '../../core/lists.ts';
 
+export { KB_CHANGE_LABELS, KB_MATERIAL_TYPE_LABELS, KB_MATERIAL_TYPES, KB_STATUS_LABELS, KB_STATUSES };
 export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
 
 /** The core has no names for channels; typed by its list, so a new channel fails the desks' type check until named. */
