@@ -146,7 +146,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
-  await app.register(adminRoutes, { prefix: '/api/admin' });
+  await app.register(adminRoutes, { prefix: '/api/admin', rulesDir: opts.rulesDir });
   await app.register(pageRoutes);
   return app;
 }

@@ -91,6 +91,11 @@ export const TRANSFER_TARGETS = ['110', 'beijing', 'hebei', 'other'] as const;
 export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
 export const SATISFACTION = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
 export type Satisfaction = (typeof SATISFACTION)[number];
+export const SATISFACTION_LABELS: Record<Satisfaction, string> = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  unsatisfied: '不满意',
+};
 
 type Note = { note?: string };
 export type ActionInput =

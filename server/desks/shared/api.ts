@@ -5,6 +5,7 @@
  * are not on this branch yet (the knowledge base) are typed by hand below.
  */
 import type { Static } from 'typebox';
+import type { CallbackQueue } from '../../routes/callbacks.schema.ts';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
 import type { Entry, SearchResult } from '../../routes/kb.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
@@ -27,6 +28,9 @@ export type AnswerBody = Static<typeof ActionBodies.answer>;
 export type WebReceiptView = Static<typeof WebReceipt>;
 export type TrackingView = Json<Static<typeof Tracking>>;
 export type RatingBody = Static<typeof Rating>;
+/** 回访台: the queue of replied orders with their callback deadline and unanswered tries. */
+export type CallbackQueueView = Json<Static<typeof CallbackQueue>>;
+export type CallbackItemView = CallbackQueueView['items'][number];
 
 export interface CallView {
   callId: string;
@@ -133,6 +137,12 @@ export const api = {
       signal: opts.signal,
     }),
   kbEntry: (id: number) => request<KbEntry>(`/api/kb/entries/${encodeURIComponent(id)}`),
+  callbacks: () => request<CallbackQueueView>('/api/callbacks'),
+  /** The order with the full phone number: each call is written to the order's trail (查看电话). */
+  revealPhone: (ref: string | number) => request<OrderView>(`/api/orders/${encodeURIComponent(ref)}?reveal=phone`),
+  /** An order step (close, reopen, callback_missed…): the order after it and its event. */
+  act: <A extends keyof typeof ActionBodies>(orderId: number, action: A, body: Static<(typeof ActionBodies)[A]>) =>
+    request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/${action}`, { method: 'POST', body }),
   answer: (orderId: number, body: AnswerBody) =>
     request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
 };

@@ -4,10 +4,10 @@
  * `dispatched` where a person expects a name.
  */
 import { ROLE_LABELS } from '../../core/access.ts';
-import { ACTION_LABELS, STATUS_LABELS, type OrderStatus } from '../../core/lifecycle.ts';
+import { ACTION_LABELS, SATISFACTION_LABELS, STATUS_LABELS, type OrderStatus } from '../../core/lifecycle.ts';
 import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS, type Channel, type Urgency } from '../../core/lists.ts';
 
-export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
+export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, SATISFACTION_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
 
 /** The core has no names for channels; typed by its list, so a new channel fails the desks' type check until named. */
 export const CHANNEL_LABELS: Record<Channel, string> = {
