@@ -122,9 +122,16 @@ export const RulesState = Type.Object({
   check: Type.Object({
     ok: Type.Boolean({ description: '与 `npm run rules:check` 同一检查：每个事项的示例都被规则分入本事项' }),
     examples: Type.Integer({ description: '检查的示例数' }),
-    missed: Type.Array(
-      Type.Object({ code: Type.String(), name: Type.String(), gotName: Type.String(), example: Type.String() }),
-      { description: '未分入本事项的示例（最多 20 条）' },
-    ),
+    missed: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), gotName: Type.String(), example: Type.String() }), {
+      description: '未分入本事项的示例（最多 20 条）',
+    }),
   }),
+});
+
+export const UnitChildrenQuery = Type.Object(
+  { parent: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '上级单位 id；不填为最上层' })) },
+  { additionalProperties: false },
+);
+export const UnitChildren = Type.Object({
+  units: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), leaf: Type.Boolean() })),
 });

@@ -9,6 +9,7 @@ import { DomainError } from '../core/errors.ts';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { openSessionsOf } from '../../db/queries/sessions.ts';
+import { childUnits } from '../../db/queries/units.ts';
 import { lockedKeys, securityEventsPage, unlockKey } from '../../db/queries/throttle.ts';
 import { addUser, listUsers, resetPassword, revokeUserSession, updateUser, userById, type UserRecord } from '../../db/queries/users.ts';
 import { checkPassword } from '../core/password-rules.ts';
@@ -26,6 +27,8 @@ import {
   PasswordBody,
   RulesState,
   SessionRef,
+  UnitChildren,
+  UnitChildrenQuery,
   Sessions,
   UnlockBody,
   UpdateUserBody,
@@ -236,6 +239,21 @@ const adminRoutes: FastifyPluginAsyncTypebox<{ rulesDir?: string }> = async (app
       request.log.info({ user: user.username, sessionsEnded: done.sessionsEnded }, 'password reset');
       return reply.status(204).send(null);
     },
+  );
+
+  app.get(
+    '/units',
+    {
+      preHandler,
+      schema: {
+        ...common,
+        summary: '单位树的一层（管理员）',
+        description: '新建、修改用户时选择所属单位：不带 parent 为最上层单位（热线中心、市政府），带 parent 为其下级单位。',
+        querystring: UnitChildrenQuery,
+        response: { 200: UnitChildren, ...errors },
+      },
+    },
+    async (request) => ({ units: await childUnits(app.sql, request.query.parent ?? null) }),
   );
 
   // Read from the rules directory the service started on, when it started: the same groups the knowledge base loaded.
