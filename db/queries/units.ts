@@ -65,6 +65,6 @@ export async function childUnits(sql: Sql, parent: string | null): Promise<{ id:
     select u.id, u.name, exists (select 1 from units c where c.parent_id = u.id) as has_children
     from units u
     where ${parent === null ? sql`u.parent_id is null` : sql`u.parent_id = ${parent}`}
-    order by u.kind = 'hotline' desc, u.id`;
+    order by u.kind = 'hotline' desc, u.kind = 'government' desc, u.id`;
   return rows.map((r) => ({ id: r.id, name: r.name, leaf: !r.has_children }));
 }
