@@ -18,6 +18,7 @@ import dbPlugin from './plugins/db.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin from './plugins/errors.ts';
 import actionRoutes from './routes/actions.ts';
+import callbackRoutes from './routes/callbacks.ts';
 import adminRoutes from './routes/admin.ts';
 import authRoutes from './routes/auth.ts';
 import classifyRoutes from './routes/classify.ts';
@@ -135,6 +136,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(authRoutes, { prefix: '/api/auth', sessionTtlMs: opts.sessionTtlMs });
   await app.register(orderRoutes, { prefix: '/api/orders' });
   await app.register(actionRoutes, { prefix: '/api/orders' });
+  await app.register(callbackRoutes, { prefix: '/api/callbacks' });
   await app.register(classifyRoutes, { prefix: '/api/classify' });
   await app.register(slaRoutes, { prefix: '/api/sla' });
   await app.register(reportRoutes, { prefix: '/api/reports' });
@@ -144,7 +146,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
-  await app.register(adminRoutes, { prefix: '/api/admin' });
+  await app.register(adminRoutes, { prefix: '/api/admin', rulesDir: opts.rulesDir });
   await app.register(pageRoutes);
   return app;
 }

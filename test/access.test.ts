@@ -82,3 +82,10 @@ t.test('phone numbers: masked until the unit claims', async (t) => {
   t.equal(maskPhone('12345'), '***45');
   t.equal(maskPhone(null), null);
 });
+
+t.test('回访未接通 is the hotline desk work: operators and dispatchers, not a unit handler', async (t) => {
+  t.doesNotThrow(() => authorize(viewer(['operator'], 'hotline'), 'callback_missed', place, '1'));
+  t.doesNotThrow(() => authorize(viewer(['dispatcher'], 'hotline'), 'callback_missed', place, '1'));
+  t.throws(() => authorize(viewer(['handler'], where.holder), 'callback_missed', place, '1'), { code: 'FORBIDDEN' });
+  t.throws(() => authorize(viewer(['supervisor'], where.sender), 'callback_missed', place, '1'), { code: 'FORBIDDEN' });
+});

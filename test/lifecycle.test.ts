@@ -37,6 +37,7 @@ const inputs: Record<OrderAction, ActionInput> = {
   reclassify: { action: 'reclassify', categoryCode: 'urban.street_light' },
   answer: { action: 'answer', text: '新生儿医保可在出生后三个月内办理', kbEntryIds: [1] },
   rate: { action: 'rate', satisfaction: 'satisfied' },
+  callback_missed: { action: 'callback_missed', note: '无人接听' },
 };
 
 const order = (status: OrderStatus, unitPath = ['hotline', '120102']): OrderState => ({
@@ -84,7 +85,7 @@ const legal: Record<OrderStatus, OrderAction[]> = {
     'merge',
     'reclassify',
   ],
-  replied: ['close', 'reopen'],
+  replied: ['close', 'reopen', 'callback_missed'],
   closed: ['reopen', 'rate'],
   returned: ['dispatch', 'supplement', 'urge', 'supervise', 'merge', 'transfer', 'reclassify'],
   reopened: [
@@ -295,4 +296,21 @@ t.test('the rules that depend on facts beyond the order are the core’s to deci
     { code: 'CLOCK_NOT_RUNNING' },
     'an approval cannot move a clock that has stopped',
   );
+});
+
+t.test('回访未接通: counted per reply, status kept until the limit, which closes the order unrated as not reached', async (t) => {
+  const replied = order('replied');
+  const first = decide(replied, inputs.callback_missed, at, { returnLimit: 3, callbackAttempts: 3 }, { callbackMisses: 0 });
+  t.same(first.patch, {}, 'the first miss changes nothing on the order');
+  t.match(first.event, { action: 'callback_missed', toStatus: 'replied', reason: '无人接听', payload: { attempt: 1, limit: 3 } });
+  t.notOk('callbackUnreached' in first.event.payload);
+  const second = decide(replied, inputs.callback_missed, at, { returnLimit: 3, callbackAttempts: 3 }, { callbackMisses: 1 });
+  t.same(second.patch, {});
+  t.equal(second.event.payload.attempt, 2);
+  const last = decide(replied, inputs.callback_missed, at, { returnLimit: 3, callbackAttempts: 3 }, { callbackMisses: 2 });
+  t.same(last.patch, { status: 'closed', closedAt: at, satisfaction: null }, 'the third miss closes it, unrated');
+  t.match(last.event, { toStatus: 'closed', payload: { attempt: 3, limit: 3, callbackUnreached: true } });
+  const once = decide(replied, inputs.callback_missed, at, { returnLimit: 3, callbackAttempts: 1 }, {});
+  t.equal(once.patch.status, 'closed', 'a limit of one closes at the first miss');
+  t.equal(decide(replied, inputs.callback_missed, at).event.payload.limit, 3, 'the default limit is 3');
 });

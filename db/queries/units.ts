@@ -58,3 +58,13 @@ export async function syncDepartmentUnits(sql: Sql, departments: Departments): P
       as u(id, name, level, area_code, key)
     on conflict (id) do update set name = excluded.name`;
 }
+
+/** A level of the unit tree (the admin's unit picker): the top units, or the children of `parent`, with whether they have any. */
+export async function childUnits(sql: Sql, parent: string | null): Promise<{ id: string; name: string; leaf: boolean }[]> {
+  const rows = await sql<{ id: string; name: string; has_children: boolean }[]>`
+    select u.id, u.name, exists (select 1 from units c where c.parent_id = u.id) as has_children
+    from units u
+    where ${parent === null ? sql`u.parent_id is null` : sql`u.parent_id = ${parent}`}
+    order by u.kind = 'hotline' desc, u.kind = 'government' desc, u.id`;
+  return rows.map((r) => ({ id: r.id, name: r.name, leaf: !r.has_children }));
+}

@@ -87,6 +87,8 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   // 直办 is the operator's: the one who took the call answers it.
   answer: [{ roles: ['operator'], relation: 'hotline' }],
   rate: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
+  // 回访 is the hotline centre's: the one who calls the citizen back records that no one answered.
+  callback_missed: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
 };
 
 const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin'];

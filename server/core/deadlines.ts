@@ -38,7 +38,19 @@ export interface DeadlinePolicy {
    * praise takes, whatever its matter. `null`: the kind keeps no such clock.
    */
   requestTypes: Partial<Record<RequestType, RequestTypeDeadlines>>;
+  /** 回访: when the callback after a reply is due, and how many unanswered tries close the order (未回访). */
+  callback?: CallbackPolicy;
 }
+
+export interface CallbackPolicy {
+  /** From the reply to the callback's deadline. */
+  within: Duration;
+  /** Unanswered callbacks (未接通) after which the order closes as not reached. */
+  attempts: number;
+}
+/** 本系统默认 when rules/deadlines.yaml names none: 2 working days after the reply, 3 tries. */
+export const DEFAULT_CALLBACK: CallbackPolicy = { within: { amount: 2, unit: 'working_days' }, attempts: 3 };
+export const callbackPolicy = (policy: DeadlinePolicy): CallbackPolicy => policy.callback ?? DEFAULT_CALLBACK;
 
 export interface RequestTypeDeadlines {
   clocks: Partial<Record<ClockKind, Partial<ByUrgencyClass> | null>>;
@@ -345,7 +357,12 @@ const NO_EFFECTS = effects([], [], []);
  * back to the dispatcher's queue (直办) has no unit to claim it.
  */
 export const clockStep = (action: string, toStatus: string): string =>
-  action === 'reopen' && toStatus === 'accepted' ? 'reopen_to_queue' : action;
+  action === 'reopen' && toStatus === 'accepted'
+    ? 'reopen_to_queue'
+    : // The last unanswered callback closes the order: its clocks stop as at any close.
+      action === 'callback_missed' && toStatus === 'closed'
+      ? 'close'
+      : action;
 
 /** Actions not in the table (urge, supervise, supplement, assists...) touch no clock. */
 export function clockEffects(action: string): ClockEffects {

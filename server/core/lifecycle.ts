@@ -76,6 +76,9 @@ export const TRANSITIONS = {
   answer: { from: ['received', 'accepted'], to: 'closed', label: '直接答复' },
   // 回访评价 of an order closed without a rating (直办): 不满意 is a reopen, as after any reply.
   rate: { from: ['closed'], to: null, label: '回访评价' },
+  // 回访未接通: the caller was not reached; the order waits for the next try. The attempt that
+  // reaches the limit (Policy.callbackAttempts) closes it unrated, marked callbackUnreached (未回访).
+  callback_missed: { from: ['replied'], to: null, label: '回访未接通' },
 } as const satisfies Record<string, { from: readonly OrderStatus[]; to: OrderStatus | null; label: string }>;
 
 export type OrderAction = keyof typeof TRANSITIONS;
@@ -88,6 +91,11 @@ export const TRANSFER_TARGETS = ['110', 'beijing', 'hebei', 'other'] as const;
 export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
 export const SATISFACTION = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
 export type Satisfaction = (typeof SATISFACTION)[number];
+export const SATISFACTION_LABELS: Record<Satisfaction, string> = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  unsatisfied: '不满意',
+};
 
 type Note = { note?: string };
 export type ActionInput =
@@ -113,7 +121,8 @@ export type ActionInput =
   | { action: 'transfer'; target: TransferTarget; reason?: string }
   | ({ action: 'reclassify'; categoryCode: string } & Note)
   | { action: 'answer'; text: string; kbEntryIds?: number[] }
-  | ({ action: 'rate'; satisfaction: Exclude<Satisfaction, 'unsatisfied'> } & Note);
+  | ({ action: 'rate'; satisfaction: Exclude<Satisfaction, 'unsatisfied'> } & Note)
+  | ({ action: 'callback_missed' } & Note);
 
 /** 协办: an assisting unit is assigned, claims, then replies to the lead unit. */
 export const ASSIST_STATUSES = ['assigned', 'claimed', 'replied'] as const;
@@ -160,13 +169,18 @@ export interface ActionFacts {
   /** 改分类: whether the rules know the category asked for, and the order's category now. */
   categoryKnown?: boolean;
   categoryCode?: string | null;
+  /** 回访未接通: the callbacks already missed since the order's last reply. */
+  callbackMisses?: number;
 }
 
 export interface Policy {
   /** After this many returns the order goes back to the city dispatcher, who must designate a unit. */
   returnLimit: number;
+  /** 回访: after this many unanswered callbacks the order closes as not reached (未回访); rules/deadlines.yaml `callback.attempts`. */
+  callbackAttempts?: number;
 }
-export const DEFAULT_POLICY: Policy = { returnLimit: 3 };
+export const DEFAULT_CALLBACK_ATTEMPTS = 3;
+export const DEFAULT_POLICY: Policy = { returnLimit: 3, callbackAttempts: DEFAULT_CALLBACK_ATTEMPTS };
 
 export interface OrderPatch {
   status?: OrderStatus;
@@ -322,6 +336,18 @@ export function decide(
       patch.satisfaction = input.satisfaction;
       payload.satisfaction = input.satisfaction;
       break;
+    case 'callback_missed': {
+      // Counted per reply: a reopened order replied to again gets its full number of tries.
+      const attempt = (facts.callbackMisses ?? 0) + 1;
+      const limit = policy.callbackAttempts ?? DEFAULT_CALLBACK_ATTEMPTS;
+      Object.assign(payload, { attempt, limit });
+      if (attempt >= limit) {
+        // No one to rate it: closed unrated, and the mark says why (未回访), not that the caller was satisfied.
+        Object.assign(patch, { status: 'closed', closedAt: at, satisfaction: null });
+        payload.callbackUnreached = true;
+      }
+      break;
+    }
     case 'supplement':
       // 补充材料: the citizen adds a place or a picture to a complaint already made.
       if (input.locationText) patch.locationText = input.locationText;

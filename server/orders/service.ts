@@ -20,6 +20,7 @@ import {
   type Tx,
 } from '../../db/queries/actions.ts';
 import { voteForAliases } from '../../db/queries/aliases.ts';
+import { countCallbackMisses } from '../../db/queries/callbacks.ts';
 import { clocksAfter, loadClocks } from '../../db/queries/clocks.ts';
 import { kbEntriesInForce } from '../../db/queries/kb.ts';
 import { recordKbUses } from '../../db/queries/kb-uses.ts';
@@ -30,7 +31,7 @@ import type { KbService } from '../kb/service.ts';
 import type { EventRow, NewOrder, OrderRow } from '../../db/queries/orders.ts';
 import { authorize, type Viewer } from '../core/access.ts';
 import type { Classifier } from '../core/classify.ts';
-import { clockStep, type Deadlines } from '../core/deadlines.ts';
+import { callbackPolicy, clockStep, type Deadlines } from '../core/deadlines.ts';
 import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
@@ -69,7 +70,7 @@ export interface OrderService {
 }
 
 export function createOrderService(deps: OrderServiceDeps): OrderService {
-  const policy = { returnLimit: deps.classifier.rules.returnLimit };
+  const policy = { returnLimit: deps.classifier.rules.returnLimit, callbackAttempts: callbackPolicy(deps.deadlines.policy).attempts };
 
   /** What decide needs beyond the order, read in the step's transaction (with the extension row, which the writes reuse). */
   async function factsFor(
@@ -112,6 +113,9 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         });
         return { kbEntriesUnusable: ids.filter((id) => !usable.has(id)) };
       }
+      case 'callback_missed':
+        // Read under the order's lock: two operators pressing 未接通 at once count two tries, not one twice.
+        return { callbackMisses: await countCallbackMisses(tx, order.id, order.repliedAt) };
       case 'reclassify':
         return { categoryKnown: deps.classifier.rules.routes.has(input.categoryCode), categoryCode: order.categoryCode };
       default:

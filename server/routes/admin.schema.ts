@@ -108,3 +108,30 @@ export const AuditPage = Type.Object({
   ),
   nextCursor: Type.Optional(Type.Integer()),
 });
+
+/** 规则状态: what the running service loaded from rules/, and whether the rules' own check passes. */
+export const RulesState = Type.Object({
+  families: Type.Integer({ description: '事项大类数' }),
+  matters: Type.Integer({ description: '事项数' }),
+  words: Type.Integer({ description: '事项关键词数' }),
+  departments: Type.Integer({ description: '市、区部门数' }),
+  negativeListRules: Type.Integer({ description: '社区准入负面清单条数' }),
+  urgencyRules: Type.Integer({ description: '紧急情形规则数' }),
+  regions: Type.Integer({ description: '外地（京津冀）地区数' }),
+  synonymGroups: Type.Integer({ description: '知识库同义词组数' }),
+  check: Type.Object({
+    ok: Type.Boolean({ description: '与 `npm run rules:check` 同一检查：每个事项的示例都被规则分入本事项' }),
+    examples: Type.Integer({ description: '检查的示例数' }),
+    missed: Type.Array(Type.Object({ code: Type.String(), name: Type.String(), gotName: Type.String(), example: Type.String() }), {
+      description: '未分入本事项的示例（最多 20 条）',
+    }),
+  }),
+});
+
+export const UnitChildrenQuery = Type.Object(
+  { parent: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '上级单位 id；不填为最上层' })) },
+  { additionalProperties: false },
+);
+export const UnitChildren = Type.Object({
+  units: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), leaf: Type.Boolean() })),
+});

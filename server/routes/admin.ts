@@ -9,10 +9,14 @@ import { DomainError } from '../core/errors.ts';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { openSessionsOf } from '../../db/queries/sessions.ts';
+import { childUnits } from '../../db/queries/units.ts';
 import { lockedKeys, securityEventsPage, unlockKey } from '../../db/queries/throttle.ts';
 import { addUser, listUsers, resetPassword, revokeUserSession, updateUser, userById, type UserRecord } from '../../db/queries/users.ts';
 import { checkPassword } from '../core/password-rules.ts';
 import { hashPassword } from '../passwords.ts';
+import type { RuleSet } from '../core/rules.ts';
+import { examplesMissed } from '../rules/examples.ts';
+import { loadKbSynonyms } from '../rules/kb-synonyms.ts';
 import {
   adminErrors as errors,
   AuditPage,
@@ -21,7 +25,10 @@ import {
   ListUsersQuery,
   Lockouts,
   PasswordBody,
+  RulesState,
   SessionRef,
+  UnitChildren,
+  UnitChildrenQuery,
   Sessions,
   UnlockBody,
   UpdateUserBody,
@@ -33,7 +40,7 @@ import {
 const shape = (u: UserRecord) => ({ ...u, createdAt: u.createdAt.toISOString() });
 const noUser = (id: number | string) => new DomainError('USER_NOT_FOUND', `用户 ${id} 不存在`, { field: 'id' });
 
-const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const adminRoutes: FastifyPluginAsyncTypebox<{ rulesDir?: string }> = async (app, opts) => {
   const common = { tags: ['admin'], security: [{ bearer: [] }] };
   const preHandler = app.requireUser(['admin']);
   const by = (request: FastifyRequest) => ({ actor: `user:${request.viewer!.userId}`, at: app.clock.now() });
@@ -233,7 +240,66 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(204).send(null);
     },
   );
+
+  app.get(
+    '/units',
+    {
+      preHandler,
+      schema: {
+        ...common,
+        summary: '单位树的一层（管理员）',
+        description: '新建、修改用户时选择所属单位：不带 parent 为最上层单位（热线中心、市政府），带 parent 为其下级单位。',
+        querystring: UnitChildrenQuery,
+        response: { 200: UnitChildren, ...errors },
+      },
+    },
+    async (request) => ({ units: await childUnits(app.sql, request.query.parent ?? null) }),
+  );
+
+  // Read from the rules directory the service started on, when it started: the same groups the knowledge base loaded.
+  const synonymGroups = loadKbSynonyms(opts.rulesDir).length;
+  app.get(
+    '/rules',
+    {
+      preHandler,
+      schema: {
+        ...common,
+        summary: '规则状态（管理员）',
+        description:
+          '运行中的服务加载的规则（rules/）：事项大类、事项、关键词、部门、负面清单、紧急情形、外地地区和知识库同义词组的数目；以及与 `npm run rules:check` 相同的示例检查结果。规则有错时服务不会启动，所以这里只会是示例检查的结果。',
+        response: { 200: RulesState, ...errors },
+      },
+    },
+    async () => {
+      const rules = app.classifier.rules;
+      const { checked: examples, missed } = checkOf(rules);
+      const name = (code: string) => rules.categories.find((c) => c.code === code)?.name ?? '（未分类）';
+      return {
+        families: rules.families.length,
+        matters: rules.categories.length,
+        words: rules.categories.reduce((n, c) => n + c.keywords.length, 0),
+        departments: rules.departments.city.length + rules.departments.district.length,
+        negativeListRules: rules.negativeList.length,
+        urgencyRules: rules.urgency.length,
+        regions: rules.regions.length,
+        synonymGroups,
+        check: {
+          ok: missed.length === 0,
+          examples,
+          missed: missed.slice(0, 20).map((m) => ({ code: m.code, name: name(m.code), gotName: name(m.got), example: m.example })),
+        },
+      };
+    },
+  );
 };
+
+/** The rules' own check (as `npm run rules:check`) of a rule set, run once per set: the classifier swaps it whole on refresh. */
+const checked = new WeakMap<RuleSet, ReturnType<typeof examplesMissed>>();
+function checkOf(rules: RuleSet) {
+  let result = checked.get(rules);
+  if (!result) checked.set(rules, (result = examplesMissed(rules)));
+  return result;
+}
 
 function throwing(err: Error): never {
   throw err;

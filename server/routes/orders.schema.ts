@@ -252,6 +252,8 @@ export const ActionBodies = {
     },
     { additionalProperties: false },
   ),
+  // 回访未接通: nothing to fill in but an optional note (e.g. 关机, 无人接听).
+  callback_missed: Empty,
 } as const;
 
 /** The error answers of the order routes. */

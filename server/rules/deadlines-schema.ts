@@ -87,6 +87,10 @@ export const DeadlinesFile = Type.Object(
         strict,
       ),
     ),
+    /** 回访: the callback's deadline after a reply and the unanswered tries before 未回访. */
+    callback: Type.Optional(
+      Type.Object({ within: Duration, attempts: Type.Integer({ minimum: 1, maximum: 10 }) }, strict),
+    ),
   },
   strict,
 );

@@ -5,6 +5,8 @@
  * are not on this branch yet (the knowledge base) are typed by hand below.
  */
 import type { Static } from 'typebox';
+import type { CreateUserBody, RulesState, Sessions, UnitChildren, UpdateUserBody, User, UserPage } from '../../routes/admin.schema.ts';
+import type { CallbackQueue } from '../../routes/callbacks.schema.ts';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
 import type { CreateEntryBody, Entry, ListQuery, SearchResult, UpdateEntryBody, Versions } from '../../routes/kb.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
@@ -27,6 +29,16 @@ export type AnswerBody = Static<typeof ActionBodies.answer>;
 export type WebReceiptView = Static<typeof WebReceipt>;
 export type TrackingView = Json<Static<typeof Tracking>>;
 export type RatingBody = Static<typeof Rating>;
+/** 回访台: the queue of replied orders with their callback deadline and unanswered tries. */
+export type CallbackQueueView = Json<Static<typeof CallbackQueue>>;
+export type CallbackItemView = CallbackQueueView['items'][number];
+/** 系统管理: accounts, their sessions, the unit tree and the state of the rules. */
+export type UserView = Static<typeof User>;
+export type NewUser = Static<typeof CreateUserBody>;
+export type UserChange = Static<typeof UpdateUserBody>;
+export type SessionView = Static<typeof Sessions>['items'][number];
+export type UnitNode = Static<typeof UnitChildren>['units'][number];
+export type RulesStateView = Static<typeof RulesState>;
 
 export interface CallView {
   callId: string;
@@ -62,7 +74,7 @@ export class ApiError extends Error {
 }
 
 interface Call {
-  method?: 'GET' | 'POST' | 'PATCH';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -148,6 +160,22 @@ export const api = {
   kbRollback: (id: number, version: number, note?: string) =>
     request<KbEntry>(`/api/kb/entries/${id}/actions/rollback`, { method: 'POST', body: { version, ...(note ? { note } : {}) } }),
   userNames: (ids: number[]) => request<{ users: { id: number; name: string }[] }>(`/api/meta/user-names${query({ ids: ids.join(',') })}`),
+  callbacks: () => request<CallbackQueueView>('/api/callbacks'),
+  /** The order with the full phone number: each call is written to the order's trail (查看电话). */
+  revealPhone: (ref: string | number) => request<OrderView>(`/api/orders/${encodeURIComponent(ref)}?reveal=phone`),
+  /** An order step (close, reopen, callback_missed…): the order after it and its event. */
+  act: <A extends keyof typeof ActionBodies>(orderId: number, action: A, body: Static<(typeof ActionBodies)[A]>) =>
+    request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/${action}`, { method: 'POST', body }),
+  users: (limit = 500) => request<Static<typeof UserPage>>(`/api/admin/users${query({ limit })}`),
+  createUser: (body: NewUser) => request<UserView>('/api/admin/users', { method: 'POST', body }),
+  updateUser: (id: number, body: UserChange) => request<UserView>(`/api/admin/users/${id}`, { method: 'PATCH', body }),
+  resetPassword: (id: number, password: string) =>
+    request<unknown>(`/api/admin/users/${id}/password`, { method: 'POST', body: { password } }),
+  sessionsOf: (id: number) => request<{ items: SessionView[] }>(`/api/admin/users/${id}/sessions`),
+  endSession: (id: number, sessionId: string) =>
+    request<unknown>(`/api/admin/users/${id}/sessions/${encodeURIComponent(sessionId)}`, { method: 'DELETE' }),
+  childUnits: (parent?: string) => request<{ units: UnitNode[] }>(`/api/admin/units${query({ parent })}`),
+  rulesState: () => request<RulesStateView>('/api/admin/rules'),
   answer: (orderId: number, body: AnswerBody) =>
     request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
 };

@@ -4,7 +4,7 @@
  * `dispatched` where a person expects a name.
  */
 import { ROLE_LABELS } from '../../core/access.ts';
-import { ACTION_LABELS, STATUS_LABELS, type OrderStatus } from '../../core/lifecycle.ts';
+import { ACTION_LABELS, SATISFACTION_LABELS, STATUS_LABELS, type OrderStatus } from '../../core/lifecycle.ts';
 import {
   KB_CHANGE_LABELS,
   KB_MATERIAL_TYPE_LABELS,
@@ -20,7 +20,7 @@ import {
 } from '../../core/lists.ts';
 
 export { KB_CHANGE_LABELS, KB_MATERIAL_TYPE_LABELS, KB_MATERIAL_TYPES, KB_STATUS_LABELS, KB_STATUSES };
-export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
+export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, SATISFACTION_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
 
 /** The core has no names for channels; typed by its list, so a new channel fails the desks' type check until named. */
 export const CHANNEL_LABELS: Record<Channel, string> = {
