@@ -5,21 +5,11 @@
 import type { KbEntry } from '../shared/api.ts';
 import { KB_MATERIAL_TYPE_LABELS, KB_STATUS_LABELS } from '../shared/labels.ts';
 import { areaName, matterName } from '../shared/names.ts';
+import type { KbFields } from '../../core/knowledge.ts';
 import type { KbMaterialType, KbStatus } from '../../core/lists.ts';
 
-export interface EntryFields {
-  title: string;
-  body: string;
-  keywords: string[];
-  synonyms: string[];
-  categoryCode: string | null;
-  issuer: string | null;
-  policyBasis: string | null;
-  materialType: KbMaterialType | null;
-  areaCode: string | null;
-  effectiveFrom: string | null;
-  expiresOn: string | null;
-}
+/** The content of an entry, as the core defines it (what a version's snapshot holds). */
+export type EntryFields = KbFields;
 
 export const FIELD_LABELS: Record<keyof EntryFields, string> = {
   title: '标题',
