@@ -74,12 +74,16 @@ try {
     await act('demo.dispatcher', replied.id, 'accept');
     await act('demo.dispatcher', replied.id, 'dispatch', { unitId: '120102001' });
     await act('demo.dawangzhuang.handler', replied.id, 'claim');
-    await act('demo.dawangzhuang.handler', replied.id, 'reply', { text: '已联系供电部门更换灯泡，路灯已恢复' });
+    await act('demo.dawangzhuang.handler', replied.id, 'reply', {
+      text: '经现场查看，大王庄街道该路段路灯灯泡损坏，已联系供电部门更换灯泡，路灯已恢复照明。',
+    });
     const closed = await intake('和平区劝业场街道有商户占道经营', { categoryCode: 'urban.street_vending', areaCode: '120101001' });
     await act('demo.dispatcher', closed.id, 'accept');
     await act('demo.dispatcher', closed.id, 'dispatch', { unitId: '120101' });
     await act('demo.heping.handler', closed.id, 'claim');
-    await act('demo.heping.handler', closed.id, 'reply', { text: '已责令商户退回店内经营' });
+    await act('demo.heping.handler', closed.id, 'reply', {
+      text: '经执法队员现场核实，劝业场街道确有商户占道经营，已责令其退回店内经营，并将加强巡查。',
+    });
     await act('demo.operator', closed.id, 'close', { satisfaction: 'satisfied' });
     const returned = await intake('我家暖气不热，室温只有十五度', { categoryCode: 'utility.heating', areaCode: '120101' });
     await act('demo.dispatcher', returned.id, 'accept');
@@ -89,7 +93,7 @@ try {
     await act('demo.dispatcher', reopened.id, 'accept');
     await act('demo.dispatcher', reopened.id, 'dispatch', { unitId: '120102' });
     await act('demo.hedong.handler', reopened.id, 'claim');
-    await act('demo.hedong.handler', reopened.id, 'reply', { text: '已疏通' });
+    await act('demo.hedong.handler', reopened.id, 'reply', { text: '已派养护班组到诚厚里社区门口疏通下水道，污水已清理，管道恢复通畅。' });
     await act('demo.operator', reopened.id, 'reopen', { reason: '回访不满意：第二天又堵了' });
     const dup = await intake('诚厚里社区3号楼楼道杂物没人清理', { categoryCode: 'housing.property', areaCode: '120102001001' });
     await act('demo.dispatcher', dup.id, 'merge', { masterId: claimed.id });

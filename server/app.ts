@@ -86,6 +86,10 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
     genReqId: requestIdOf,
     // Path ids are short; anything longer is refused before routing.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // The classifier's plugin reads the rules and the area tree and builds its indexes: CPU
+    // work that takes seconds on a quiet machine and can pass fastify's 10 s default on a
+    // busy one. A slow start is not a plugin that forgot to resolve; two minutes is.
+    pluginTimeout: 120_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

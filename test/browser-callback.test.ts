@@ -42,9 +42,15 @@ t.test('回访: the queue oldest first, a number revealed, a 未接通 counted, 
   h.clock.set('2026-11-24T02:00:00Z');
   const desk = await signIn(h, ['operator', 'dispatcher']);
   const handler = await signIn(h, ['handler'], '120102');
-  const first = await repliedOrder(desk, handler, '河东区大王庄街道十一经路路灯不亮', '13812345678', '已派人检修，线路已恢复');
+  const first = await repliedOrder(desk, handler, '河东区大王庄街道十一经路路灯不亮', '13812345678', '已派人检修十一经路路灯，线路已恢复');
   h.clock.advance(600_000);
-  const second = await repliedOrder(desk, handler, '大王庄街道六纬路路灯白天常亮', '13987654321', '已调整路灯开关时间');
+  const second = await repliedOrder(
+    desk,
+    handler,
+    '大王庄街道六纬路路灯白天常亮',
+    '13987654321',
+    '已调整六纬路路灯的开关时间，白天不再亮灯',
+  );
 
   const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/callback.html');
   await page.waitForSelector('#callback-queue .number[data-order-number]', { timeout: 15_000 });
@@ -108,7 +114,7 @@ t.test('the last unanswered try closes the order as 未回访', async (t) => {
   const h = await testApp(t);
   const desk = await signIn(h, ['operator', 'dispatcher']);
   const handler = await signIn(h, ['handler'], '120102');
-  const order = await repliedOrder(desk, handler, '路灯不亮', '13812345678', '已修复');
+  const order = await repliedOrder(desk, handler, '路灯不亮', '13812345678', '已派维修班组修复路灯，恢复照明');
   for (let i = 0; i < 2; i++) await desk.post(`/api/orders/${order.id}/actions/callback_missed`);
   const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/callback.html');
   await page.waitForSelector(`#callback-panel[data-order-number="${order.number}"]`, { timeout: 15_000 });

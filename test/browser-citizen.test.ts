@@ -67,10 +67,13 @@ t.test('a citizen submits on the web, tracks the order with the query code and r
   // The street replies; the citizen is not satisfied and says why.
   const handler = await signIn(h, ['handler'], '120102001');
   t.equal((await handler.post(`/api/orders/${order!.id}/actions/claim`, {})).statusCode, 200);
-  t.equal((await handler.post(`/api/orders/${order!.id}/actions/reply`, { text: '已安排清扫' })).statusCode, 200);
+  t.equal(
+    (await handler.post(`/api/orders/${order!.id}/actions/reply`, { text: '已安排环卫工人清扫马路边的垃圾，并加密巡查' })).statusCode,
+    200,
+  );
   await page.click('#look');
   await page.waitForSelector('#tracking[data-status="replied"] #rating');
-  t.equal(await page.textContent('#reply'), '已安排清扫');
+  t.equal(await page.textContent('#reply'), '已安排环卫工人清扫马路边的垃圾，并加密巡查');
   await page.click('#rating label:has-text("不满意")');
   await page.click('#rate');
   await page.waitForSelector('#rate-message:has-text("不满意的原因")');

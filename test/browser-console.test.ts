@@ -140,7 +140,10 @@ t.test('a repeat caller: the earlier orders beside the form, newest first, and "
   t.equal(newer.currentUnitId, '120102001', 'dispatched to the street by the rules');
   const handler = await signIn(h, ['handler'], '120102001');
   t.equal((await handler.post(`/api/orders/${newer.id}/actions/claim`, {})).statusCode, 200);
-  t.equal((await handler.post(`/api/orders/${newer.id}/actions/reply`, { text: '已安排环卫工人清扫并加密巡查' })).statusCode, 200);
+  t.equal(
+    (await handler.post(`/api/orders/${newer.id}/actions/reply`, { text: '已安排环卫工人清扫并加密巡查马路边的垃圾' })).statusCode,
+    200,
+  );
   h.clock.set('2026-11-24T02:00:00Z');
 
   const { page, problems } = await openAs(browser, t, h, ['operator'], 'hotline', '/console.html');

@@ -10,7 +10,7 @@ async function repliedOrder(h: TestApp, desk: Client, handler: Client): Promise<
   const id = await dispatchedTo(desk, '120102');
   for (const [action, body] of [
     ['claim', {}],
-    ['reply', { text: '已安排维修，路灯今晚恢复' }],
+    ['reply', { text: '已安排维修班组检修线路，路灯今晚恢复照明' }],
   ] as const) {
     const res = await handler.post(`/api/orders/${id}/actions/${action}`, body);
     if (res.statusCode !== 200) throw new Error(`${action}: ${res.body}`);
@@ -84,7 +84,7 @@ t.test('the count restarts with a new reply after 重办', async (t) => {
   t.equal((await desk.post(`/api/orders/${id}/actions/reopen`, { reason: '路灯还是不亮' })).statusCode, 200);
   h.clock.advance(60_000);
   await handler.post(`/api/orders/${id}/actions/claim`);
-  await handler.post(`/api/orders/${id}/actions/reply`, { text: '已更换灯头' });
+  await handler.post(`/api/orders/${id}/actions/reply`, { text: '已再次派员检修，更换了损坏的路灯灯头' });
   const again = (await desk.post(`/api/orders/${id}/actions/callback_missed`)).json();
   t.match(again, { order: { status: 'replied' }, event: { payload: { attempt: 1 } } }, 'the first try after the new reply');
 });

@@ -58,7 +58,7 @@ t.test('a client that reconnects with its last event id gets what it missed, in 
   first.ws.terminate();
   const handler = await signIn(h, ['handler'], '120102');
   await handler.post(`/api/orders/${id}/actions/claim`);
-  await handler.post(`/api/orders/${id}/actions/reply`, { text: '已修复' });
+  await handler.post(`/api/orders/${id}/actions/reply`, { text: '已派维修班组到现场修复路灯，恢复照明' });
   const again = await connect(h.app, sup.token);
   t.teardown(() => again.ws.terminate());
   const ack = await subscribe(again, { topic: 'unit', unit: '120102', lastEventId: seen.eventId });

@@ -88,15 +88,15 @@ async function history(h: TestApp) {
   await act(district, L, 'claim'); // 15 minutes allowed: late
 
   await at(T0 + 2 * HOUR);
-  await act(district, A, 'reply', { text: '已清理' });
+  await act(district, A, 'reply', { text: '已安排物业清理楼道杂物，通道恢复畅通' });
   await act(street, B, 'claim');
   await act(other, C, 'claim');
-  await act(district, L, 'reply', { text: '已救出' }); // first reply: 1 hour from the claim, exactly at the deadline
+  await act(district, L, 'reply', { text: '维保人员已到场，电梯被困人员已安全救出' }); // first reply: 1 hour from the claim, exactly at the deadline
 
   await at(T0 + 3 * HOUR);
   await act(desk, A, 'close', { satisfaction: 'satisfied' });
-  await act(street, B, 'reply', { text: '已协调物业' });
-  await act(other, C, 'reply', { text: '已责令停工' });
+  await act(street, B, 'reply', { text: '已协调物业公司清理楼道里堆放的杂物' });
+  await act(other, C, 'reply', { text: '经现场核实，已责令违规堆放杂物的单位停工清理' });
 
   await at(T0 + 4 * HOUR);
   await act(desk, B, 'reopen', { reason: '杂物仍在' });

@@ -144,7 +144,7 @@ t.test('a rating is taken once per reply: after it, another is refused with 409 
   const desk = await signIn(h, ['operator']);
   t.equal((await desk.post(`/api/orders/${id}/actions/reopen`, { reason: '回访：仍未解决' })).statusCode, 200);
   await refused('satisfied', 'no rating while the order is being handled again');
-  await replyOnce('已更换门窗密封条');
+  await replyOnce('已上门协调楼上住户，并为其更换门窗密封条，夜间噪音已减轻');
   const both = await Promise.all([rate(h, number, secret, '10.0.0.2', 'unsatisfied'), rate(h, number, secret, '10.0.0.3', 'satisfied')]);
   t.same(both.map((r) => r.statusCode).sort(), [200, 409], 'two ratings at once: one is taken');
   t.equal(both.find((r) => r.statusCode === 409)!.json().code, 'RATING_CLOSED');

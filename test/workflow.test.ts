@@ -154,7 +154,7 @@ t.test('co-handling: assists claim and answer, then the lead replies and the des
   t.equal((await act(urban, id, 'assist_reply', { text: '先签收' })).statusCode, 409, 'claim before answering');
   t.equal((await act(urban, id, 'assist_claim')).statusCode, 200);
   t.equal((await act(urban, id, 'assist_reply', { text: '已清理楼道杂物' })).statusCode, 200);
-  t.equal((await act(w.district, id, 'reply', { text: '经城管委协助，楼道杂物已清理' })).json().order.status, 'replied');
+  t.equal((await act(w.district, id, 'reply', { text: '经城管委协助，楼道里堆放的杂物已清理完毕' })).json().order.status, 'replied');
   t.equal((await act(w.desk, id, 'close', { satisfaction: 'satisfied' })).json().order.status, 'closed');
   const actions = (await w.desk.get(`/api/orders/${id}/timeline`)).json().events.map((e: { action: string }) => e.action);
   t.same(actions.slice(-6), ['claim', 'assign_assist', 'assist_claim', 'assist_reply', 'reply', 'close']);
@@ -169,7 +169,7 @@ t.test('an unsatisfied callback reopens to the same unit, counted; urge and supe
   t.equal((await act(w.district, id, 'supervise')).statusCode, 403, 'a handler does not supervise');
   const sup = await act(w.districtSupervisor, id, 'supervise', { note: '列入督办' });
   t.ok(sup.json().order.supervisedAt);
-  await act(w.district, id, 'reply', { text: '已协调物业清理' });
+  await act(w.district, id, 'reply', { text: '已协调物业公司清理楼道里的杂物' });
   const reopened = await act(w.desk, id, 'reopen', { reason: '回访不满意：杂物仍在' });
   t.equal(reopened.json().order.status, 'reopened');
   t.equal(reopened.json().order.reopenCount, 1);
@@ -198,12 +198,12 @@ t.test('a merged duplicate hears the master’s result when it closes', async (t
   );
   t.equal((await act(w.desk, dup.id, 'merge', { masterId: master })).statusCode, 200);
   await act(w.district, master, 'claim');
-  await act(w.district, master, 'reply', { text: '杂物已清理完毕' });
+  await act(w.district, master, 'reply', { text: '楼道里堆放的杂物已由物业清理完毕' });
   await act(w.desk, master, 'close', { satisfaction: 'satisfied' });
   const events = (await w.desk.get(`/api/orders/${dup.id}/timeline`)).json().events;
   const told = events.find((e: { action: string }) => e.action === 'master_result');
   t.ok(told, 'the duplicate records the master result');
-  t.equal(told.reason, '杂物已清理完毕');
+  t.equal(told.reason, '楼道里堆放的杂物已由物业清理完毕');
 });
 
 t.test('phones are masked until the unit claims; every reveal is recorded', async (t) => {

@@ -95,6 +95,7 @@ export const ERROR_CATALOGUE = {
   MERGE_INTO_SELF: { kind: 'unprocessable', message: '工单不能合并到自身' },
   MASTER_NOT_FOUND: { kind: 'unprocessable', message: '主工单不存在' },
   MASTER_NOT_OPEN: { kind: 'unprocessable', message: '主工单已不在办理中，不能作为合并目标' },
+  REPLY_CHECK_FAILED: { kind: 'unprocessable', message: '答复未通过质检，请修改或说明理由后发送' },
   EXTENSION_NOT_LATER: { kind: 'unprocessable', message: '申请的时限必须晚于原时限' },
   PASSWORD_TOO_SHORT: { kind: 'unprocessable', message: '密码至少 10 个字符' },
   PASSWORD_HAS_USERNAME: { kind: 'unprocessable', message: '密码不能包含用户名' },

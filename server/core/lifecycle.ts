@@ -4,6 +4,7 @@
  * write, or throws. Every capability adds its steps here, not beside it.
  */
 import { DomainError, refuse } from './errors.ts';
+import type { ReplyFinding } from './reply-quality.ts';
 
 export const STATUSES = [
   'received',
@@ -108,7 +109,7 @@ export type ActionInput =
   | ({ action: 'assign_assist'; unitIds: string[] } & Note)
   | ({ action: 'assist_claim'; unitId: string } & Note)
   | { action: 'assist_reply'; unitId: string; text: string }
-  | { action: 'reply'; text: string }
+  | { action: 'reply'; text: string; qualityReason?: string }
   | ({ action: 'close'; satisfaction?: Exclude<Satisfaction, 'unsatisfied'> } & Note)
   | { action: 'reopen'; reason: string }
   | { action: 'supplement'; locationText?: string; attachmentUrl?: string; note?: string }
@@ -171,6 +172,8 @@ export interface ActionFacts {
   categoryCode?: string | null;
   /** 回访未接通: the callbacks already missed since the order's last reply. */
   callbackMisses?: number;
+  /** 回复: what the reply checks (rules/reply-checks.yaml) found in its text. */
+  replyFindings?: ReplyFinding[];
 }
 
 export interface Policy {
@@ -316,6 +319,19 @@ export function decide(
       // 协办: the lead answers the citizen only once every assisting unit has answered the lead.
       const pending = assists.filter((a) => a.status !== 'replied').map((a) => a.unitId);
       if (pending.length) throw refuse('ASSISTS_PENDING', `协办单位尚未回复：${pending.join('、')}`);
+      // 答复质检: a finding warns; the handler sends anyway only by saying why, and both are kept.
+      const findings = facts.replyFindings;
+      if (findings?.length && !input.qualityReason) {
+        throw new DomainError(
+          'REPLY_CHECK_FAILED',
+          `答复未通过质检：${findings.map((f) => f.message).join('；')}。请修改，或说明理由后仍然发送`,
+          {
+            field: 'text',
+            findings,
+          },
+        );
+      }
+      if (findings) payload.quality = { findings: findings.map((f) => f.check), reason: findings.length ? input.qualityReason : null };
       Object.assign(patch, { replyText: input.text, repliedAt: at });
       reason = input.text;
       break;

@@ -4,6 +4,7 @@
  */
 import type { DeadlinePolicy, UrgentClass } from './deadlines.ts';
 import type { RequestType } from './lists.ts';
+import type { ReplyCheckRules } from './reply-quality.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
 export type Owner = (typeof OWNERS)[number];
@@ -135,4 +136,6 @@ export interface RuleSet {
   aliasVotes: number;
   /** 时限: durations by clock and urgency, warnings and escalation. */
   deadlines: DeadlinePolicy;
+  /** 答复质检: the checks a reply passes before it reaches the citizen. */
+  replyChecks: ReplyCheckRules;
 }

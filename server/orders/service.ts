@@ -28,7 +28,8 @@ import { areaChain, beijingDay } from '../core/knowledge.ts';
 import { KNOWLEDGE_TEAM_UNIT } from '../core/lists.ts';
 import { maskPhonesIn } from '../core/privacy.ts';
 import type { KbService } from '../kb/service.ts';
-import type { EventRow, NewOrder, OrderRow } from '../../db/queries/orders.ts';
+import { findOrderInPlace, type EventRow, type NewOrder, type OrderRow } from '../../db/queries/orders.ts';
+import { checkReply, type ReplyFinding } from '../core/reply-quality.ts';
 import { authorize, type Viewer } from '../core/access.ts';
 import type { Classifier } from '../core/classify.ts';
 import { callbackPolicy, clockStep, type Deadlines } from '../core/deadlines.ts';
@@ -66,6 +67,8 @@ export interface ApplyOptions {
 
 export interface OrderService {
   apply(ref: string, input: ActionInput, opts: ApplyOptions): Promise<{ order: OrderRow; event: EventRow }>;
+  /** 答复质检 before sending: what the checks find in a draft reply, for the one who may send it. */
+  checkReply(ref: string, text: string, viewer: Viewer): Promise<ReplyFinding[]>;
   intake(body: NewOrder, opts: Omit<Parameters<typeof intakeOrder>[2], 'at'> & { at?: Date }): Promise<Intake>;
 }
 
@@ -116,11 +119,29 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       case 'callback_missed':
         // Read under the order's lock: two operators pressing 未接通 at once count two tries, not one twice.
         return { callbackMisses: await countCallbackMisses(tx, order.id, order.repliedAt) };
+      case 'reply':
+        return { replyFindings: replyFindingsOf(input.text, order, at) };
       case 'reclassify':
         return { categoryKnown: deps.classifier.rules.routes.has(input.categoryCode), categoryCode: order.categoryCode };
       default:
         return {};
     }
+  }
+
+  /** 答复质检: the reply checks of rules/reply-checks.yaml on a reply to this order. */
+  function replyFindingsOf(text: string, order: OrderRow, at: Date): ReplyFinding[] {
+    const rules = deps.classifier.rules;
+    const matter = order.categoryCode ? rules.categories.find((c) => c.code === order.categoryCode) : undefined;
+    return checkReply(
+      text,
+      {
+        complaint: order.content,
+        matterWords: matter ? matter.keywords.map((k) => k.word) : [],
+        citizenPhone: order.citizenPhone,
+        today: beijingDay(at),
+      },
+      rules.replyChecks,
+    );
   }
 
   /** Where the units an action names must stand (pure rules in core/dispatch.ts, fed the units' rows). */
@@ -212,6 +233,14 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
           await voteForAliases(tx, current, input.unitId, { at, votes: deps.classifier.rules.aliasVotes });
         return { order: updated, event: written };
       });
+    },
+
+    async checkReply(ref, text, viewer) {
+      const found = await findOrderInPlace(deps.db, ref);
+      if (!found) throw new DomainError('ORDER_NOT_FOUND', `工单 ${ref} 不存在`);
+      // Only the one who may send the reply sees what the checks say of it.
+      authorize(viewer, 'reply', found.place, ref);
+      return replyFindingsOf(text, found.order, deps.clock.now());
     },
 
     intake(body, opts) {

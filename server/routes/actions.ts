@@ -3,7 +3,8 @@ import { DomainError } from '../core/errors.ts';
 import { Type } from 'typebox';
 import { ACTION_RULES, ROLE_LABELS } from '../core/access.ts';
 import { ACTION_LABELS, ACTIONS, TRANSITIONS, type ActionInput } from '../core/lifecycle.ts';
-import { ActionBodies, errors, Order, OrderEvent, OrderRef } from './orders.schema.ts';
+import { ActionBodies, errors, Order, OrderEvent, OrderRef, ReplyCheckBody, ReplyCheckResult } from './orders.schema.ts';
+import { REPLY_CHECK_LABELS } from '../core/reply-quality.ts';
 import { present } from '../http/order-view.ts';
 
 const RELATION_TEXT = {
@@ -51,6 +52,28 @@ const actionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     );
   }
+
+  app.post(
+    '/:id/reply-check',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '答复质检（发送前检查答复）',
+        description:
+          '按 rules/reply-checks.yaml 检查拟发送的答复：过短、只有套话、未说明办理措施、含他人电话或身份证号、未回应诉求事项、承诺日期已过。' +
+          '只检查不发送；未通过时，回复操作须附 qualityReason 说明理由方可发送。可执行者与「回复」相同。',
+        tags: ['actions'],
+        security: [{ bearer: [] }],
+        params: Type.Object({ id: OrderRef }),
+        body: ReplyCheckBody,
+        response: { 200: ReplyCheckResult, ...errors },
+      },
+    },
+    async (request) => {
+      const findings = await app.orders.checkReply(request.params.id, request.body.text, request.viewer!);
+      return { findings: findings.map((f) => ({ ...f, label: REPLY_CHECK_LABELS[f.check] })) };
+    },
+  );
 
   app.post(
     '/:id/actions/:action',

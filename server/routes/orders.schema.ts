@@ -1,3 +1,4 @@
+import { REPLY_CHECKS } from '../core/reply-quality.ts';
 import { Type, type Static } from 'typebox';
 import { RETURN_REASONS, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
 import { CHANNELS, REQUEST_TYPES, URGENCIES } from '../core/lists.ts';
@@ -188,7 +189,15 @@ export const ActionBodies = {
     { text: Type.String({ minLength: 1, maxLength: 5000, description: '协办意见' }) },
     { additionalProperties: false },
   ),
-  reply: Type.Object({ text: Type.String({ minLength: 1, maxLength: 5000, description: '答复内容' }) }, { additionalProperties: false }),
+  reply: Type.Object(
+    {
+      text: Type.String({ minLength: 1, maxLength: 5000, description: '答复内容' }),
+      qualityReason: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 500, description: '答复未通过质检时仍然发送的理由（记录在案）' }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
   close: Type.Object(
     {
       satisfaction: Type.Optional(StringEnum(['satisfied', 'basically_satisfied'] as const)),
@@ -258,3 +267,18 @@ export const ActionBodies = {
 
 /** The error answers of the order routes. */
 export const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };
+
+/** 答复质检 before sending: a draft reply and what the checks find in it. */
+export const ReplyCheckBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 5000, description: '拟发送的答复内容' }) },
+  { additionalProperties: false },
+);
+export const ReplyCheckResult = Type.Object({
+  findings: Type.Array(
+    Type.Object({
+      check: StringEnum(REPLY_CHECKS, { description: '未通过的检查' }),
+      label: Type.String(),
+      message: Type.String(),
+    }),
+  ),
+});

@@ -177,5 +177,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     autoDispatchThreshold: data.dispatch.autoDispatchThreshold,
     returnLimit: data.dispatch.returnLimit,
     aliasVotes: data.dispatch.aliasVotes ?? 3,
+    replyChecks: data.replyChecks,
   };
 }

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
 import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
+import type { ReplyCheckRules } from '../core/reply-quality.ts';
 import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
   OWNERS,
@@ -157,6 +158,17 @@ export const DispatchFile = Type.Object(
   strict,
 );
 
+export const ReplyChecksFile = Type.Object(
+  {
+    minLength: Type.Integer({ minimum: 1, maximum: 500 }),
+    boilerplate: Type.Array(Type.String({ minLength: 2, maxLength: 60 }), { maxItems: 200 }),
+    minSubstance: Type.Integer({ minimum: 0, maximum: 500 }),
+    actionWords: Type.Array(Word, { minItems: 1, maxItems: 200 }),
+    promiseAfter: Type.Array(Word, { minItems: 1, maxItems: 40 }),
+  },
+  strict,
+);
+
 export const RULE_FILES = {
   deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
@@ -165,6 +177,7 @@ export const RULE_FILES = {
   regions: { file: 'regions.yaml', schema: RegionsFile },
   dispatch: { file: 'dispatch.yaml', schema: DispatchFile },
   requestTypes: { file: 'request-types.yaml', schema: RequestTypesFile },
+  replyChecks: { file: 'reply-checks.yaml', schema: ReplyChecksFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */
@@ -181,7 +194,8 @@ const inStep: [
   Same<Static<typeof NegativeListFile>['rules'][number], NegativeRule>,
   Same<Static<typeof UrgencyFile>['rules'][number], UrgencyRule>,
   Same<Static<typeof RegionsFile>['regions'][number], Region>,
-] = [true, true, true, true, true];
+  Same<Static<typeof ReplyChecksFile>, ReplyCheckRules>,
+] = [true, true, true, true, true, true];
 void inStep;
 const urgencyLanguageInStep: Same<Static<typeof UrgencyFile>['language'], UrgencyLanguage> = true;
 void urgencyLanguageInStep;
