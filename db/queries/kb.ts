@@ -202,7 +202,8 @@ export async function loadKbIndexRows(sql: Sql, ids: number[]): Promise<KbIndexR
  */
 export const KB_CHANGED = 'kb_changed';
 
-export async function announceKbChanged(tx: Tx, id: number): Promise<void> {
+/** `all`: many entries changed at once (an import): every instance rebuilds its index in one read. */
+export async function announceKbChanged(tx: Tx, id: number | 'all'): Promise<void> {
   await tx.execute(q`select pg_notify(${KB_CHANGED}, ${String(id)})`);
 }
 

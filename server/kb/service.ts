@@ -105,7 +105,16 @@ export function createKbService(deps: KbServiceDeps): KbService {
   async function insert(
     tx: Tx,
     f: KbFields,
-    e: { status: KbStatus; unitId: string; sample?: boolean; sourceOrderId?: number | null; actor: string; at: Date; note?: string | null },
+    e: {
+      status: KbStatus;
+      unitId: string;
+      sample?: boolean;
+      sourceOrderId?: number | null;
+      actor: string;
+      at: Date;
+      note?: string | null;
+      announce?: boolean;
+    },
   ): Promise<KbEntry> {
     const created = await kb.insertKbEntry(tx, {
       ...f,
@@ -129,7 +138,7 @@ export function createKbService(deps: KbServiceDeps): KbService {
       at: e.at,
       note: e.note,
     });
-    await kb.announceKbChanged(tx, created.id);
+    if (e.announce !== false) await kb.announceKbChanged(tx, created.id);
     return created;
   }
 
@@ -139,7 +148,7 @@ export function createKbService(deps: KbServiceDeps): KbService {
     current: KbEntry,
     next: { fields: KbFields; status: KbStatus; sample?: boolean },
     change: KbChange,
-    by: { actor: string; at: Date; note?: string | null },
+    by: { actor: string; at: Date; note?: string | null; announce?: boolean },
   ): Promise<KbEntry> {
     const content = changedFields(fieldsOf(current), next.fields).length > 0;
     const updated = await kb.updateKbEntry(tx, current.id, {
@@ -151,8 +160,9 @@ export function createKbService(deps: KbServiceDeps): KbService {
       updatedBy: by.actor,
       ...(content ? { searchTokens: indexTokens(next.fields) } : {}),
     });
-    await kb.insertKbVersion(tx, { entryId: current.id, version: updated.version, change, snapshot: snapshotOf(updated), ...by });
-    await kb.announceKbChanged(tx, current.id);
+    const { announce, ...stamp } = by;
+    await kb.insertKbVersion(tx, { entryId: current.id, version: updated.version, change, snapshot: snapshotOf(updated), ...stamp });
+    if (announce !== false) await kb.announceKbChanged(tx, current.id);
     return updated;
   }
 
@@ -251,7 +261,8 @@ export function createKbService(deps: KbServiceDeps): KbService {
 
     async importEntries(lines, opts) {
       const at = deps.clock.now();
-      const by = { actor: opts.actor, at, note: '导入' };
+      // One notice for the whole file: 10,000 notices in one transaction cost the import minutes.
+      const by = { actor: opts.actor, at, note: '导入', announce: false };
       const touched: number[] = [];
       const counts = await deps.db.transaction(async (tx) => {
         const counts = { created: 0, changed: 0, unchanged: 0 };
@@ -278,6 +289,7 @@ export function createKbService(deps: KbServiceDeps): KbService {
           touched.push(current.id);
           counts.changed++;
         }
+        if (touched.length) await kb.announceKbChanged(tx, 'all');
         return counts;
       });
       await index.refresh(touched);
