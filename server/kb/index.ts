@@ -20,8 +20,8 @@ export interface KbIndexHolder {
   refresh(ids: readonly number[]): Promise<void>;
   /** Follow kb_changed; returns the unlisten (which also waits for a running reload). */
   listen(): Promise<() => Promise<void>>;
-  /** Settles once a reload including this entry has been applied (subscribe before the change). */
-  whenIndexed(id: number): Promise<void>;
+  /** Settles once the index has read this entry at `version` or later (tests wait on this, not on time). */
+  whenIndexed(id: number, version: number): Promise<void>;
 }
 
 const BATCH = 1000;
@@ -31,9 +31,23 @@ export function createKbIndexHolder(sql: Sql, onError: (err: unknown) => void = 
   let rebuild = false;
   const pending = new Set<number>();
   let running: Promise<void> | null = null;
-  const waiters = new Map<number, (() => void)[]>();
+  // The version of each entry as last read, and who waits for a version.
+  const seen = new Map<number, number>();
+  const waiters = new Map<number, { version: number; resolve: () => void }[]>();
 
-  const put = (into: KbSearchIndex, { tokens, ...entry }: KbIndexRow) => into.put(entry, tokens);
+  function saw(id: number, version: number): void {
+    seen.set(id, Math.max(version, seen.get(id) ?? 0));
+    const ws = waiters.get(id);
+    if (!ws) return;
+    const still = ws.filter((w) => (w.version <= version ? (w.resolve(), false) : true));
+    if (still.length) waiters.set(id, still);
+    else waiters.delete(id);
+  }
+
+  const put = (into: KbSearchIndex, { tokens, ...entry }: KbIndexRow) => {
+    into.put(entry, tokens);
+    saw(entry.id, entry.version);
+  };
 
   async function once(): Promise<void> {
     if (rebuild || !index) {
@@ -42,9 +56,6 @@ export function createKbIndexHolder(sql: Sql, onError: (err: unknown) => void = 
       const fresh = new KbSearchIndex();
       for (const row of await listKbIndexRows(sql)) put(fresh, row);
       index = fresh;
-      // Everyone waiting is served by a full read.
-      for (const [, ws] of waiters) ws.forEach((w) => w());
-      waiters.clear();
       return;
     }
     const ids = [...pending].slice(0, BATCH);
@@ -55,8 +66,6 @@ export function createKbIndexHolder(sql: Sql, onError: (err: unknown) => void = 
         const row = rows.get(id);
         if (row) put(index, row);
         else index.remove(id);
-        waiters.get(id)?.forEach((w) => w());
-        waiters.delete(id);
       }
     } catch (err) {
       ids.forEach((id) => pending.add(id));
@@ -65,7 +74,10 @@ export function createKbIndexHolder(sql: Sql, onError: (err: unknown) => void = 
   }
 
   function drain(): Promise<void> {
-    running ??= (async () => {
+    if (running) return running;
+    // Nothing to do: settle now (a loop that never awaited would clear `running` before it is set).
+    if (index && !rebuild && pending.size === 0) return Promise.resolve();
+    running = (async () => {
       try {
         while (rebuild || !index || pending.size > 0) await once();
       } finally {
@@ -103,11 +115,10 @@ export function createKbIndexHolder(sql: Sql, onError: (err: unknown) => void = 
         await running?.catch(() => {});
       };
     },
-    whenIndexed: (id) =>
+    whenIndexed: (id, version) =>
       new Promise<void>((resolve) => {
-        const ws = waiters.get(id) ?? [];
-        ws.push(resolve);
-        waiters.set(id, ws);
+        if ((seen.get(id) ?? 0) >= version) return resolve();
+        waiters.set(id, [...(waiters.get(id) ?? []), { version, resolve }]);
       }),
   };
 }
