@@ -7,6 +7,11 @@ import fs from 'node:fs';
 import t from 'tap';
 import { parseKbFile } from '../server/kb/transfer.ts';
 import { rankQuestions, readKbQuestions } from '../scripts/kb-rank.ts';
+import { tsRankOfKbEntries } from '../db/queries/kb.ts';
+import { queryTerms, SynonymIndex, tsqueryLiteral } from '../server/core/knowledge-search.ts';
+import { parseTsvector, rankContribution } from '../server/core/knowledge-index.ts';
+import { words } from '../server/kb/segmenter.ts';
+import { loadKbSynonyms } from '../server/rules/kb-synonyms.ts';
 import { signIn, testApp } from './support/app.ts';
 
 const entriesFile = 'test/fixtures/kb-ranking.jsonl';
@@ -90,3 +95,41 @@ t.test(
     t.equal(await count('kb_entries'), 20, 'the good line before the bad one was not kept');
   },
 );
+
+t.test('the in-memory index scores every hit as PostgreSQL’s ts_rank scores the stored tokens', async (t) => {
+  const h = await testApp(t);
+  await h.app.kb.importEntries(parseKbFile(fs.readFileSync(entriesFile, 'utf8')), { actor: 'test' });
+  const synonyms = new SynonymIndex(loadKbSynonyms());
+  let compared = 0;
+  for (const { question } of questions) {
+    const terms = queryTerms(words(question), synonyms);
+    const hits = await h.app.kb.search({ q: question, limit: 50, mode: 'tokens' });
+    if (!terms.length || !hits.length) continue;
+    const ranks = await tsRankOfKbEntries(
+      h.db.sql,
+      tsqueryLiteral(terms),
+      hits.map((x) => x.id),
+    );
+    for (const x of hits) {
+      t.ok(
+        Math.abs(x.score - Math.round(ranks.get(x.id)! * 10_000) / 10_000) <= 0.0001,
+        `${question} → ${x.title}: ${x.score} vs ${ranks.get(x.id)}`,
+      );
+      compared++;
+    }
+  }
+  t.ok(compared > 50, `${compared} scores compared`);
+});
+
+t.test('the tsvector text form is read back with its weights in position order', async (t) => {
+  t.same(parseTsvector(`'医保':1A,7,9C 'it''s':2B 'a\\\\b' '孩子':3C`), [
+    { word: '医保', weights: 'ADC' },
+    { word: "it's", weights: 'B' },
+    { word: 'a\\b', weights: '' },
+    { word: '孩子', weights: 'C' },
+  ]);
+  // One title position: its full weight over π²/6; a body word found twice adds a quarter of its weight.
+  t.ok(Math.abs(rankContribution('A') - 1 / 1.64493406685) < 1e-6);
+  t.ok(Math.abs(rankContribution('CC') - (0.2 + 0.2 / 4) / 1.64493406685) < 1e-6);
+  t.equal(rankContribution(''), rankContribution('D'), 'no position counts as one at weight D');
+});

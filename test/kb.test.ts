@@ -1,10 +1,12 @@
 /**
  * The knowledge base through its API: entries, versions and rollback, the
  * lifecycle and who may take each step, bad input refused with nothing written,
- * expiry dropping an entry out of search, and the append-only versions.
+ * expiry dropping an entry out of search, the in-force filter by area and date,
+ * freshness of a second instance's search (kb_changed), and the append-only versions.
  */
 import t from 'tap';
-import { signIn, testApp } from './support/app.ts';
+import { buildApp } from '../server/app.ts';
+import { signIn, testApp, TestClock } from './support/app.ts';
 
 const entry = (over: Record<string, unknown> = {}) => ({
   title: '新生儿参加城乡居民医疗保险怎么办理',
@@ -236,4 +238,71 @@ t.test('a knowledge-gap answer becomes a draft of the team, also when its title 
   });
   t.match(draft, { status: 'draft', unitId: 'hotline-kb', version: 1 });
   t.not(draft.title, entry().title);
+});
+
+t.test('search filters by day (Beijing): not before the effective date, not from the expiry date on', async (t) => {
+  const h = await testApp(t);
+  const team = await signIn(h, ['kb_admin'], 'hotline-kb');
+  const created = (await team.post('/api/kb/entries', entry({ effectiveFrom: '2026-12-01', expiresOn: '2027-01-01' }))).json();
+  t.equal((await team.post(`/api/kb/entries/${created.id}/actions/publish`, {})).statusCode, 200);
+  const found = async (at: string, areaCode?: string) =>
+    (await h.app.kb.search({ q: '新生儿医保', areaCode }, { on: new Date(at) })).map((e) => e.id).includes(created.id);
+  // 2026-11-30T16:00Z is already 1 December in Beijing; 16:00Z on 31 December is 1 January.
+  t.notOk(await found('2026-11-30T15:59:59Z'), 'not yet in force on 30 November');
+  t.ok(await found('2026-11-30T16:00:00Z'), 'in force from 1 December, Beijing time');
+  t.ok(await found('2026-12-31T15:59:59Z'), 'still on 31 December');
+  t.notOk(await found('2026-12-31T16:00:00Z'), 'gone on its expiry day');
+  // An entry for the whole city answers a community's caller as well.
+  t.ok(await found('2026-12-15T04:00:00Z', '120102001001'));
+});
+
+t.test('an entry for an area answers callers of that area and the areas below it only', async (t) => {
+  const h = await testApp(t);
+  const team = await signIn(h, ['kb_admin'], 'hotline-kb');
+  const id = (await team.post('/api/kb/entries', entry({ areaCode: '120102001' }))).json().id;
+  await team.post(`/api/kb/entries/${id}/actions/publish`, {});
+  const found = async (areaCode?: string) => (await h.app.kb.search({ q: '新生儿医保', areaCode })).some((e) => e.id === id);
+  t.ok(await found('120102001'), 'its own street');
+  t.ok(await found('120102001001'), 'a community of the street');
+  t.notOk(await found('120102'), 'not the district above it');
+  t.notOk(await found('120102002'), 'not another street of the district');
+  t.notOk(await found('120101001001'), 'not another district’s community');
+  t.ok(await found(), 'a caller with no area sees it');
+});
+
+t.test('publish, withdraw and expiry on one instance show in the search of another on the same database', async (t) => {
+  const a = await testApp(t);
+  // The second instance keeps its own clock, still before the expiry day: it can only learn
+  // of the expiry from the notice, not from its date.
+  const clockB = new TestClock(a.clock.now());
+  const b = await buildApp({ databaseUrl: (a.db as unknown as { url: string }).url, clock: clockB });
+  t.teardown(() => b.close());
+  const team = await signIn(a, ['kb_admin'], 'hotline-kb');
+  const inB = async () => (await b.kb.search({ q: '娃刚出生怎么上医保' })).map((e) => e.title);
+
+  const id = (await team.post('/api/kb/entries', entry({ expiresOn: '2026-12-10' }))).json().id as number;
+  t.same(await inB(), [], 'a draft is not found');
+  // B has read the entry at the version A's step made (the notice's reload), then B searches.
+  const step = async (url: string) => {
+    const res = await team.post(`/api/kb/entries/${id}/actions/${url}`, {});
+    t.equal(res.statusCode, 200, res.body);
+    await b.kb.index.whenIndexed(id, res.json().version);
+  };
+  await step('publish');
+  t.same(await inB(), [entry().title], 'published on A: found on B');
+  await step('withdraw');
+  t.same(await inB(), [], 'withdrawn on A: gone on B');
+
+  const revived = await a.app.kb.update(id, { body: '新生儿出生后在社区服务中心办理医保参保登记。' }, { viewer: team.viewer as never });
+  t.equal(revived.status, 'draft');
+  await step('publish');
+  t.same(await inB(), [entry().title], 'published again');
+  t.match((await b.kb.search({ q: '新生儿医保' }))[0], { snippet: /社区服务中心/ }, 'B shows the new text');
+
+  a.clock.set('2026-12-10T01:00:00Z');
+  t.equal(await a.app.kb.expireDue(), 1);
+  const expired = (await a.db.sql`select version from kb_entries where id = ${id}`)[0]!.version as number;
+  await b.kb.index.whenIndexed(id, expired);
+  t.same(await inB(), [], 'expired by A’s sweep: gone on B, whose day is still before the expiry');
+  t.same(await a.app.kb.search({ q: '娃刚出生怎么上医保' }), [], 'and on A at once');
 });

@@ -2,13 +2,15 @@
  * The knowledge base's SQL: entries (kb_entries, the current version), their
  * append-only versions (kb_entry_versions) and search. Every change is written by
  * the service as updateKbEntry/insertKbEntry + insertKbVersion in one transaction.
- * Search is postgres.js SQL over the tsvector the service computed (weights A/B/C,
- * ts_rank) with pg_trgm's title similarity as a tie-breaker and as the fallback.
+ * Search ranks in memory (server/core/knowledge-index.ts) over the tsvector the
+ * service computed and stores here; the database only feeds the index (rows and
+ * kb_changed notices) and answers the trigram fallback.
  */
 import { and, asc, desc, eq, getTableColumns, gt, ilike, lt, ne, sql as q, type SQL } from 'drizzle-orm';
 import { DomainError } from '../../server/core/errors.ts';
-import type { KbEntry } from '../../server/core/knowledge.ts';
-import type { KbChange, KbMaterialType, KbStatus } from '../../server/core/lists.ts';
+import { inForceOn, type KbEntry } from '../../server/core/knowledge.ts';
+import type { IndexedEntry } from '../../server/core/knowledge-index.ts';
+import type { KbChange, KbStatus } from '../../server/core/lists.ts';
 import type { Database, Sql } from '../client.ts';
 import { areas } from '../schema.ts';
 import { kbEntries, kbEntryVersions } from '../schema-knowledge.ts';
@@ -173,76 +175,85 @@ export async function listDueToExpireKbEntries(db: Reader, day: string): Promise
   return rows.map((r) => r.id);
 }
 
-export interface KbHit {
-  id: number;
-  title: string;
-  body: string;
-  materialType: KbMaterialType | null;
-  issuer: string | null;
-  categoryCode: string | null;
-  areaCode: string | null;
-  version: number;
-  updatedAt: Date;
-  score: number;
+/** An entry as the search index holds it: what a hit shows, what inForceOn asks, and its stored tsvector as text. */
+export interface KbIndexRow extends IndexedEntry {
+  tokens: string;
 }
 
-export interface KbSearch {
-  /** tsquery literal of the question's words and their synonyms; null: search by trigrams only. */
-  query: string | null;
-  /** The question as typed, for trigram similarity to the titles. */
-  text: string;
-  day: string;
-  /** The caller's area and those above it; null: every area. */
-  areas: string[] | null;
-  limit: number;
-  /** Weight of the title's trigram similarity added to ts_rank (0: rank by words alone). */
-  trigramWeight: number;
+const indexColumns = (sql: Sql) => sql`
+  e.id::int as id, e.title, e.body, e.material_type as "materialType", e.issuer, e.category_code as "categoryCode",
+  e.area_code as "areaCode", e.version, e.updated_at as "updatedAt", e.status,
+  e.effective_from::text as "effectiveFrom", e.expires_on::text as "expiresOn", e.search_tokens::text as tokens`;
+
+/** Every published entry, for the search index (the rest can never be in force). */
+export async function listKbIndexRows(sql: Sql): Promise<KbIndexRow[]> {
+  return sql<KbIndexRow[]>`select ${indexColumns(sql)} from kb_entries e where e.status = 'published' order by e.id`;
+}
+
+/** These entries as they are now, whatever their status (a missing id has no row). */
+export async function loadKbIndexRows(sql: Sql, ids: number[]): Promise<KbIndexRow[]> {
+  if (ids.length === 0) return [];
+  return sql<KbIndexRow[]>`select ${indexColumns(sql)} from kb_entries e where e.id = any(${ids}::bigint[])`;
 }
 
 /**
- * Published entries in force matching `match` (the question's words, or only those at
- * weights A and B), best first, ranked on all of `query`'s words: ts_rank
- * over the weighted tokens (normalised by the log of the entry's length, so that a
- * long body does not win by size) plus a share of the title's trigram similarity.
+ * `kb_changed`: an entry changed (payload: its id); every instance reloads it into its
+ * search index. Sent in the change's transaction, so it arrives once the change is visible.
  */
-export async function searchKbEntries(
-  sql: Sql,
-  s: KbSearch & { query: string; match: string | null; except?: number[] },
-): Promise<KbHit[]> {
-  return sql<KbHit[]>`
-    select e.id, e.title, e.body, e.material_type as "materialType", e.issuer, e.category_code as "categoryCode",
-           e.area_code as "areaCode", e.version, e.updated_at as "updatedAt",
-           (ts_rank('{0.05, 0.2, 0.5, 1.0}'::float4[], e.search_tokens, q.query, 1)
-             + ${s.trigramWeight}::float4 * word_similarity(e.title, ${s.text}))::float8 as score
-    from kb_entries e, (select ${s.query}::tsquery as query, ${s.match ?? s.query}::tsquery as match) q
-    where e.search_tokens @@ q.match and ${inForce(sql, s)}
-      and not (e.id = any(${s.except ?? []}::bigint[]))
-    order by score desc, e.id
-    limit ${s.limit}`;
+export const KB_CHANGED = 'kb_changed';
+
+/** `all`: many entries changed at once (an import): every instance rebuilds its index in one read. */
+export async function announceKbChanged(tx: Tx, id: number | 'all'): Promise<void> {
+  await tx.execute(q`select pg_notify(${KB_CHANGED}, ${String(id)})`);
 }
 
-/** Fallback with no indexed word: titles sharing enough trigrams with the question. */
-export async function searchKbEntriesByTrigram(sql: Sql, s: KbSearch): Promise<KbHit[]> {
-  return sql<KbHit[]>`
-    select e.id, e.title, e.body, e.material_type as "materialType", e.issuer, e.category_code as "categoryCode",
-           e.area_code as "areaCode", e.version, e.updated_at as "updatedAt",
-           word_similarity(e.title, ${s.text})::float8 as score
-    from kb_entries e
-    where e.title %> ${s.text} and ${inForce(sql, s)}
-    order by score desc, e.id
-    limit ${s.limit}`;
+/**
+ * Calls `onChange` with the id of every notice, and with null each time the LISTEN
+ * connection is back after a loss (notices sent meanwhile are lost: reload everything).
+ */
+export async function listenKbChanged(sql: Sql, onChange: (id: number | null) => void): Promise<() => Promise<void>> {
+  let listening = false;
+  const { unlisten } = await sql.listen(
+    KB_CHANGED,
+    (payload) => {
+      const id = Number(payload);
+      onChange(Number.isSafeInteger(id) ? id : null);
+    },
+    () => (listening ? onChange(null) : (listening = true)),
+  );
+  return unlisten;
 }
 
-const inForce = (sql: Sql, s: { day: string; areas: string[] | null }) => sql`
-  e.status = 'published'
-  and (e.effective_from is null or e.effective_from <= ${s.day}::date)
-  and (e.expires_on is null or e.expires_on > ${s.day}::date)
-  and (e.area_code is null or ${s.areas === null} or e.area_code = any(${s.areas ?? []}::text[]))`;
+/**
+ * Titles sharing enough trigrams with the question (pg_trgm's `%>`, its GIN index), most
+ * similar first: the search's fallback when no word of the question is indexed. Not
+ * filtered: the index keeps only what is published and applies inForceOn to these.
+ */
+export async function kbTitlesByTrigram(sql: Sql, text: string, limit: number): Promise<{ id: number; score: number }[]> {
+  const rows = await sql<{ id: number; score: number }[]>`
+    select e.id::int as id, word_similarity(e.title, ${text})::float8 as score
+    from kb_entries e where e.title %> ${text}
+    order by score desc, e.id limit ${limit}`;
+  return rows.map((r) => ({ id: Number(r.id), score: r.score }));
+}
 
-/** Of these ids, those that are published and in force on the day for the areas. */
+/**
+ * PostgreSQL's own ts_rank of these entries for a tsquery (weights as search ranks, length
+ * normalised): what the in-memory ranking is checked against (test/kb-search.test.ts).
+ */
+export async function tsRankOfKbEntries(sql: Sql, query: string, ids: number[]): Promise<Map<number, number>> {
+  const rows = await sql<{ id: number; score: number }[]>`
+    select e.id::int as id, ts_rank('{0.05, 0.2, 0.5, 1.0}'::float4[], e.search_tokens, ${query}::tsquery, 1)::float8 as score
+    from kb_entries e where e.id = any(${ids}::bigint[])`;
+  return new Map(rows.map((r) => [Number(r.id), r.score]));
+}
+
+/** Of these ids, those in force on the day for the areas (the rule is the core's inForceOn). */
 export async function kbEntriesInForce(sql: Sql, ids: number[], s: { day: string; areas: string[] | null }): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = await sql<{ id: number }[]>`
-    select e.id from kb_entries e where e.id = any(${ids}::bigint[]) and ${inForce(sql, s)}`;
-  return new Set(rows.map((r) => Number(r.id)));
+  const rows = await sql<Pick<KbIndexRow, 'id' | 'status' | 'effectiveFrom' | 'expiresOn' | 'areaCode'>[]>`
+    select e.id::int as id, e.status, e.effective_from::text as "effectiveFrom", e.expires_on::text as "expiresOn",
+           e.area_code as "areaCode"
+    from kb_entries e where e.id = any(${ids}::bigint[])`;
+  return new Set(rows.filter((r) => inForceOn(r, s.day, s.areas)).map((r) => Number(r.id)));
 }

@@ -2,7 +2,9 @@
  * Knowledge search, the pure half: what an entry is indexed as, what a question is
  * searched as, and the snippet shown. Words come from the segmenter
  * (server/kb/segmenter.ts); here they are weighed, widened by synonyms and written
- * as PostgreSQL tsvector / tsquery literals, so the database only matches and ranks.
+ * as a PostgreSQL tsvector literal, which the service stores and the in-memory index
+ * (knowledge-index.ts) ranks; the tsquery literal is kept to ask PostgreSQL's ts_rank
+ * the same question (the index's scores are checked against it).
  *
  * Synonyms are applied to the question, never stored in the index: the synonyms file
  * can change without re-indexing, and an entry's own keywords and synonyms are indexed
@@ -51,7 +53,7 @@ export class SynonymIndex {
 
 export const WEIGHTS = ['A', 'B', 'C'] as const;
 export type Weight = (typeof WEIGHTS)[number];
-/** ts_rank's weights, in its order {D, C, B, A}: a title word counts five times a body word. */
+/** ts_rank's weights, in its order {D, C, B, A}: a title word counts five times a body word (knowledge-index.ts WEIGHT_OF). */
 export const RANK_WEIGHTS = '{0.05, 0.2, 0.5, 1.0}';
 
 // PostgreSQL keeps positions up to 16383; a long body's tail adds little.

@@ -137,20 +137,25 @@ export function areaChain(code: string): string[] {
 }
 
 /**
- * In force on `day` for a caller in `areaCode`: published, started, not yet expired
- * (an entry expiring on a day is gone that day), and written for the caller's area or
- * an area above it, or for everywhere. A caller with no area sees every area's entries.
+ * In force on `day` for a caller whose area chain is `areas` (areaChain of the caller's
+ * area; null: a caller with no area, who sees every area's entries): published, started,
+ * not yet expired (an entry expiring on a day is gone that day), and written for an area
+ * of the chain or for everywhere. The one statement of the rule: search applies it to its
+ * in-memory index, the order service to the entries an answer reads out.
  */
-export function inForce(
+export function inForceOn(
   e: Pick<KbEntry, 'status' | 'effectiveFrom' | 'expiresOn' | 'areaCode'>,
   day: string,
-  areaCode: string | null,
+  areas: readonly string[] | null,
 ): boolean {
   if (e.status !== 'published') return false;
   if (e.effectiveFrom && e.effectiveFrom > day) return false;
   if (e.expiresOn && e.expiresOn <= day) return false;
-  return e.areaCode === null || areaCode === null || areaChain(areaCode).includes(e.areaCode);
+  return e.areaCode === null || areas === null || areas.includes(e.areaCode);
 }
+
+/** The caller's area chain for inForceOn: null for a caller with no area. */
+export const areasOf = (areaCode: string | null | undefined): string[] | null => (areaCode ? areaChain(areaCode) : null);
 
 export const TITLE_MAX = 128;
 export const BODY_MAX = 8000;

@@ -28,6 +28,7 @@ import {
 } from '../core/knowledge.ts';
 import type { SynonymIndex } from '../core/knowledge-search.ts';
 import { KNOWLEDGE_TEAM_UNIT, type KbChange, type KbStatus } from '../core/lists.ts';
+import { createKbIndexHolder, type KbIndexHolder } from './index.ts';
 import { indexTokens, searchEntries, type SearchHit, type SearchInput } from './search.ts';
 import { kbLineOf, type KbLine } from './transfer.ts';
 
@@ -38,6 +39,8 @@ export interface KbServiceDeps {
   synonyms: SynonymIndex;
   /** A matter of the taxonomy (rules/matters/). */
   categoryKnown(code: string): boolean;
+  /** This instance's search index (the plugin's, which follows kb_changed); one of its own otherwise. */
+  index?: KbIndexHolder;
 }
 
 export type KbInput = Partial<Record<keyof KbFields, unknown>>;
@@ -80,6 +83,8 @@ export interface KbService {
   ): Promise<KbEntry>;
   /** Mark published entries whose expiry has come as expired (search drops them by date anyway); how many. */
   expireDue(): Promise<number>;
+  /** The in-memory search index (tests wait on whenIndexed rather than on time). */
+  readonly index: KbIndexHolder;
 }
 
 const EXPIRING_DAYS = 30;
@@ -88,6 +93,7 @@ const notFound = (id: number) => new DomainError('KB_ENTRY_NOT_FOUND', `知识�
 const snapshotOf = (e: KbEntry) => ({ ...fieldsOf(e), status: e.status, unitId: e.unitId, sample: e.sample });
 
 export function createKbService(deps: KbServiceDeps): KbService {
+  const index = deps.index ?? createKbIndexHolder(deps.sql);
   /** Checks the database answers: title free, category and area known. */
   async function checkRefs(tx: Tx, f: KbFields, exceptId?: number): Promise<void> {
     if (await kb.kbTitleTaken(tx, f.title, exceptId)) throw refuse('KB_TITLE_TAKEN', `已有标题为“${f.title}”的知识条目`, 'title');
@@ -99,7 +105,16 @@ export function createKbService(deps: KbServiceDeps): KbService {
   async function insert(
     tx: Tx,
     f: KbFields,
-    e: { status: KbStatus; unitId: string; sample?: boolean; sourceOrderId?: number | null; actor: string; at: Date; note?: string | null },
+    e: {
+      status: KbStatus;
+      unitId: string;
+      sample?: boolean;
+      sourceOrderId?: number | null;
+      actor: string;
+      at: Date;
+      note?: string | null;
+      announce?: boolean;
+    },
   ): Promise<KbEntry> {
     const created = await kb.insertKbEntry(tx, {
       ...f,
@@ -123,6 +138,7 @@ export function createKbService(deps: KbServiceDeps): KbService {
       at: e.at,
       note: e.note,
     });
+    if (e.announce !== false) await kb.announceKbChanged(tx, created.id);
     return created;
   }
 
@@ -132,7 +148,7 @@ export function createKbService(deps: KbServiceDeps): KbService {
     current: KbEntry,
     next: { fields: KbFields; status: KbStatus; sample?: boolean },
     change: KbChange,
-    by: { actor: string; at: Date; note?: string | null },
+    by: { actor: string; at: Date; note?: string | null; announce?: boolean },
   ): Promise<KbEntry> {
     const content = changedFields(fieldsOf(current), next.fields).length > 0;
     const updated = await kb.updateKbEntry(tx, current.id, {
@@ -144,14 +160,21 @@ export function createKbService(deps: KbServiceDeps): KbService {
       updatedBy: by.actor,
       ...(content ? { searchTokens: indexTokens(next.fields) } : {}),
     });
-    await kb.insertKbVersion(tx, { entryId: current.id, version: updated.version, change, snapshot: snapshotOf(updated), ...by });
+    const { announce, ...stamp } = by;
+    await kb.insertKbVersion(tx, { entryId: current.id, version: updated.version, change, snapshot: snapshotOf(updated), ...stamp });
+    if (announce !== false) await kb.announceKbChanged(tx, current.id);
     return updated;
   }
 
-  /** Lock, check the viewer and the lifecycle, then write. */
-  function step(id: number, change: KbStep, opts: As, fieldsFor: (tx: Tx, e: KbEntry) => Promise<KbFields> | KbFields): Promise<KbEntry> {
+  /** Lock, check the viewer and the lifecycle, then write; once committed, this instance's search sees it. */
+  async function step(
+    id: number,
+    change: KbStep,
+    opts: As,
+    fieldsFor: (tx: Tx, e: KbEntry) => Promise<KbFields> | KbFields,
+  ): Promise<KbEntry> {
     const at = deps.clock.now();
-    return deps.db.transaction(async (tx) => {
+    const done = await deps.db.transaction(async (tx) => {
       const current = await kb.loadKbEntryForUpdate(tx, id);
       if (!current || !canReadEntry(opts.viewer, current)) throw notFound(id);
       authorizeKb(opts.viewer, change, current);
@@ -160,6 +183,8 @@ export function createKbService(deps: KbServiceDeps): KbService {
       if (change === 'publish') checkPublishable(fields, beijingDay(at));
       return write(tx, current, { fields, status }, change, { actor: actorOf(opts.viewer), at, note: opts.note });
     });
+    await index.refresh([done.id]);
+    return done;
   }
 
   async function readable(db: Database | Tx, id: number, viewer: Viewer): Promise<KbEntry> {
@@ -212,9 +237,9 @@ export function createKbService(deps: KbServiceDeps): KbService {
       return kb.listKbVersions(deps.db, id);
     },
 
-    search(input, opts = {}) {
+    async search(input, opts = {}) {
       if (opts.viewer && !canSearch(opts.viewer)) throw refuse('FORBIDDEN', '知识检索需要话务员、派单员、承办人或知识库角色');
-      return searchEntries(deps.sql, deps.synonyms, input, opts.on ?? deps.clock.now());
+      return searchEntries(deps.sql, await index.ready(), deps.synonyms, input, opts.on ?? deps.clock.now());
     },
 
     list(filter, { viewer }) {
@@ -234,10 +259,12 @@ export function createKbService(deps: KbServiceDeps): KbService {
       });
     },
 
-    importEntries(lines, opts) {
+    async importEntries(lines, opts) {
       const at = deps.clock.now();
-      const by = { actor: opts.actor, at, note: '导入' };
-      return deps.db.transaction(async (tx) => {
+      // One notice for the whole file: 10,000 notices in one transaction cost the import minutes.
+      const by = { actor: opts.actor, at, note: '导入', announce: false };
+      const touched: number[] = [];
+      const counts = await deps.db.transaction(async (tx) => {
         const counts = { created: 0, changed: 0, unchanged: 0 };
         for (const { sample, status, ...fields } of lines) {
           const current = await kb.loadKbEntryByTitleForUpdate(tx, fields.title);
@@ -246,7 +273,7 @@ export function createKbService(deps: KbServiceDeps): KbService {
           if (fields.areaCode && !(await kb.areaKnown(tx, fields.areaCode)))
             throw refuse('UNKNOWN_AREA', `“${fields.title}”：区域代码 ${fields.areaCode} 不存在`, 'areaCode');
           if (!current) {
-            await insert(tx, fields, { status, unitId: opts.unitId ?? KNOWLEDGE_TEAM_UNIT, sample, ...by });
+            touched.push((await insert(tx, fields, { status, unitId: opts.unitId ?? KNOWLEDGE_TEAM_UNIT, sample, ...by })).id);
             counts.created++;
             continue;
           }
@@ -259,10 +286,14 @@ export function createKbService(deps: KbServiceDeps): KbService {
             ? 'edit'
             : ({ published: 'publish', withdrawn: 'withdraw', expired: 'expire', draft: 'edit' } as const)[status];
           await write(tx, current, { fields, status, sample }, change, by);
+          touched.push(current.id);
           counts.changed++;
         }
+        if (touched.length) await kb.announceKbChanged(tx, 'all');
         return counts;
       });
+      await index.refresh(touched);
+      return counts;
     },
 
     async exportEntries() {
@@ -306,9 +337,14 @@ export function createKbService(deps: KbServiceDeps): KbService {
           await write(tx, e, { fields: fieldsOf(e), status: nextStatus(e.status, 'expire') }, 'expire', { actor: 'system', at });
           return true;
         });
-        if (done) n++;
+        if (done) {
+          await index.refresh([id]);
+          n++;
+        }
       }
       return n;
     },
+
+    index,
   };
 }
