@@ -118,7 +118,7 @@ export async function searchUnits(
     left join areas d on d.code = left(u.area_code, 6) and d.level = 'district'
     where u.name ilike ${pattern}
       ${opts.under ? sql`and u.ancestors @> array[${opts.under}]::text[]` : sql``}
-    order by ${owner} desc, u.name ilike ${prefix} desc,
+    order by owner desc, u.name ilike ${prefix} desc,
       array_position(array['city', 'district', 'street', 'community']::text[], u.level), u.kind = 'government' desc, u.id
     limit ${opts.limit}`;
   return rows.map((r) => ({
