@@ -14,7 +14,15 @@ t.test('unit search finds units by name, the matter’s owner first, within a su
   const search = async (qs: string) => {
     const res = await dispatcher.get(`/api/meta/unit-search?${qs}`);
     t.equal(res.statusCode, 200, qs);
-    return res.json().units as { id: string; name: string; kind: string; level: string; districtName: string | null; path: string[]; owner: boolean }[];
+    return res.json().units as {
+      id: string;
+      name: string;
+      kind: string;
+      level: string;
+      districtName: string | null;
+      path: string[];
+      owner: boolean;
+    }[];
   };
 
   const energy = await search(`q=${encodeURIComponent('天津能源集团')}`);
@@ -25,13 +33,19 @@ t.test('unit search finds units by name, the matter’s owner first, within a su
   const dwz = street.find((u) => u.id === '120102001');
   t.ok(dwz, 'a street government by a part of its name');
   t.match(dwz, { level: 'street', districtName: '河东区' });
-  t.ok(dwz!.path.some((p) => p.includes('河东区')), 'with its path');
+  t.ok(
+    dwz!.path.some((p) => p.includes('河东区')),
+    'with its path',
+  );
   t.equal(street[0]!.id, '120102001', 'the street before the communities under it');
 
   // 垃圾分类 belongs to the district's 城市管理委员会 in the dispatch catalogue: it leads, before the district government.
   const withMatter = await search(`q=${encodeURIComponent('河东区')}&matter=urban.garbage_sorting`);
   t.match(withMatter[0], { id: '120102:urban', owner: true, districtName: '河东区' }, 'the catalogue’s owner comes first');
-  t.ok(withMatter.some((u) => u.id === '120102' && !u.owner), 'the others follow');
+  t.ok(
+    withMatter.some((u) => u.id === '120102' && !u.owner),
+    'the others follow',
+  );
   const plain = await search(`q=${encodeURIComponent('河东区')}`);
   t.equal(plain[0]!.id, '120102', 'without a matter the district government leads');
 
@@ -85,7 +99,10 @@ t.test('the queue: waiting orders with clocks and returns; 疑似重复 across u
   h.clock.advance(60_000);
   const again = (await desk.post('/api/orders', { channel: 'phone', content: `${GARBAGE}，没人管` })).json();
   t.equal(again.currentUnitId, '120102001', 'the repeat dispatched itself too');
-  const returned = await handler.post(`/api/orders/${again.id}/actions/return`, { reasonCode: 'duplicate', reason: `与 ${first.number} 重复` });
+  const returned = await handler.post(`/api/orders/${again.id}/actions/return`, {
+    reasonCode: 'duplicate',
+    reason: `与 ${first.number} 重复`,
+  });
   t.equal(returned.statusCode, 200);
   h.clock.advance(10 * 60_000);
   const waiting = (await desk.post('/api/orders', { channel: 'phone', content: '东风里社区门口的垃圾箱满了好几天没人清运' })).json();
@@ -100,7 +117,10 @@ t.test('the queue: waiting orders with clocks and returns; 疑似重复 across u
     'oldest first, only what waits at the hotline',
   );
   t.match(body.items[0].returns, [{ fromUnitId: '120102001', reasonCode: 'duplicate', reason: `与 ${first.number} 重复` }]);
-  t.ok(body.items[1].clocks.some((c: { kind: string }) => c.kind === 'accept'), 'the waiting order’s accept clock');
+  t.ok(
+    body.items[1].clocks.some((c: { kind: string }) => c.kind === 'accept'),
+    'the waiting order’s accept clock',
+  );
   t.equal(body.policy.returnLimit, 3);
 
   t.same((await desk.get('/api/queue?requestType=praise')).json().items, [], 'filtered by request type');
@@ -124,7 +144,10 @@ t.test('the queue: waiting orders with clocks and returns; 疑似重复 across u
   const found = (await desk.get(`/api/queue/open-orders?q=${encodeURIComponent(first.number)}`)).json().items;
   t.equal(found[0].id, first.id, 'by its number');
   const byWords = (await desk.get(`/api/queue/open-orders?q=${encodeURIComponent('乱扔垃圾')}`)).json().items as { id: number }[];
-  t.ok(byWords.some((o) => o.id === first.id), 'by words of the complaint');
+  t.ok(
+    byWords.some((o) => o.id === first.id),
+    'by words of the complaint',
+  );
 
   for (const [url, field] of [
     ['/api/queue?district=12', 'district'],

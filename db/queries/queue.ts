@@ -126,7 +126,13 @@ export async function suspectedDuplicates(
   return rows.map((r) => ({
     order: brief(r),
     match: {
-      ...brief(Object.fromEntries(Object.entries(r).filter(([k]) => k.startsWith('m_')).map(([k, v]) => [k.slice(2), v]))),
+      ...brief(
+        Object.fromEntries(
+          Object.entries(r)
+            .filter(([k]) => k.startsWith('m_'))
+            .map(([k, v]) => [k.slice(2), v]),
+        ),
+      ),
       similarity: Math.round(Number(r.score) * 100) / 100,
     },
   }));

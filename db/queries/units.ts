@@ -108,7 +108,16 @@ export async function searchUnits(
     ? sql`(u.kind = ${o.kind} and u.level = ${o.level} and u.department_key is not distinct from ${o.departmentKey})`
     : sql`false`;
   const rows = await sql<
-    { id: string; name: string; level: UnitLevel; kind: UnitKind; district_code: string | null; district_name: string | null; path: string[]; owner: boolean }[]
+    {
+      id: string;
+      name: string;
+      level: UnitLevel;
+      kind: UnitKind;
+      district_code: string | null;
+      district_name: string | null;
+      path: string[];
+      owner: boolean;
+    }[]
   >`
     select u.id, u.name, u.level, u.kind, d.code as district_code, d.name as district_name, ${owner} as owner,
       array(select p.name from unnest(u.ancestors) with ordinality as a(id, n)

@@ -61,7 +61,12 @@ export const AreaNames = Type.Object({
 /** 单位检索: a name fragment, the order's matter (its owner first) and a subtree to stay in. */
 export const UnitSearchQuery = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 50, pattern: '^[^\\x00-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x1f]*$', description: '单位名称中的字（如 天津能源集团、大王庄）' }),
+    q: Type.String({
+      minLength: 1,
+      maxLength: 50,
+      pattern: '^[^\\x00-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x1f]*$',
+      description: '单位名称中的字（如 天津能源集团、大王庄）',
+    }),
     matter: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$', description: '工单的事项分类：派单目录中的主管单位排在前面' })),
     under: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: '只在该单位及其下级中查找（承办人、督办默认本单位）' }),

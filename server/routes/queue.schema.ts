@@ -48,12 +48,19 @@ export const DuplicatesQuery = Type.Object(
   { additionalProperties: false },
 );
 export const Duplicates = Type.Object({
-  items: Type.Array(Type.Object({ order: OpenOrderBrief, match: Type.Object({ ...OpenOrderBrief.properties, similarity: Type.Number() }) })),
+  items: Type.Array(
+    Type.Object({ order: OpenOrderBrief, match: Type.Object({ ...OpenOrderBrief.properties, similarity: Type.Number() }) }),
+  ),
 });
 
 export const OpenOrderSearchQuery = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\x00-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x1f]*$', description: '工单编号（或其尾号）或诉求内容中的字' }),
+    q: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[^\\x00-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x1f]*$',
+      description: '工单编号（或其尾号）或诉求内容中的字',
+    }),
     days: Type.Integer({ minimum: 1, maximum: 90, default: 30 }),
     limit: Type.Integer({ minimum: 1, maximum: 50, default: 20 }),
   },

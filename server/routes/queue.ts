@@ -73,7 +73,8 @@ const queueRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: dispatcher,
       schema: {
         summary: '查找在办工单（派单员，合并目标）',
-        description: '按工单编号（或尾号）或诉求内容查找近 `days` 天登记、仍在办理的工单，最接近的在前；派单员据此把重复件合并到任意在办工单。',
+        description:
+          '按工单编号（或尾号）或诉求内容查找近 `days` 天登记、仍在办理的工单，最接近的在前；派单员据此把重复件合并到任意在办工单。',
         tags: ['orders'],
         security: [{ bearer: [] }],
         querystring: OpenOrderSearchQuery,

@@ -1,7 +1,7 @@
 /** Schemas, definitions and CSV layout of the reports (报表). */
 import { Type, type Static, type TSchema } from 'typebox';
 import { CLOCK_KINDS, CLOCK_LABELS } from '../core/deadlines.ts';
-import { RETURN_REASON_LABELS, RETURN_REASONS, type ReturnReason } from '../core/lifecycle.ts';
+import { RETURN_REASON_LABELS, RETURN_REASONS } from '../core/lifecycle.ts';
 import { REQUEST_TYPES } from '../core/lists.ts';
 import { ErrorReply, StringEnum } from './orders.schema.ts';
 

@@ -186,9 +186,17 @@ export const api = {
   duplicates: (days?: number) => request<DuplicatesView>(`/api/queue/duplicates${query({ days })}`),
   openOrders: (q: string) => request<Json<Static<typeof OpenOrders>>>(`/api/queue/open-orders${query({ q })}`),
   similar: (orderId: number) =>
-    request<{ items: { id: number; number: string; status: string; content: string; areaCode: string | null; createdAt: string; similarity: number }[] }>(
-      `/api/orders/${orderId}/similar`,
-    ),
+    request<{
+      items: {
+        id: number;
+        number: string;
+        status: string;
+        content: string;
+        areaCode: string | null;
+        createdAt: string;
+        similarity: number;
+      }[];
+    }>(`/api/orders/${orderId}/similar`),
 };
 
 /** 派单队列: a waiting order with its clocks and returns; a suspected duplicate with its closest earlier order. */
