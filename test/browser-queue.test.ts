@@ -160,7 +160,7 @@ t.test('units picked by name; a self-dispatched duplicate in 疑似重复 merged
   await page.keyboard.press('1');
   await page.click(row(away.number), { timeout: 15_000 });
   await opened(page, away.number);
-  await page.click('#transfer-target');
+  await page.click('#transfer-target', { force: true });
   await page.click('.el-select-dropdown__item:visible:has-text("北京 12345")');
   await page.click('#transfer');
   await page.waitForSelector('.transfer-confirm');
