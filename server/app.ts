@@ -26,6 +26,7 @@ import healthRoutes from './routes/health.ts';
 import kbRoutes from './routes/kb.ts';
 import liveRoutes, { type LiveOptions } from './routes/live.ts';
 import metaRoutes from './routes/meta.ts';
+import queueRoutes from './routes/queue.ts';
 import phoneRoutes from './routes/phone.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import reportRoutes from './routes/reports.ts';
@@ -147,6 +148,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(knowledgeReports, { prefix: '/api/reports' });
   await app.register(kbRoutes, { prefix: '/api/kb' });
   await app.register(metaRoutes, { prefix: '/api/meta' });
+  await app.register(queueRoutes, { prefix: '/api/queue' });
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });

@@ -118,36 +118,6 @@ t.test('the handler inbox shows a new order without reloading and claims it', as
   t.same(problems, [], 'no page errors, console errors or failed requests');
 });
 
-t.test('the dispatcher queue dispatches an order the rules could not place', async (t) => {
-  const h = await testApp(t);
-  const desk = await signIn(h, ['operator']);
-  const order = (
-    await desk.post('/api/orders', { channel: 'phone', content: '东风里社区门口的垃圾箱满了好几天没人清运，周围脏得不行。' })
-  ).json();
-  t.equal(order.status, 'received', 'the place is ambiguous: it waits for a dispatcher');
-  const { page, problems } = await openAs(browser, t, h, ['dispatcher'], 'hotline', '/queue.html');
-  const row = `#queue li[data-order-number="${order.number}"]`;
-  await page.click(row);
-  await page.waitForSelector('#dispatch-form input[value="120112101"]');
-  t.match(await page.textContent('#detail'), /津南区 › 葛沽镇/, 'the candidate places are offered');
-  await shot(page, 'queue-detail');
-  t.ok(await page.isChecked('#dispatch-form input[value="120112101"]'), 'the street, the owning level, is preselected');
-  await page.click('#dispatch');
-  await page.waitForSelector(row, { state: 'detached', timeout: 15_000 });
-  const stored = await statusOf(h, order.id);
-  t.equal(stored.status, 'dispatched');
-  t.equal(stored.current_unit_id, '120112101');
-
-  // A new unplaceable order arrives in the open queue by itself.
-  await page.waitForSelector('#live-status[data-live="on"]');
-  // Settled first: the arrival must come from the live event, not a fetch already under way.
-  await page.waitForSelector('html:not([data-loading])');
-  const next = (await desk.post('/api/orders', { channel: 'web', content: '楼上邻居每天晚上跺脚' })).json();
-  await arrives(page, `#queue li[data-order-number="${next.number}"]`);
-  await shot(page, 'queue-live');
-  t.same(problems, [], 'no page errors, console errors or failed requests');
-});
-
 t.test('the pages work over plain http under a host name, as on a desk network', async (t) => {
   const h = await testApp(t);
   const { page, problems } = await openAs(browser, t, h, ['supervisor'], '120102', '/board.html', 'hotline.test');

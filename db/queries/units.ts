@@ -3,6 +3,7 @@ import { DomainError } from '../../server/core/errors.ts';
 import { departmentUnitId } from '../../server/core/classify.ts';
 import type { Departments } from '../../server/core/rules.ts';
 import { canSeeUnit, type Viewer } from '../../server/core/access.ts';
+import type { UnitKind, UnitLevel } from '../../server/core/lists.ts';
 
 /** The unit, if the viewer may look at it (boards, reports, live feed); otherwise "not found", never "forbidden". */
 export async function visibleUnit(sql: Sql, viewer: Viewer, unitId: string): Promise<{ id: string; name: string; ancestors: string[] }> {
@@ -67,4 +68,76 @@ export async function childUnits(sql: Sql, parent: string | null): Promise<{ id:
     where ${parent === null ? sql`u.parent_id is null` : sql`u.parent_id = ${parent}`}
     order by u.kind = 'hotline' desc, u.kind = 'government' desc, u.id`;
   return rows.map((r) => ({ id: r.id, name: r.name, leaf: !r.has_children }));
+}
+
+/** Who owns a matter in the dispatch catalogue (rules/routing), as units: a kind, a level and for departments a key. */
+export interface UnitOwner {
+  kind: 'government' | 'department';
+  level: string;
+  departmentKey: string | null;
+}
+
+export interface UnitHit {
+  id: string;
+  name: string;
+  level: UnitLevel;
+  kind: UnitKind;
+  /** The district the unit belongs to (河东区), null for the city's own units and the hotline centre. */
+  districtCode: string | null;
+  districtName: string | null;
+  /** Names of the units above it below the city, top down (河东区人民政府 › 大王庄街道办事处). */
+  path: string[];
+  owner: boolean;
+}
+
+/**
+ * 单位检索 (the unit picker): units whose name contains `text`, inside `under`'s
+ * subtree when given. The matter's owner kind comes first, then names that start
+ * with the text, then by level (city, district, street, community) and id, so
+ * 天津能源集团 and 大王庄 find their unit among five thousand communities.
+ */
+export async function searchUnits(
+  sql: Sql,
+  opts: { text: string; under: string | null; owner: UnitOwner | null; limit: number },
+): Promise<UnitHit[]> {
+  // LIKE's wildcards typed by a person are literal characters.
+  const pattern = `%${opts.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const prefix = `${opts.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const o = opts.owner;
+  const owner = o
+    ? sql`(u.kind = ${o.kind} and u.level = ${o.level} and u.department_key is not distinct from ${o.departmentKey})`
+    : sql`false`;
+  const rows = await sql<
+    {
+      id: string;
+      name: string;
+      level: UnitLevel;
+      kind: UnitKind;
+      district_code: string | null;
+      district_name: string | null;
+      path: string[];
+      owner: boolean;
+    }[]
+  >`
+    select u.id, u.name, u.level, u.kind, d.code as district_code, d.name as district_name, ${owner} as owner,
+      array(select p.name from unnest(u.ancestors) with ordinality as a(id, n)
+            join units p on p.id = a.id
+            where p.id <> u.id and p.level <> 'city' order by a.n) as path
+    from units u
+    left join areas d on d.code = left(u.area_code, 6) and d.level = 'district'
+    where u.name ilike ${pattern}
+      ${opts.under ? sql`and u.ancestors @> array[${opts.under}]::text[]` : sql``}
+    order by owner desc, u.name ilike ${prefix} desc,
+      array_position(array['city', 'district', 'street', 'community']::text[], u.level), u.kind = 'government' desc, u.id
+    limit ${opts.limit}`;
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    level: r.level,
+    kind: r.kind,
+    districtCode: r.district_code,
+    districtName: r.district_name,
+    path: r.path,
+    owner: r.owner,
+  }));
 }

@@ -88,8 +88,22 @@ export const ACTION_LABELS = Object.fromEntries(ACTIONS.map((a) => [a, TRANSITIO
 
 export const RETURN_REASONS = ['not_our_jurisdiction', 'wrong_area', 'duplicate', 'insufficient_information', 'other'] as const;
 export type ReturnReason = (typeof RETURN_REASONS)[number];
+export const RETURN_REASON_LABELS: Record<ReturnReason, string> = {
+  not_our_jurisdiction: '非本单位职责',
+  wrong_area: '区域错误',
+  duplicate: '重复工单',
+  insufficient_information: '信息不全',
+  other: '其他',
+};
 export const TRANSFER_TARGETS = ['110', 'beijing', 'hebei', 'other'] as const;
 export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
+/** Where a complaint that is not the hotline's goes (转出). */
+export const TRANSFER_TARGET_LABELS: Record<TransferTarget, string> = {
+  '110': '110（公安）',
+  beijing: '北京 12345',
+  hebei: '河北 12345',
+  other: '其他热线',
+};
 export const SATISFACTION = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
 export type Satisfaction = (typeof SATISFACTION)[number];
 export const SATISFACTION_LABELS: Record<Satisfaction, string> = {

@@ -57,3 +57,35 @@ export const AreaNames = Type.Object({
     Type.Object({ code: Type.String(), name: Type.String(), path: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })) }),
   ),
 });
+
+/** 单位检索: a name fragment, the order's matter (its owner first) and a subtree to stay in. */
+export const UnitSearchQuery = Type.Object(
+  {
+    q: Type.String({
+      minLength: 1,
+      maxLength: 50,
+      pattern: '^[^\\x00-\\x1f]*[^\\s\\x00-\\x1f][^\\x00-\\x1f]*$',
+      description: '单位名称中的字（如 天津能源集团、大王庄）',
+    }),
+    matter: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,32}$', description: '工单的事项分类：派单目录中的主管单位排在前面' })),
+    under: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: '只在该单位及其下级中查找（承办人、督办默认本单位）' }),
+    ),
+    limit: Type.Integer({ minimum: 1, maximum: 50, default: 30 }),
+  },
+  { additionalProperties: false },
+);
+export const UnitSearch = Type.Object({
+  units: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      level: StringEnum(UNIT_LEVELS),
+      kind: Type.String({ description: 'hotline 热线中心 / government 政府 / department 部门' }),
+      districtCode: Type.Union([Type.String(), Type.Null()]),
+      districtName: Type.Union([Type.String(), Type.Null()], { description: '所属区；市级单位为 null' }),
+      path: Type.Array(Type.String(), { description: '上级单位名称（市以下），自上而下' }),
+      owner: Type.Boolean({ description: '派单目录中该事项的主管单位类别' }),
+    }),
+  ),
+});

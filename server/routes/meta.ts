@@ -19,7 +19,10 @@ import {
 import { STATUS_LABELS, STATUSES } from '../core/lifecycle.ts';
 import { REQUEST_TYPE_LABELS, REQUEST_TYPES, URGENCIES, URGENCY_LABELS } from '../core/lists.ts';
 import { childAreas } from '../../db/queries/areas.ts';
-import { unitNames } from '../../db/queries/units.ts';
+import { searchUnits, unitNames, visibleUnit, type UnitOwner } from '../../db/queries/units.ts';
+import { DomainError } from '../core/errors.ts';
+import { isCityWide } from '../core/access.ts';
+import type { Route } from '../core/rules.ts';
 import { userNames } from '../../db/queries/users.ts';
 import {
   AreaChildren,
@@ -30,6 +33,8 @@ import {
   MatterCatalogue,
   UnitNames,
   UnitNamesQuery,
+  UnitSearch,
+  UnitSearchQuery,
   UserNames,
   UserNamesQuery,
 } from './meta.schema.ts';
@@ -50,6 +55,13 @@ const Labels = Type.Object({
   urgencyClasses: List('时限的紧急类别'),
   requestTypes: List('诉求类型'),
 });
+
+/** The dispatch catalogue's owner of a matter, as the kind of unit that holds it. */
+function ownerUnits(route: Route): UnitOwner {
+  if (route.owner === 'city_department') return { kind: 'department', level: 'city', departmentKey: route.department ?? null };
+  if (route.owner === 'district_department') return { kind: 'department', level: 'district', departmentKey: route.department ?? null };
+  return { kind: 'government', level: route.owner, departmentKey: null };
+}
 
 const entries = <K extends string>(codes: readonly K[], labels: Record<K, string>) => codes.map((code) => ({ code, label: labels[code] }));
 
@@ -180,6 +192,43 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => ({ units: await unitNames(app.sql, request.query.ids.split(',')) }),
+  );
+
+  app.get(
+    '/unit-search',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '按名称查找单位（单位选择）',
+        description:
+          '名称包含 `q` 的单位，附所属区、上级路径与类别；给出 `matter` 时派单目录中该事项的主管单位排在前面。`under` 限定在某单位及其下级中查找；承办人、督办只能在本单位辖区内查找（不给 `under` 即为本单位辖区）。',
+        tags: ['meta'],
+        security: [{ bearer: [] }],
+        querystring: UnitSearchQuery,
+        response: { 200: UnitSearch },
+      },
+    },
+    async (request) => {
+      const { q, matter, under, limit } = request.query;
+      const viewer = request.viewer!;
+      let route: Route | undefined;
+      if (matter) {
+        route = app.classifier.rules.routes.get(matter);
+        if (!route) throw new DomainError('UNKNOWN_CATEGORY', `事项分类 ${matter} 不在事项目录中`, { field: 'matter' });
+      }
+      // Outside the city-wide desks a search stays in the viewer's own subtree: the tree above is not theirs to browse.
+      let root = under ?? (isCityWide(viewer) ? null : viewer.unitId);
+      if (root) {
+        root = await visibleUnit(app.sql, viewer, root).then(
+          (u) => u.id,
+          (err: unknown) => {
+            throw err instanceof DomainError ? new DomainError(err.code, err.message, { field: 'under' }) : err;
+          },
+        );
+      }
+      const units = await searchUnits(app.sql, { text: q.trim(), under: root, owner: route ? ownerUnits(route) : null, limit });
+      return { units };
+    },
   );
 
   app.get(

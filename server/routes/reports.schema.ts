@@ -1,7 +1,7 @@
 /** Schemas, definitions and CSV layout of the reports (报表). */
 import { Type, type Static, type TSchema } from 'typebox';
 import { CLOCK_KINDS, CLOCK_LABELS } from '../core/deadlines.ts';
-import { RETURN_REASONS, type ReturnReason } from '../core/lifecycle.ts';
+import { RETURN_REASON_LABELS, RETURN_REASONS } from '../core/lifecycle.ts';
 import { REQUEST_TYPES } from '../core/lists.ts';
 import { ErrorReply, StringEnum } from './orders.schema.ts';
 
@@ -44,13 +44,7 @@ export const SCOPES = ['self', 'child', 'total'] as const;
 export type Scope = (typeof SCOPES)[number];
 export const SCOPE_LABELS: Record<Scope, string> = { self: '本单位', child: '下级单位', total: '合计' };
 
-export const RETURN_REASON_LABELS: Record<ReturnReason, string> = {
-  not_our_jurisdiction: '非本单位职责',
-  wrong_area: '区域错误',
-  duplicate: '重复工单',
-  insufficient_information: '信息不全',
-  other: '其他',
-};
+export { RETURN_REASON_LABELS };
 
 const Day = (description: string) => Type.String({ format: 'date', description });
 const base = {

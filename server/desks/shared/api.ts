@@ -9,7 +9,8 @@ import type { CreateUserBody, RulesState, Sessions, UnitChildren, UpdateUserBody
 import type { CallbackQueue } from '../../routes/callbacks.schema.ts';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
 import type { CreateEntryBody, Entry, ListQuery, SearchResult, UpdateEntryBody, Versions } from '../../routes/kb.schema.ts';
-import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
+import type { AreaChildren, DeskFeatures, MatterCatalogue, UnitSearch, UnitSearchQuery } from '../../routes/meta.schema.ts';
+import type { Duplicates, OpenOrders, QueuePage, QueueQuery } from '../../routes/queue.schema.ts';
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
 import { session, toLogin } from './session.ts';
@@ -178,4 +179,29 @@ export const api = {
   rulesState: () => request<RulesStateView>('/api/admin/rules'),
   answer: (orderId: number, body: AnswerBody) =>
     request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
+  // 派单队列 and the unit picker.
+  unitSearch: (params: Partial<Static<typeof UnitSearchQuery>> & { q: string }, signal?: AbortSignal) =>
+    request<{ units: UnitHit[] }>(`/api/meta/unit-search${query({ ...params })}`, { signal }),
+  queue: (filter: Partial<Static<typeof QueueQuery>> = {}) => request<QueuePageView>(`/api/queue${query({ ...filter })}`),
+  duplicates: (days?: number) => request<DuplicatesView>(`/api/queue/duplicates${query({ days })}`),
+  openOrders: (q: string) => request<Json<Static<typeof OpenOrders>>>(`/api/queue/open-orders${query({ q })}`),
+  similar: (orderId: number) =>
+    request<{
+      items: {
+        id: number;
+        number: string;
+        status: string;
+        content: string;
+        areaCode: string | null;
+        createdAt: string;
+        similarity: number;
+      }[];
+    }>(`/api/orders/${orderId}/similar`),
 };
+
+/** 派单队列: a waiting order with its clocks and returns; a suspected duplicate with its closest earlier order. */
+export type QueuePageView = Json<Static<typeof QueuePage>>;
+export type QueueItemView = QueuePageView['items'][number];
+export type DuplicatesView = Json<Static<typeof Duplicates>>;
+export type OpenOrderBrief = Json<Static<typeof OpenOrders>>['items'][number];
+export type UnitHit = Static<typeof UnitSearch>['units'][number];

@@ -4,7 +4,14 @@
  * `dispatched` where a person expects a name.
  */
 import { ROLE_LABELS } from '../../core/access.ts';
-import { ACTION_LABELS, SATISFACTION_LABELS, STATUS_LABELS, type OrderStatus } from '../../core/lifecycle.ts';
+import {
+  ACTION_LABELS,
+  RETURN_REASON_LABELS,
+  SATISFACTION_LABELS,
+  STATUS_LABELS,
+  TRANSFER_TARGET_LABELS,
+  type OrderStatus,
+} from '../../core/lifecycle.ts';
 import {
   KB_CHANGE_LABELS,
   KB_MATERIAL_TYPE_LABELS,
@@ -19,6 +26,7 @@ import {
   type Urgency,
 } from '../../core/lists.ts';
 
+export { RETURN_REASON_LABELS, TRANSFER_TARGET_LABELS };
 export { KB_CHANGE_LABELS, KB_MATERIAL_TYPE_LABELS, KB_MATERIAL_TYPES, KB_STATUS_LABELS, KB_STATUSES };
 export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, SATISFACTION_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
 
