@@ -178,4 +178,7 @@ export const api = {
   rulesState: () => request<RulesStateView>('/api/admin/rules'),
   answer: (orderId: number, body: AnswerBody) =>
     request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
+  /** 承办工作台: the unit's orders (held and assisted) with their clocks and ladder, assists, pending extensions, units below. */
+  workbench: (unit?: string) =>
+    request<Json<Static<typeof import('../../routes/orders-workbench.schema.ts').Workbench>>>(`/api/orders/workbench${query({ unit })}`),
 };
