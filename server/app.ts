@@ -106,7 +106,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       directives: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // 补充材料: the pictures citizens send by WeChat stay on WeChat's picture host (PicUrl).
+        imgSrc: ["'self'", 'data:', 'https://mmbiz.qpic.cn', 'http://mmbiz.qpic.cn'],
         scriptSrc: ["'self'"],
         upgradeInsecureRequests: null,
       },
