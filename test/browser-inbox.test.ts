@@ -2,8 +2,8 @@
  * 承办工作台 (the built desk, dist/desks/inbox.html) in a real browser: an order
  * arriving live and claimed; a reopened order opening with the complaint, the earlier
  * reply and the reason, the citizen's picture, the 催办, the phone revealed and
- * recorded; a countdown turning yellow in the page and red when the sweeper fires;
- * an extension asked and approved; 协办 to closure. Time is the test clock (the
+ * recorded; a countdown turning yellow in the page and red when the sweeper fires
+ * (the extension and 协办: browser-inbox-steps.test.ts). Time is the test clock (the
  * service's) and Playwright's (the page's): both are moved, never slept.
  */
 import t from 'tap';
@@ -29,85 +29,90 @@ async function must(res: { statusCode: number; body: string; json(): unknown }, 
   return res.json() as Record<string, unknown>;
 }
 
-t.test('a new order arrives live and is claimed; 退单「其他」needs words; a reopened order opens with the earlier reply and the reason', async (t) => {
-  const h = await testApp(t);
-  const desk = await signIn(h, ['operator', 'dispatcher']);
-  const handlerApi = await signIn(h, ['handler'], '120102001');
-  const supervisor = await signIn(h, ['supervisor'], '120102');
-  const { page, problems } = await openAs(browser, t, h, ['handler'], '120102001', '/inbox.html');
-  await page.route('http://mmbiz.qpic.cn/**', (r) => r.fulfill({ contentType: 'image/png', body: PNG }));
-  await page.waitForSelector('#live-status[data-live="on"]');
-  await page.waitForSelector('#inbox-list .el-table__empty-text');
-  await settled(page);
+t.test(
+  'a new order arrives live and is claimed; 退单「其他」needs words; a reopened order opens with the earlier reply and the reason',
+  async (t) => {
+    const h = await testApp(t);
+    const desk = await signIn(h, ['operator', 'dispatcher']);
+    const handlerApi = await signIn(h, ['handler'], '120102001');
+    const supervisor = await signIn(h, ['supervisor'], '120102');
+    const { page, problems } = await openAs(browser, t, h, ['handler'], '120102001', '/inbox.html');
+    await page.route('http://mmbiz.qpic.cn/**', (r) => r.fulfill({ contentType: 'image/png', body: PNG }));
+    await page.waitForSelector('#live-status[data-live="on"]');
+    await page.waitForSelector('#inbox-list .el-table__empty-text');
+    await settled(page);
 
-  // Arrives by the live feed, with its claim clock ticking.
-  const fresh = (await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道马路边有人乱扔垃圾，环境卫生很差' })).json();
-  t.equal(fresh.currentUnitId, '120102001', 'the rules dispatched it to the street');
-  await page.waitForSelector(row(fresh.number), LIVE);
-  t.match(await page.textContent(`${row(fresh.number)} .countdown[data-clock="claim"]`), /签收 剩余/);
-  await page.click(`${row(fresh.number)} button[data-action="claim"]`);
-  await page.waitForSelector(`${row(fresh.number)} .number[data-status="claimed"]`, LIVE);
-  t.match(await stateOf(h, fresh.id), { status: 'claimed', claimed_by_unit_id: '120102001' });
+    // Arrives by the live feed, with its claim clock ticking.
+    const fresh = (
+      await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道马路边有人乱扔垃圾，环境卫生很差' })
+    ).json();
+    t.equal(fresh.currentUnitId, '120102001', 'the rules dispatched it to the street');
+    await page.waitForSelector(row(fresh.number), LIVE);
+    t.match(await page.textContent(`${row(fresh.number)} .countdown[data-clock="claim"]`), /签收 剩余/);
+    await page.click(`${row(fresh.number)} button[data-action="claim"]`);
+    await page.waitForSelector(`${row(fresh.number)} .number[data-status="claimed"]`, LIVE);
+    t.match(await stateOf(h, fresh.id), { status: 'claimed', claimed_by_unit_id: '120102001' });
 
-  // 退单 with 其他 and no words: refused in the page, nothing sent.
-  await page.click(row(fresh.number));
-  await page.waitForSelector(`#work-panel[data-order-number="${fresh.number}"]`);
-  await page.click('#work-panel button[data-action="return"]');
-  await page.click('form[data-form="return"] .el-select');
-  await page.click('.el-select-dropdown__item:visible:has-text("其他")');
-  await page.click('form[data-form="return"] button[type="submit"]');
-  await page.waitForSelector('[data-testid="work-error"]');
-  t.match(await page.textContent('[data-testid="work-error"]'), /必须填写说明/);
-  t.equal((await stateOf(h, fresh.id)).status, 'claimed', 'nothing was sent');
-  await page.keyboard.press('Escape');
+    // 退单 with 其他 and no words: refused in the page, nothing sent.
+    await page.click(row(fresh.number));
+    await page.waitForSelector(`#work-panel[data-order-number="${fresh.number}"]`);
+    await page.click('#work-panel button[data-action="return"]');
+    await page.click('form[data-form="return"] .el-select');
+    await page.click('.el-select-dropdown__item:visible:has-text("其他")');
+    await page.click('form[data-form="return"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="work-error"]');
+    t.match(await page.textContent('[data-testid="work-error"]'), /必须填写说明/);
+    t.equal((await stateOf(h, fresh.id)).status, 'claimed', 'nothing was sent');
+    await page.keyboard.press('Escape');
 
-  // An order answered, then reopened by the citizen's 不满意; a picture sent by WeChat; urged from above.
-  const order = (
-    await desk.post('/api/orders', {
-      channel: 'phone',
-      content: '大王庄街道十一经路路灯不亮，晚上很黑',
-      categoryCode: 'urban.street_light',
-      areaCode: '120102001',
-      citizenPhone: '13812345678',
-    })
-  ).json();
-  await must(await desk.post(`/api/orders/${order.id}/actions/accept`, {}), 'accept');
-  await must(await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: '120102001' }), 'dispatch');
-  await must(await handlerApi.post(`/api/orders/${order.id}/actions/claim`, {}), 'claim');
-  await must(await handlerApi.post(`/api/orders/${order.id}/actions/reply`, { text: '已派人检修，线路已恢复' }), 'reply');
-  await must(await desk.post(`/api/orders/${order.id}/actions/reopen`, { reason: '路灯晚上还是不亮' }), 'reopen');
-  await must(
-    await desk.post(`/api/orders/${order.id}/actions/supplement`, { attachmentUrl: 'http://mmbiz.qpic.cn/mmbiz_jpg/lamp/0' }),
-    'supplement',
-  );
-  await must(await supervisor.post(`/api/orders/${order.id}/actions/urge`, { note: '群众反复来电，请尽快处理' }), 'urge');
-  await page.waitForSelector(`${row(order.number)} .number[data-status="reopened"]`, LIVE);
-  await page.waitForSelector(`${row(order.number)} [data-flag="reopened"]`);
-  await page.waitForSelector(`${row(order.number)} [data-flag="urged"]`);
+    // An order answered, then reopened by the citizen's 不满意; a picture sent by WeChat; urged from above.
+    const order = (
+      await desk.post('/api/orders', {
+        channel: 'phone',
+        content: '大王庄街道十一经路路灯不亮，晚上很黑',
+        categoryCode: 'urban.street_light',
+        areaCode: '120102001',
+        citizenPhone: '13812345678',
+      })
+    ).json();
+    await must(await desk.post(`/api/orders/${order.id}/actions/accept`, {}), 'accept');
+    await must(await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: '120102001' }), 'dispatch');
+    await must(await handlerApi.post(`/api/orders/${order.id}/actions/claim`, {}), 'claim');
+    await must(await handlerApi.post(`/api/orders/${order.id}/actions/reply`, { text: '已派人检修，线路已恢复' }), 'reply');
+    await must(await desk.post(`/api/orders/${order.id}/actions/reopen`, { reason: '路灯晚上还是不亮' }), 'reopen');
+    await must(
+      await desk.post(`/api/orders/${order.id}/actions/supplement`, { attachmentUrl: 'http://mmbiz.qpic.cn/mmbiz_jpg/lamp/0' }),
+      'supplement',
+    );
+    await must(await supervisor.post(`/api/orders/${order.id}/actions/urge`, { note: '群众反复来电，请尽快处理' }), 'urge');
+    await page.waitForSelector(`${row(order.number)} .number[data-status="reopened"]`, LIVE);
+    await page.waitForSelector(`${row(order.number)} [data-flag="reopened"]`);
+    await page.waitForSelector(`${row(order.number)} [data-flag="urged"]`);
 
-  await page.click(row(order.number));
-  await page.waitForSelector(`#order-detail[data-order-number="${order.number}"] #reopen-context`);
-  t.match(await page.textContent('#reopen-context'), /十一经路路灯不亮/, "the citizen's complaint");
-  t.match(await page.textContent('#earlier-reply'), /线路已恢复/, 'the earlier reply');
-  t.match(await page.textContent('#reopen-reason'), /路灯晚上还是不亮/, 'the reopen reason');
-  t.match(await page.textContent('#urged'), /已催办 1 次/, 'the urge is visible to the urged unit');
-  t.match(await page.textContent('#order-trail'), /群众反复来电/, "the urge's note in the trail");
-  await page.waitForSelector('#attachments img[src="http://mmbiz.qpic.cn/mmbiz_jpg/lamp/0"]');
-  t.ok(await page.$eval('#attachments img', (img) => (img as HTMLImageElement).naturalWidth > 0), 'the picture is shown');
-  t.match(await page.textContent('#citizen-phone'), /138\*\*\*\*5678/, 'masked before the claim');
-  t.equal(await page.$('#reveal-phone'), null, 'no reveal before this claim');
-  await shot(page, 'inbox-reopened');
+    await page.click(row(order.number));
+    await page.waitForSelector(`#order-detail[data-order-number="${order.number}"] #reopen-context`);
+    t.match(await page.textContent('#reopen-context'), /十一经路路灯不亮/, "the citizen's complaint");
+    t.match(await page.textContent('#earlier-reply'), /线路已恢复/, 'the earlier reply');
+    t.match(await page.textContent('#reopen-reason'), /路灯晚上还是不亮/, 'the reopen reason');
+    t.match(await page.textContent('#urged'), /已催办 1 次/, 'the urge is visible to the urged unit');
+    t.match(await page.textContent('#order-trail'), /群众反复来电/, "the urge's note in the trail");
+    await page.waitForSelector('#attachments img[src="http://mmbiz.qpic.cn/mmbiz_jpg/lamp/0"]');
+    t.ok(await page.$eval('#attachments img', (img) => (img as HTMLImageElement).naturalWidth > 0), 'the picture is shown');
+    t.match(await page.textContent('#citizen-phone'), /138\*\*\*\*5678/, 'masked before the claim');
+    t.equal(await page.$('#reveal-phone'), null, 'no reveal before this claim');
+    await shot(page, 'inbox-reopened');
 
-  // Claimed again from the drawer, then the number revealed: written to the trail.
-  await page.click('#work-panel button[data-action="claim"]');
-  await page.waitForSelector(`#order-detail[data-status="claimed"]`, LIVE);
-  await page.click('#reveal-phone');
-  await page.waitForFunction(() => document.getElementById('citizen-phone')?.textContent === '13812345678');
-  t.equal((await eventsOf(h, order.id, 'phone_viewed')).length, 1, 'the look is recorded');
-  await page.waitForSelector('#order-trail [data-action="phone_viewed"]', LIVE);
-  t.notMatch(await visibleText(page), RAW_CODES, 'no raw code on the page');
-  t.same(problems, [], 'no page errors, console errors or failed requests');
-});
+    // Claimed again from the drawer, then the number revealed: written to the trail.
+    await page.click('#work-panel button[data-action="claim"]');
+    await page.waitForSelector(`#order-detail[data-status="claimed"]`, LIVE);
+    await page.click('#reveal-phone');
+    await page.waitForFunction(() => document.getElementById('citizen-phone')?.textContent === '13812345678');
+    t.equal((await eventsOf(h, order.id, 'phone_viewed')).length, 1, 'the look is recorded');
+    await page.waitForSelector('#order-trail [data-action="phone_viewed"]', LIVE);
+    t.notMatch(await visibleText(page), RAW_CODES, 'no raw code on the page');
+    t.same(problems, [], 'no page errors, console errors or failed requests');
+  },
+);
 
 t.test('a countdown turns yellow in the page at the ladder’s instant and red while the sweeper fires, without a reload', async (t) => {
   const h = await testApp(t);
@@ -146,94 +151,4 @@ t.test('a countdown turns yellow in the page at the ladder’s instant and red w
   t.match(await page.textContent(claim), /签收 超期/);
   await shot(page, 'inbox-clock-red');
   t.same(problems, [], 'no page errors, console errors or failed requests');
-});
-
-t.test('an extension asked in the workbench, approved by a supervisor, moves the deadline on the page', async (t) => {
-  const h = await testApp(t);
-  h.clock.set('2026-11-24T02:00:00Z');
-  const desk = await signIn(h, ['operator', 'dispatcher']);
-  const supervisor = await signIn(h, ['supervisor'], '120102');
-  const order = (
-    await desk.post('/api/orders', { channel: 'phone', content: '十一经路路灯不亮', categoryCode: 'urban.street_light', areaCode: '120102001' })
-  ).json();
-  await must(await desk.post(`/api/orders/${order.id}/actions/accept`, {}), 'accept');
-  await must(await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: '120102001' }), 'dispatch');
-  const { page, problems } = await openAs(browser, t, h, ['handler'], '120102001', '/inbox.html');
-  await page.waitForSelector('#live-status[data-live="on"]', LIVE);
-  await page.click(`${row(order.number)} button[data-action="claim"]`);
-  await page.waitForSelector(`${row(order.number)} .number[data-status="claimed"]`, LIVE);
-  await page.click(row(order.number));
-  await page.waitForSelector('#work-panel button[data-action="request_extension"]');
-  await page.click('#work-panel button[data-action="request_extension"]');
-  await page.fill('form[data-form="request_extension"] input[name="until"]', '2026-12-08 17:00');
-  await page.fill('form[data-form="request_extension"] textarea[name="reason"]', '需协调供电公司更换电缆');
-  await page.click('form[data-form="request_extension"] button[type="submit"]');
-  await page.waitForSelector(`${row(order.number)} [data-flag="extension"]`, LIVE);
-  const [ext] = await h.db.sql`select id, clock_kind, requested_due_at, reason, status from order_extensions where order_id = ${order.id}`;
-  t.match(ext, { clock_kind: 'resolve', reason: '需协调供电公司更换电缆', status: 'pending' });
-  t.equal(new Date(ext!.requested_due_at).toISOString(), '2026-12-08T09:00:00.000Z', 'Beijing time, whatever the workstation’s zone');
-  await page.click('#work-panel button[data-action="request_extension"]');
-  await page.waitForSelector('[data-pending-extension]');
-  await shot(page, 'inbox-extension-asked');
-
-  await must(await supervisor.post(`/api/orders/${order.id}/actions/approve_extension`, { extensionId: Number(ext!.id) }), 'approve');
-  await page.waitForSelector(`${row(order.number)} [data-flag="extension"]`, { state: 'detached', ...LIVE });
-  await page.waitForSelector('#drawer-clocks .countdown[data-clock="resolve"][title*="2026-12-08 17:00"]', LIVE);
-  t.match(await page.textContent('#order-trail'), /时限已延期/);
-  t.match(await page.textContent('#order-trail'), /延至 2026-12-08 17:00/);
-  await shot(page, 'inbox-extension-approved');
-  t.same(problems, [], 'no page errors, console errors or failed requests');
-});
-
-t.test('协办 to closure: the lead assigns, the assistant claims and answers in its own workbench, the lead sees it and replies', async (t) => {
-  const h = await testApp(t);
-  const desk = await signIn(h, ['operator', 'dispatcher']);
-  const order = (
-    await desk.post('/api/orders', { channel: 'phone', content: '十一经路施工占道，路灯也不亮', categoryCode: 'urban.street_light', areaCode: '120102001' })
-  ).json();
-  await must(await desk.post(`/api/orders/${order.id}/actions/accept`, {}), 'accept');
-  await must(await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: '120102' }), 'dispatch');
-  const [{ name: streetName }] = (await h.db.sql`select name from units where id = '120102001'`) as unknown as [{ name: string }];
-
-  const lead = await openAs(browser, t, h, ['handler'], '120102', '/inbox.html');
-  await lead.page.waitForSelector('#live-status[data-live="on"]', LIVE);
-  await lead.page.click(`${row(order.number)} button[data-action="claim"]`);
-  await lead.page.waitForSelector(`${row(order.number)} .number[data-status="claimed"]`, LIVE);
-  await lead.page.click(row(order.number));
-  await lead.page.click('#work-panel button[data-action="assign_assist"]');
-  await lead.page.click('form[data-form="assign_assist"] .el-select');
-  await lead.page.click(`.el-select-dropdown__item:visible:has-text("${streetName}")`);
-  await lead.page.keyboard.press('Escape');
-  await lead.page.fill('form[data-form="assign_assist"] input[name="note"]', '请街道核实施工单位');
-  await lead.page.click('form[data-form="assign_assist"] button[type="submit"]');
-  await lead.page.waitForSelector('#assist-panel li[data-assist-unit="120102001"][data-assist-status="assigned"]', LIVE);
-  t.match(await lead.page.textContent('#assist-answered'), /已回复 0\/1/);
-  // Reply is refused while the assistant has not answered.
-  await lead.page.click('#work-panel button[data-action="reply"]');
-  t.match(await lead.page.textContent('form[data-form="reply"]'), /协办单位尚未全部回复/);
-
-  const assistant = await openAs(browser, t, h, ['handler'], '120102001', '/inbox.html');
-  await assistant.page.waitForSelector(`${row(order.number)} .number[data-role="assist"]`, LIVE);
-  await assistant.page.click(row(order.number));
-  await assistant.page.click('#assist-panel button[data-action="assist_claim"]');
-  await assistant.page.waitForSelector('#assist-panel [data-my-assist][data-status="claimed"]', LIVE);
-  await assistant.page.fill('form[data-form="assist_reply"] textarea[name="text"]', '已核实：施工单位为市政二公司，已要求夜间恢复照明');
-  await assistant.page.click('form[data-form="assist_reply"] button[type="submit"]');
-  await assistant.page.waitForSelector('#assist-panel [data-my-assist][data-status="replied"]', LIVE);
-  await shot(assistant.page, 'inbox-assist-answered');
-
-  // The lead's page follows by the feed: the answer, 1/1, then the reply to the citizen.
-  await lead.page.waitForSelector('#assist-panel li[data-assist-unit="120102001"][data-assist-status="replied"]', LIVE);
-  t.match(await lead.page.textContent('#assist-panel'), /市政二公司/);
-  t.match(await lead.page.textContent('#assist-answered'), /已回复 1\/1/);
-  await shot(lead.page, 'inbox-assist-lead');
-  await lead.page.fill('form[data-form="reply"] textarea[name="text"]', '经协调施工单位，路灯已于当晚恢复');
-  await lead.page.click('form[data-form="reply"] button[type="submit"]');
-  await lead.page.waitForSelector(row(order.number), { state: 'detached', ...LIVE });
-  t.match(await stateOf(h, order.id), { status: 'replied' });
-  await must(await desk.post(`/api/orders/${order.id}/actions/close`, { satisfaction: 'satisfied' }), 'close');
-  t.match(await stateOf(h, order.id), { status: 'closed' });
-  t.match(await eventsOf(h, order.id, 'assist_reply'), [{ reason: '已核实：施工单位为市政二公司，已要求夜间恢复照明' }]);
-  t.same(lead.problems, [], 'no problems on the lead’s page');
-  t.same(assistant.problems, [], 'no problems on the assistant’s page');
 });

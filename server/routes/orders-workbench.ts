@@ -1,25 +1,16 @@
 /**
  * 承办工作台: GET /api/orders/workbench, one unit's desk in one answer (registered
- * by orders.ts under /api/orders). The clocks carry the instants of their ladder
+ * under /api/orders beside orders.ts). The clocks carry the instants of their ladder
  * (黄灯, 红灯, 升级) so the desk's countdowns change colour when the sweeper fires,
  * without asking again.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { presentClock, type StoredClock } from '../../db/queries/clocks.ts';
 import { visibleUnit } from '../../db/queries/units.ts';
 import { assistsOf, neighbourUnits, pendingExtensionsOf, runningClocksOf, workbenchOrders } from '../../db/queries/workbench.ts';
-import { stageSchedule, STAGES, type Deadlines } from '../core/deadlines.ts';
+import { ladderClock } from '../http/clock-view.ts';
 import { present } from '../http/order-view.ts';
 import { errors } from './orders.schema.ts';
 import { Workbench, WorkbenchQuery } from './orders-workbench.schema.ts';
-
-const OVERDUE = STAGES.indexOf('overdue');
-
-/** A clock as the desks show it, with its ladder: the stored instants (what the sweeper reads), or computed for an old row. */
-export function ladderClock(c: StoredClock & { stageAt?: Date[] | null }, now: Date, deadlines: Deadlines) {
-  const instants = c.stageAt?.length === STAGES.length ? c.stageAt : stageSchedule(c, deadlines.policy, deadlines.calendar).map((s) => s.at);
-  return { ...presentClock(c, now), warnAt: instants.slice(0, OVERDUE), escalateAt: instants.slice(OVERDUE + 1) };
-}
 
 const workbenchRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

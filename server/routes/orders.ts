@@ -16,14 +16,13 @@ import { AT_THE_HOTLINE, authorize, canSee, canSeePhone, isCityWide, type OrderP
 import { MASKED, redactEvent, type Disclosure } from '../core/privacy.ts';
 import { CreateOrderBody, errors, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 import { present } from '../http/order-view.ts';
-import workbenchRoutes, { ladderClock } from './orders-workbench.ts';
+import { ladderClock } from '../http/clock-view.ts';
 
 const Params = Type.Object({ id: OrderRef });
 /** The creation answer also carries the one-time notice the operator reads to the caller. */
 const CreatedOrder = Type.Object({ ...Order.properties, notice: Type.String({ description: '一次性告知：下一步做什么、何时答复' }) });
 
 const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(workbenchRoutes);
   /** The order, if the viewer may see it; otherwise "not found", never "forbidden", by the same path either way. */
   async function visibleOrder(viewer: Viewer, ref: string) {
     const found = await findOrderInPlace(app.db, ref);
@@ -152,7 +151,9 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const viewer = request.viewer!;
       const { order, place } = await visibleOrder(viewer, request.params.id);
       const now = app.clock.now();
-      const clocks = (await loadClocks(app.db, order.id)).map((c) => (c.stoppedAt ? presentClock(c, now) : ladderClock(c, now, app.deadlines)));
+      const clocks = (await loadClocks(app.db, order.id)).map((c) =>
+        c.stoppedAt ? presentClock(c, now) : ladderClock(c, now, app.deadlines),
+      );
       const shown = await disclose(viewer, order, place, request.query.reveal, 'order');
       return { ...present(order, shown.phone ? 'full' : 'masked', true), clocks };
     },

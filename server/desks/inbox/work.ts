@@ -1,5 +1,5 @@
 /** What the workbench knows of an item: its type, which steps it offers, how urgent it is. */
-import { api } from '../shared/api.ts';
+import type { api } from '../shared/api.ts';
 
 export type WorkbenchView = Awaited<ReturnType<typeof api.workbench>>;
 export type WorkItem = WorkbenchView['items'][number];
@@ -36,7 +36,8 @@ export function flags(item: WorkItem): { text: string; type: 'danger' | 'warning
   const o = item.order;
   const out: { text: string; type: 'danger' | 'warning' | 'info'; key: string }[] = [];
   if (item.role === 'assist') out.push({ key: 'assist', text: '协办', type: 'info' });
-  if (o.status === 'reopened' || o.reopenCount > 0) out.push({ key: 'reopened', text: `重办${o.reopenCount > 1 ? ` ${o.reopenCount} 次` : ''}`, type: 'danger' });
+  if (o.status === 'reopened' || o.reopenCount > 0)
+    out.push({ key: 'reopened', text: `重办${o.reopenCount > 1 ? ` ${o.reopenCount} 次` : ''}`, type: 'danger' });
   if (o.urgeCount) out.push({ key: 'urged', text: `催办 ${o.urgeCount}`, type: 'danger' });
   if (o.supervisedAt) out.push({ key: 'supervised', text: '督办', type: 'danger' });
   if (o.returnCount) out.push({ key: 'returned', text: `退单 ${o.returnCount}`, type: 'warning' });

@@ -30,7 +30,8 @@ export function stepName(action: string): string {
   return (ACTION_LABELS as Record<string, string>)[action] ?? OTHER_STEPS[action] ?? '其他操作';
 }
 
-const clockName = (kind: unknown) => (typeof kind === 'string' ? ((CLOCK_LABELS as Record<string, string>)[kind as ClockKind] ?? '时限') : '时限');
+const clockName = (kind: unknown) =>
+  typeof kind === 'string' ? ((CLOCK_LABELS as Record<string, string>)[kind as ClockKind] ?? '时限') : '时限';
 
 /** The lines under a step: its coded reason, its dates and units, then its free text (reason, note, reply). */
 export function stepDetails(e: OrderEventView, unitName: (id: string) => string): string[] {
