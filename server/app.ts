@@ -33,6 +33,7 @@ import reportRoutes from './routes/reports.ts';
 import knowledgeReports from './routes/knowledge-reports.ts';
 import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
+import workbenchRoutes from './routes/orders-workbench.ts';
 import orderRoutes from './routes/orders.ts';
 import pageRoutes from './routes/pages.ts';
 import { strictJson, validatorCompiler } from './http/validation.ts';
@@ -111,7 +112,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
       directives: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // 补充材料: the pictures citizens send by WeChat stay on WeChat's picture host (PicUrl).
+        imgSrc: ["'self'", 'data:', 'https://mmbiz.qpic.cn', 'http://mmbiz.qpic.cn'],
         scriptSrc: ["'self'"],
         upgradeInsecureRequests: null,
       },
@@ -140,6 +142,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(liveRoutes, opts.live ?? {});
   await app.register(authRoutes, { prefix: '/api/auth', sessionTtlMs: opts.sessionTtlMs });
   await app.register(orderRoutes, { prefix: '/api/orders' });
+  await app.register(workbenchRoutes, { prefix: '/api/orders' });
   await app.register(actionRoutes, { prefix: '/api/orders' });
   await app.register(callbackRoutes, { prefix: '/api/callbacks' });
   await app.register(classifyRoutes, { prefix: '/api/classify' });

@@ -76,6 +76,8 @@ export const ClockView = Type.Object({
   stateLabel: Type.String(),
   timeLeftMs: Type.Integer({ description: '距时限的毫秒数，负数为已超期' }),
   extensions: Type.Integer(),
+  warnAt: Type.Optional(Type.Array(Time, { description: '黄灯的时刻（规则 warnAt 的各点）' })),
+  escalateAt: Type.Optional(Type.Array(Time, { description: '超期后升级的时刻：本单位督办、上级督办' })),
 });
 
 export const Order = Type.Object({

@@ -16,6 +16,7 @@ import { AT_THE_HOTLINE, authorize, canSee, canSeePhone, isCityWide, type OrderP
 import { MASKED, redactEvent, type Disclosure } from '../core/privacy.ts';
 import { CreateOrderBody, errors, IdempotencyHeaders, ListQuery, Order, OrderEvent, OrderRef } from './orders.schema.ts';
 import { present } from '../http/order-view.ts';
+import { ladderClock } from '../http/clock-view.ts';
 
 const Params = Type.Object({ id: OrderRef });
 /** The creation answer also carries the one-time notice the operator reads to the caller. */
@@ -150,7 +151,9 @@ const orderRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const viewer = request.viewer!;
       const { order, place } = await visibleOrder(viewer, request.params.id);
       const now = app.clock.now();
-      const clocks = (await loadClocks(app.db, order.id)).map((c) => presentClock(c, now));
+      const clocks = (await loadClocks(app.db, order.id)).map((c) =>
+        c.stoppedAt ? presentClock(c, now) : ladderClock(c, now, app.deadlines),
+      );
       const shown = await disclose(viewer, order, place, request.query.reveal, 'order');
       return { ...present(order, shown.phone ? 'full' : 'masked', true), clocks };
     },

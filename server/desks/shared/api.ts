@@ -197,6 +197,9 @@ export const api = {
         similarity: number;
       }[];
     }>(`/api/orders/${orderId}/similar`),
+  /** 承办工作台: the unit's orders (held and assisted) with their clocks and ladder, assists, pending extensions, units below. */
+  workbench: (unit?: string) =>
+    request<Json<Static<typeof import('../../routes/orders-workbench.schema.ts').Workbench>>>(`/api/orders/workbench${query({ unit })}`),
 };
 
 /** 派单队列: a waiting order with its clocks and returns; a suspected duplicate with its closest earlier order. */
