@@ -349,3 +349,18 @@ export async function benchMixed(
     await service.stop();
   }
 }
+
+// `node --import tsx scripts/bench/mixed.ts`: the busy evening alone, on a fresh database.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { benchDatabase } = await import('./env.ts');
+  const db = await benchDatabase();
+  try {
+    const r = await benchMixed(db.url);
+    console.log(JSON.stringify(r, null, 2));
+    for (const k of r.requests)
+      console.log(`${k.kind}\t${k.count}\tp50 ${k.p50Ms.toFixed(1)} ms\tp99 ${k.p99Ms.toFixed(1)} ms\tnon2xx ${k.non2xx}`);
+    console.log(`events → boards\t${r.events.deliveries}\tp50 ${r.events.p50Ms.toFixed(1)} ms\tp99 ${r.events.p99Ms.toFixed(1)} ms`);
+  } finally {
+    await db.stop();
+  }
+}

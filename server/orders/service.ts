@@ -31,7 +31,7 @@ import type { KbService } from '../kb/service.ts';
 import type { EventRow, NewOrder, OrderRow } from '../../db/queries/orders.ts';
 import { authorize, type Viewer } from '../core/access.ts';
 import type { Classifier } from '../core/classify.ts';
-import { callbackPolicy, clockStep, type Deadlines } from '../core/deadlines.ts';
+import { callbackPolicy, clockStep, supervisionPolicy, type Deadlines } from '../core/deadlines.ts';
 import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
@@ -116,6 +116,16 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
       case 'callback_missed':
         // Read under the order's lock: two operators pressing 未接通 at once count two tries, not one twice.
         return { callbackMisses: await countCallbackMisses(tx, order.id, order.repliedAt) };
+      case 'supervise':
+        // From the locked row: a 督办 committed a moment ago is seen by the one that waited on its lock.
+        return {
+          supervision: order.supervisedAt
+            ? {
+                lastAt: order.supervisedAt,
+                againAt: deps.deadlines.calendar.add(order.supervisedAt, supervisionPolicy(deps.deadlines.policy).window),
+              }
+            : null,
+        };
       case 'reclassify':
         return { categoryKnown: deps.classifier.rules.routes.has(input.categoryCode), categoryCode: order.categoryCode };
       default:
