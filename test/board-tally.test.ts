@@ -16,7 +16,12 @@ import {
 const NOW = Date.parse('2026-12-02T10:00:00Z');
 const mins = (m: number) => new Date(NOW + m * 60_000).toISOString();
 const ROOT = { id: '120102', path: '120000/120102/' };
-const clock = (unitPath: string, dueInMin: number, stage = -1, kind = 'claim'): BoardClock => ({ kind, unitPath, dueAt: mins(dueInMin), stage });
+const clock = (unitPath: string, dueInMin: number, stage = -1, kind = 'claim'): BoardClock => ({
+  kind,
+  unitPath,
+  dueAt: mins(dueInMin),
+  stage,
+});
 
 function line(id: number, clocks: BoardClock[], version = 10): Line {
   return {
@@ -34,7 +39,13 @@ function line(id: number, clocks: BoardClock[], version = 10): Line {
   };
 }
 
-function event(eventId: number, orderId: number, action: string, clocks: BoardClock[], extra: Partial<BoardEvent['board']> = {}): BoardEvent {
+function event(
+  eventId: number,
+  orderId: number,
+  action: string,
+  clocks: BoardClock[],
+  extra: Partial<BoardEvent['board']> = {},
+): BoardEvent {
   const type = action.startsWith('sla_') ? (action.includes('overdue') ? 'sla.overdue' : 'sla.warning') : 'order.updated';
   return {
     eventId,
@@ -99,8 +110,18 @@ t.test('an event already in the loaded line, or seen twice, changes nothing', as
   const seen = new Set<number>();
   applyEvents(lines, [event(19, 5, 'create', [clock('120000/120102/s1/', 60)])], ROOT.path, seen);
   t.equal(lines.get(5)!.clocks[0]!.stage, 0, 'event 19 is older than the loaded line (version 20)');
-  const first = applyEvents(lines, [event(21, 5, 'urge', [clock('120000/120102/s1/', 60, 0)], { urgeCount: 1, note: '请今天处理' })], ROOT.path, seen);
-  const again = applyEvents(lines, [event(21, 5, 'urge', [clock('120000/120102/s1/', 60, 0)], { urgeCount: 1, note: '请今天处理' })], ROOT.path, seen);
+  const first = applyEvents(
+    lines,
+    [event(21, 5, 'urge', [clock('120000/120102/s1/', 60, 0)], { urgeCount: 1, note: '请今天处理' })],
+    ROOT.path,
+    seen,
+  );
+  const again = applyEvents(
+    lines,
+    [event(21, 5, 'urge', [clock('120000/120102/s1/', 60, 0)], { urgeCount: 1, note: '请今天处理' })],
+    ROOT.path,
+    seen,
+  );
   t.same(
     first.map((s) => [s.kind, s.note]),
     [['urge', '请今天处理']],
@@ -121,7 +142,10 @@ t.test('extensions asked and decided are patched into the line', async (t) => {
     ROOT.path,
     seen,
   );
-  t.same(strip.map((s) => s.kind), ['extension']);
+  t.same(
+    strip.map((s) => s.kind),
+    ['extension'],
+  );
   t.same(
     pendingExtensions(lines.values()).map((p) => [p.line.id, p.extension.id, p.extension.reason]),
     [[9, 4, '需协调物业']],

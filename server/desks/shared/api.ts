@@ -12,6 +12,7 @@ import type { CreateEntryBody, Entry, ListQuery, SearchResult, UpdateEntryBody, 
 import type { AreaChildren, DeskFeatures, MatterCatalogue } from '../../routes/meta.schema.ts';
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
+import type { BoardOrders } from '../../routes/sla.schema.ts';
 import { session, toLogin } from './session.ts';
 
 /** Dates arrive as ISO strings over JSON. */
@@ -178,4 +179,6 @@ export const api = {
   rulesState: () => request<RulesStateView>('/api/admin/rules'),
   answer: (orderId: number, body: AnswerBody) =>
     request<{ order: OrderView; event: OrderEventView }>(`/api/orders/${orderId}/actions/answer`, { method: 'POST', body }),
+  /** 督办看板: every order with a running clock in the unit's subtree, loaded once and then patched from the live feed. */
+  boardOrders: (unit: string) => request<Static<typeof BoardOrders>>(`/api/sla/board/orders${query({ unit })}`),
 };
