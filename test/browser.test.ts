@@ -4,74 +4,15 @@
  * clock: deadlines pass by moving it and sweeping by hand, never by sleeping.
  */
 import t from 'tap';
-import type { Page } from 'playwright-core';
-import { sweepDueClocks } from '../server/jobs/sweeper.ts';
-import { signIn, testApp, type TestApp } from './support/app.ts';
-import { launch, openAs, shot } from './support/browser.ts';
+import { testApp } from './support/app.ts';
+import { launch, openAs } from './support/browser.ts';
 
 const browser = await launch(t);
 
-/**
- * Wait for a selector that only the live feed can bring (the page is not reloaded).
- * How fast it comes is measured by `npm run bench` (event latency to the boards);
- * here a generous limit only keeps a broken feed from hanging the run on a busy machine.
- */
-const arrives = (page: Page, selector: string) => page.waitForSelector(selector, { timeout: 15_000 });
-
-const statusOf = async (h: TestApp, id: number) =>
-  (await h.db.sql`select status, current_unit_id, claimed_by_unit_id, urge_count from orders where id = ${id}`)[0]!;
-
-t.test('the supervisor board shows a new order without reloading and turns it red when the sweep finds it overdue', async (t) => {
-  const h = await testApp(t);
-  h.clock.set('2026-11-24T02:00:00Z'); // Tuesday 10:00 in Beijing
-  const desk = await signIn(h, ['operator']);
-  const { page, problems } = await openAs(browser, t, h, ['supervisor'], '120102', '/board.html');
-  await page.waitForSelector('#live-status[data-live="on"]');
-  await page.waitForSelector('#board tr[data-unit="120102:urban"]');
-
-  // Settled first: the arrival must come from the live event, not a fetch already under way.
-  await page.waitForSelector('html:not([data-loading])');
-  const created = await desk.post('/api/orders', { channel: 'phone', content: '河东区大王庄街道井盖丢了，很危险' });
-  t.equal(created.statusCode, 201);
-  const order = created.json();
-  t.equal(order.currentUnitId, '120102:urban', 'the rules dispatched it into 河东区 by themselves');
-  t.equal(order.urgency, 'urgent', 'a danger: 15 minutes to claim');
-  await arrives(page, `#on-time li[data-order-number="${order.number}"]`);
-  t.match(await page.textContent(`#board tr[data-unit="120102:urban"]`), /河东区城市管理委员会/);
-  await shot(page, 'board-on-time');
-
-  // Past the 15-minute claim deadline. Nothing changes on the page by itself (no
-  // timers there): the sweep's events make the board re-fetch and show it red.
-  await page.waitForSelector('html:not([data-loading])');
-  h.clock.advance(20 * 60_000);
-  t.ok(await page.$(`#on-time li[data-order-number="${order.number}"]`), 'still on time until the sweep says otherwise');
-  const swept = await sweepDueClocks(h.db.sql, h.clock.now());
-  t.ok(swept.events > 0, 'the sweep fired warnings and the overdue step');
-  const red = `#overdue li.overdue[data-order-number="${order.number}"]`;
-  await page.waitForSelector(red, { timeout: 15_000 });
-  t.equal(await page.$(`#on-time li[data-order-number="${order.number}"]`), null, 'no longer listed as on time');
-  t.match(await page.textContent(`${red} [data-clock="claim"]`), /签收 超期/);
-  await page.waitForSelector('#board tr[data-unit="120102:urban"] td.hot:last-child', { timeout: 15_000 });
-  t.pass('the unit’s total overdue cell is red');
-
-  // 催办 from the board: recorded on the order, shown on the row after the live refresh.
-  await page.click(`${red} button[data-action="urge"]`);
-  await page.waitForSelector(`${red} [data-urged="1"]`, { timeout: 15_000 });
-  t.equal((await statusOf(h, order.id)).urge_count, 1);
-  await page.click(`${red} button[data-action="supervise"]`);
-  await page.waitForSelector(`${red} [data-supervised]`, { timeout: 15_000 });
-  await shot(page, 'board-overdue');
-  t.same(problems, [], 'no page errors, console errors or failed requests');
-});
-
-  t.same(problems, [], 'no page errors, console errors or failed requests');
-});
-
 t.test('the pages work over plain http under a host name, as on a desk network', async (t) => {
   const h = await testApp(t);
-  const { page, problems } = await openAs(browser, t, h, ['supervisor'], '120102', '/board.html', 'hotline.test');
+  const { page, problems } = await openAs(browser, t, h, ['handler'], '120102:urban', '/inbox.html', 'hotline.test');
   await page.waitForSelector('#live-status[data-live="on"]', { timeout: 3000 });
-  await page.waitForSelector('#board tr[data-unit="120102"]');
   // Helmet's COOP header is ignored on http, and Chromium says so; nothing else may complain.
   t.same(
     problems.filter((p) => !p.includes('Cross-Origin-Opener-Policy')),

@@ -113,3 +113,62 @@ export async function clocksWithin(
     standing: r.standing,
   }));
 }
+
+/** An order on a board as the board keeps it (server/desks/board/tally.ts), patched from then on by live events. */
+export interface BoardOrder {
+  id: number;
+  number: string;
+  status: OrderStatus;
+  currentUnitId: string;
+  urgency: string;
+  /** The start of the complaint (the caller masks phone numbers). */
+  content: string;
+  urgeCount: number;
+  supervisedAt: string | null;
+  /** The order's latest audit event: a live event at or below it is already in this line. */
+  version: number;
+  clocks: { kind: string; unitPath: string; dueAt: string; stage: number }[];
+  extensions: { id: number; clock: string; requestedDueAt: string; reason: string }[];
+}
+
+/**
+ * Every order with a running clock in the subtree, with its clocks there, its
+ * pending extensions and its latest event id: what a board loads once and then
+ * patches from the live feed. One range of the clocks' path index, then each
+ * order by its key (and its events' and extensions' indexes).
+ */
+export async function boardOrders(sql: Sql, ancestors: string[]): Promise<BoardOrder[]> {
+  const rows = await sql`
+    with held as (
+      select c.order_id,
+        json_agg(json_build_object('kind', c.kind, 'unitPath', c.unit_path, 'dueAt', c.due_at, 'stage', c.fired_stage) order by c.kind) as clocks
+      from order_clocks c
+      where ${heldWithin(sql, ancestors)}
+      group by c.order_id
+    )
+    select o.id, o.number, o.status, o.current_unit_id, o.urgency, left(o.content, 80) as content, o.urge_count, o.supervised_at,
+      (select max(e.id) from order_events e where e.order_id = o.id) as version,
+      h.clocks,
+      (select coalesce(json_agg(json_build_object('id', x.id, 'clock', x.clock_kind, 'requestedDueAt', x.requested_due_at, 'reason', x.reason)
+          order by x.id), '[]'::json)
+        from order_extensions x where x.order_id = o.id and x.status = 'pending') as extensions
+    from held h join orders o on o.id = h.order_id
+    order by o.id`;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    number: r.number,
+    status: r.status,
+    currentUnitId: r.current_unit_id,
+    urgency: r.urgency,
+    content: r.content,
+    urgeCount: r.urge_count,
+    supervisedAt: r.supervised_at ? new Date(r.supervised_at).toISOString() : null,
+    version: Number(r.version ?? 0),
+    clocks: (r.clocks as BoardOrder['clocks']).map((c) => ({ ...c, dueAt: new Date(c.dueAt).toISOString() })),
+    extensions: (r.extensions as BoardOrder['extensions']).map((x) => ({
+      ...x,
+      id: Number(x.id),
+      requestedDueAt: new Date(x.requestedDueAt).toISOString(),
+    })),
+  }));
+}

@@ -20,6 +20,35 @@ export interface FeedEvent {
   order: { id: number; number: string; status: string; currentUnitId: string; urgency: string; categoryCode: string | null };
   /** Ancestors of the unit holding the order. */
   ancestors: string[];
+  /**
+   * Ancestors of the unit that held the order before this event (the unit of the
+   * order's previous event), when another: an order returned or sent away leaves its
+   * old boards, which must hear of it to take it off their counts.
+   */
+  formerAncestors: string[] | null;
+  /** What a board needs to patch its line of the order, as the order stands when looked up. */
+  board: BoardFacts;
+}
+
+/** A running clock as a board counts it: on the row of `unitPath`, by its due time and fired stage. */
+export interface BoardClock {
+  kind: string;
+  unitPath: string;
+  dueAt: string;
+  /** The last stage the sweeper fired (-1: none yet): 0 and up is 黄灯. */
+  stage: number;
+}
+
+export interface BoardFacts {
+  /** The start of the complaint, phone numbers masked by the caller (server/plugins/live.ts). */
+  content: string;
+  urgeCount: number;
+  supervisedAt: string | null;
+  /** The order's running clocks; empty once none runs (closed, merged, sent out). */
+  clocks: BoardClock[];
+  /** The event's note (催办/督办 text, extension reason), masked by the caller, and its extension. */
+  note: string | null;
+  extension: { id: number; clock: string; requestedDueAt: string | null } | null;
 }
 
 /** The events with these ids, oldest first; ids with no event (yet) are left out. */
@@ -54,8 +83,16 @@ function topicFilter(sql: Sql, t: Topic) {
 }
 
 async function lookUp(sql: Sql, where: ReturnType<typeof topicFilter>, limit: number): Promise<FeedEvent[]> {
+  // The board's facts ride on the same statement: the order's running clocks (a few
+  // rows by its primary key) and the unit of its previous event (order_events_order_idx).
   const rows = await sql`
-    select e.id, e.action, e.at, o.id as order_id, o.number, o.status, o.current_unit_id, o.urgency, o.category_code, u.ancestors
+    select e.id, e.action, e.at, e.reason, e.payload, o.id as order_id, o.number, o.status, o.current_unit_id, o.urgency,
+      o.category_code, u.ancestors, left(o.content, 80) as content, o.urge_count, o.supervised_at,
+      (select pu.ancestors from order_events pe join units pu on pu.id = pe.unit_id
+        where pe.order_id = e.order_id and pe.id < e.id order by pe.id desc limit 1) as former_ancestors,
+      (select coalesce(json_agg(json_build_object('kind', c.kind, 'unitPath', c.unit_path, 'dueAt', c.due_at, 'stage', c.fired_stage)
+          order by c.kind), '[]'::json)
+        from order_clocks c where c.order_id = o.id and c.stopped_at is null) as clocks
     from order_events e
     join orders o on o.id = e.order_id
     join units u on u.id = o.current_unit_id
@@ -75,5 +112,24 @@ async function lookUp(sql: Sql, where: ReturnType<typeof topicFilter>, limit: nu
       categoryCode: r.category_code,
     },
     ancestors: r.ancestors,
+    formerAncestors: r.former_ancestors && r.former_ancestors.join('/') !== r.ancestors.join('/') ? r.former_ancestors : null,
+    board: {
+      content: r.content,
+      urgeCount: r.urge_count,
+      supervisedAt: r.supervised_at ? new Date(r.supervised_at).toISOString() : null,
+      clocks: (r.clocks as BoardClock[]).map((c) => ({ ...c, dueAt: new Date(c.dueAt).toISOString() })),
+      note: r.reason ?? null,
+      extension: extensionOf(r.action, r.payload ?? {}),
+    },
   }));
+}
+
+/** The extension an event asks for or decides, from its payload. */
+function extensionOf(action: string, p: Record<string, unknown>): BoardFacts['extension'] {
+  if (!['request_extension', 'approve_extension', 'reject_extension'].includes(action) || typeof p.extensionId !== 'number') return null;
+  return {
+    id: p.extensionId,
+    clock: typeof p.clock === 'string' ? p.clock : '',
+    requestedDueAt: typeof p.requestedDueAt === 'string' ? p.requestedDueAt : null,
+  };
 }

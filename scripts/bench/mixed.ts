@@ -2,7 +2,8 @@
  * A busy evening, all at once against one service process: operators log
  * complaints (classifying as they type, as the console does), handlers at the
  * streets poll their inbox and claim and reply, supervisors keep a district's (or
- * the city's) board open on the live feed and re-fetch it when events arrive.
+ * the city's) board open on the live feed as the board desk does: loaded once, then
+ * patched from the events (server/desks/board/tally.ts), re-fetched only on a gap.
  * Every request is timed here, per kind; event latency runs from the API answer
  * of the action that caused the event to its receipt by each supervisor watching.
  */
@@ -10,6 +11,7 @@ import { WebSocket } from 'ws';
 import { connect } from '../../db/client.ts';
 import { createUser } from '../../db/queries/users.ts';
 import type { Role } from '../../server/core/access.ts';
+import { applyEvents, tallyTree, type BoardEvent, type Line } from '../../server/desks/board/tally.ts';
 import { tokenFor } from '../harness/service.ts';
 import { cpuSeconds, percentile, startService } from './env.ts';
 
@@ -36,15 +38,14 @@ export interface MixedResult {
   events: { expected: number; deliveries: number; p50Ms: number; p99Ms: number; maxMs: number };
   serverCpuCores: number;
   clientCpuCores: number;
+  /** Frames the boards patched themselves from (each board moved its counts without a request). */
+  boardPatches: number;
 }
 
 const ORDER_EVERY_MS = 2000; // per operator: 50 of them make 25 orders/s, a busy evening's peak
 const POLL_EVERY_MS = 5000; // per handler
-// Per supervisor, as the board page does (refresher in server/pages/app.js): the first
-// event arms one re-fetch 200 ms later, which later events do not push back.
-const BOARD_DEBOUNCE_MS = 200;
-/** Request kinds in the order of an order's life, for the report. */
-const KINDS = ['classify', 'create order', 'accept', 'dispatch', 'inbox orders', 'inbox clocks', 'claim', 'reply', 'board', 'board clocks'];
+/** Request kinds in the order of an order's life, for the report ('board': each board's one load). */
+const KINDS = ['classify', 'create order', 'accept', 'dispatch', 'inbox orders', 'inbox clocks', 'claim', 'reply', 'board'];
 const INBOX_STATUSES = ['dispatched', 'reopened', 'claimed', 'returned'].map((s) => `status=${s}`).join('&');
 // Street-owned matters (街道 sanitation and vending): the rules dispatch them to the street named.
 const COMPLAINTS = [
@@ -170,23 +171,30 @@ export async function benchMixed(
       return { status, data, at };
     }
 
-    // Supervisors: the board page, on the live feed, re-fetching board and clock list after events.
+    // Supervisors: the board desk on the live feed. Subscribed first, then loaded once
+    // (GET /api/sla/board/orders), then every event patches the lines and the counts are
+    // tallied from them; no event makes a board ask the server (a reconnect would, but a
+    // closed socket fails the run).
     const wsUrl = service.base.replace('http', 'ws') + '/ws';
     let socketsLost = 0;
     let stopping = false;
+    let patches = 0;
     const boardFetches: Promise<unknown>[] = [];
     await pool(supervisors, 8, async (s) => {
       const ws = new WebSocket(wsUrl);
       sockets.push(ws);
       const unit = encodeURIComponent(s.unitId);
-      let due: NodeJS.Timeout | null = null;
-      const refresh = () => {
-        due = null;
-        if (stopping) return;
-        boardFetches.push(
-          call('board', s, 'GET', `/api/sla/board?unit=${unit}`),
-          call('board clocks', s, 'GET', `/api/sla/clocks?unit=${unit}&limit=500`),
-        );
+      let lines = new Map<number, Line>();
+      let root: { id: string; path: string } | null = null;
+      let early: BoardEvent[] | null = [];
+      const seen = new Set<number>();
+      const load = async () => {
+        const { data } = await call('board', s, 'GET', `/api/sla/board/orders?unit=${unit}`);
+        const b = data as { unit: { id: string; path: string }; orders: Line[] };
+        root = b.unit;
+        lines = new Map(b.orders.map((o) => [o.id, o]));
+        applyEvents(lines, early ?? [], root.path, seen);
+        early = null;
       };
       await new Promise<void>((resolve, reject) => {
         ws.on('error', reject);
@@ -195,11 +203,15 @@ export async function benchMixed(
         ws.on('message', (raw) => {
           const frame = JSON.parse(String(raw));
           if (frame.type === 'ready') ws.send(JSON.stringify({ type: 'subscribe', topic: 'unit', unit: s.unitId }));
-          else if (frame.type === 'subscribed') resolve();
+          else if (frame.type === 'subscribed') boardFetches.push(load().then(resolve, reject));
           else if (frame.type === 'events') {
             const at = performance.now();
             for (const e of frame.events) receipts.push({ key: `${e.order.id}:${e.action}`, at });
-            due ??= setTimeout(refresh, BOARD_DEBOUNCE_MS);
+            early?.push(...frame.events);
+            if (!root) return;
+            applyEvents(lines, frame.events, root.path, seen);
+            tallyTree(lines.values(), root, [], Date.now());
+            patches++;
           }
         });
       });
@@ -342,10 +354,26 @@ export async function benchMixed(
       },
       serverCpuCores,
       clientCpuCores: (own.user + own.system) / 1e6 / wall,
+      boardPatches: patches,
     };
   } finally {
     for (const ws of sockets) ws.terminate();
     await db.close();
     await service.stop();
+  }
+}
+
+// `node --import tsx scripts/bench/mixed.ts`: the busy evening alone, on a fresh database.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { benchDatabase } = await import('./env.ts');
+  const db = await benchDatabase();
+  try {
+    const r = await benchMixed(db.url);
+    console.log(JSON.stringify(r, null, 2));
+    for (const k of r.requests)
+      console.log(`${k.kind}\t${k.count}\tp50 ${k.p50Ms.toFixed(1)} ms\tp99 ${k.p99Ms.toFixed(1)} ms\tnon2xx ${k.non2xx}`);
+    console.log(`events → boards\t${r.events.deliveries}\tp50 ${r.events.p50Ms.toFixed(1)} ms\tp99 ${r.events.p99Ms.toFixed(1)} ms`);
+  } finally {
+    await db.stop();
   }
 }

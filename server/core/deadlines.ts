@@ -40,7 +40,17 @@ export interface DeadlinePolicy {
   requestTypes: Partial<Record<RequestType, RequestTypeDeadlines>>;
   /** 回访: when the callback after a reply is due, and how many unanswered tries close the order (未回访). */
   callback?: CallbackPolicy;
+  /** 督办: how long after a 督办 the same order may not be supervised again. */
+  supervision?: SupervisionPolicy;
 }
+
+export interface SupervisionPolicy {
+  /** From a 督办 to the first instant the order may be supervised again. */
+  window: Duration;
+}
+/** 本系统默认 when rules/deadlines.yaml names none: one 督办 per order per 24 hours. */
+export const DEFAULT_SUPERVISION: SupervisionPolicy = { window: { amount: 24, unit: 'hours' } };
+export const supervisionPolicy = (policy: DeadlinePolicy): SupervisionPolicy => policy.supervision ?? DEFAULT_SUPERVISION;
 
 export interface CallbackPolicy {
   /** From the reply to the callback's deadline. */

@@ -64,6 +64,7 @@ export const ERROR_CATALOGUE = {
   CLOCK_NOT_RUNNING: { kind: 'conflict', message: '该时限未在计时' },
   EXTENSION_PENDING: { kind: 'conflict', message: '该时限已有待审批的延期申请' },
   EXTENSION_NOT_PENDING: { kind: 'conflict', message: '延期申请不存在或已处理' },
+  SUPERVISE_TOO_SOON: { kind: 'conflict', message: '该工单在督办间隔内已督办过，暂不能再次督办' },
   CONFLICT_RETRY: { kind: 'conflict', message: '并发冲突，请重试' },
   USERNAME_TAKEN: { kind: 'conflict', message: '用户名已被使用' },
   KB_ILLEGAL_CHANGE: { kind: 'conflict', message: '知识条目当前状态不能执行该操作' },

@@ -188,6 +188,8 @@ export interface ActionFacts {
   callbackMisses?: number;
   /** 回复: what the reply checks (rules/reply-checks.yaml) found in its text. */
   replyFindings?: ReplyFinding[];
+  /** 督办: the last 督办 and the first instant the rules allow the next (rules/deadlines.yaml `supervision.window`). */
+  supervision?: { lastAt: Date; againAt: Date } | null;
 }
 
 export interface Policy {
@@ -252,6 +254,9 @@ export function illegalTransition(status: OrderStatus, action: OrderAction): Dom
 }
 
 const last = (path: string[]): string => path[path.length - 1]!;
+
+/** An instant as a person on the hotline reads it: Beijing wall-clock 'YYYY-MM-DD HH:MM' (no DST in China). */
+const beijingTime = (t: Date): string => new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 /** Decide the change an action makes to an order, at instant `at`. */
 export function decide(
@@ -409,6 +414,13 @@ export function decide(
       patch.urgeCount = (order.urgeCount ?? 0) + 1;
       break;
     case 'supervise':
+      // One 督办 per order per window: decided on the locked order row, so of two at once the second waits and is refused.
+      if (facts.supervision && at < facts.supervision.againAt) {
+        throw refuse(
+          'SUPERVISE_TOO_SOON',
+          `该工单已于 ${beijingTime(facts.supervision.lastAt)} 督办，${beijingTime(facts.supervision.againAt)} 前不能再次督办`,
+        );
+      }
       patch.supervisedAt = at;
       break;
     case 'merge':

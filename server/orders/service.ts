@@ -32,7 +32,7 @@ import { findOrderInPlace, type EventRow, type NewOrder, type OrderRow } from '.
 import { checkReply, type ReplyFinding } from '../core/reply-quality.ts';
 import { authorize, type Viewer } from '../core/access.ts';
 import type { Classifier } from '../core/classify.ts';
-import { callbackPolicy, clockStep, type Deadlines } from '../core/deadlines.ts';
+import { callbackPolicy, clockStep, supervisionPolicy, type Deadlines } from '../core/deadlines.ts';
 import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
@@ -121,6 +121,16 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         return { callbackMisses: await countCallbackMisses(tx, order.id, order.repliedAt) };
       case 'reply':
         return { replyFindings: replyFindingsOf(input.text, order, at) };
+      case 'supervise':
+        // From the locked row: a 督办 committed a moment ago is seen by the one that waited on its lock.
+        return {
+          supervision: order.supervisedAt
+            ? {
+                lastAt: order.supervisedAt,
+                againAt: deps.deadlines.calendar.add(order.supervisedAt, supervisionPolicy(deps.deadlines.policy).window),
+              }
+            : null,
+        };
       case 'reclassify':
         return { categoryKnown: deps.classifier.rules.routes.has(input.categoryCode), categoryCode: order.categoryCode };
       default:

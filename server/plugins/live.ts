@@ -6,6 +6,8 @@
 import fp from 'fastify-plugin';
 import { eventsAfter, eventsByIds, listenForEvents, type FeedEvent, type Topic } from '../../db/queries/events.ts';
 import { STAGE_SIGNALS, stageOfAction } from '../core/deadlines.ts';
+import { maskPhonesIn } from '../core/privacy.ts';
+import type { BoardFacts } from '../../db/queries/events.ts';
 import { QUEUE_STATUSES } from '../core/lifecycle.ts';
 
 export interface LiveEvent {
@@ -17,6 +19,14 @@ export interface LiveEvent {
   order: { id: number; number: string; status: string; currentUnitId: string; urgency: string; categoryCode: string | null };
   /** Ancestors of the unit holding the order: who may see it. */
   ancestors: string[];
+  /** Ancestors of the unit that held it before this event, when another: its boards hear the order leave. */
+  formerAncestors: string[] | null;
+  /**
+   * What a board moves its counts and patches its line with (server/desks/board/tally.ts),
+   * so a thousand boards need not re-fetch: the running clocks, the start of the text and
+   * the note with phone numbers masked (the feed carries no phone number).
+   */
+  board: BoardFacts;
   /** The message as it goes on the wire, serialized once for all clients. */
   wire: string;
 }
@@ -51,11 +61,21 @@ export function typeOf(action: string): string {
 
 /** The feed's event with its wire type, in the order its fields go on the wire. */
 function toLive(e: FeedEvent): LiveEvent {
-  return withWire({ eventId: e.eventId, type: typeOf(e.action), action: e.action, at: e.at, order: e.order, ancestors: e.ancestors });
+  const board = { ...e.board, content: maskPhonesIn(e.board.content), note: e.board.note === null ? null : maskPhonesIn(e.board.note) };
+  return withWire({
+    eventId: e.eventId,
+    type: typeOf(e.action),
+    action: e.action,
+    at: e.at,
+    order: e.order,
+    board,
+    ancestors: e.ancestors,
+    formerAncestors: e.formerAncestors,
+  });
 }
 
 function withWire(e: Omit<LiveEvent, 'wire'>): LiveEvent {
-  const { ancestors: _internal, ...message } = e;
+  const { ancestors: _internal, formerAncestors: _former, ...message } = e;
   return { ...e, wire: JSON.stringify(message) };
 }
 

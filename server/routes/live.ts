@@ -94,6 +94,8 @@ class Audience {
   recipients(e: LiveEvent): Set<Deliver> {
     const to = new Set<Deliver>();
     for (const unit of e.ancestors) for (const d of this.byUnit.get(unit) ?? []) to.add(d);
+    // The boards the order just left hear it leave (and take it off their counts).
+    for (const unit of e.formerAncestors ?? []) for (const d of this.byUnit.get(unit) ?? []) to.add(d);
     for (const d of this.byOrder.get(e.order.id) ?? []) to.add(d);
     if (inQueue(e.order)) for (const d of this.queue) to.add(d);
     return to;
@@ -173,7 +175,8 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     const authTimer = setTimeout(() => viewer || socket.close(CLOSE.unauthenticated, 'auth required'), 5000);
 
     // The audience and the replay pick events by topic; this is the permission rule.
-    const sees = (e: LiveEvent) => viewer !== null && canSeeUnit(viewer, e.ancestors);
+    const sees = (e: LiveEvent) =>
+      viewer !== null && (canSeeUnit(viewer, e.ancestors) || (e.formerAncestors !== null && canSeeUnit(viewer, e.formerAncestors)));
 
     // Events for this client wait up to coalesceMs and leave as one frame: a frame
     // per event cannot keep up with a busy evening on two cores.

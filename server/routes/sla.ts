@@ -1,12 +1,16 @@
 /** 督办看板: on-time, at-risk and overdue clocks for a unit and each unit below it. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CLOCK_KINDS, CLOCK_LABELS, CLOCK_STANDINGS } from '../core/deadlines.ts';
+import { CLOCK_KINDS, CLOCK_LABELS, CLOCK_STANDINGS, supervisionPolicy } from '../core/deadlines.ts';
+import { maskPhonesIn } from '../core/privacy.ts';
 import { STATUS_LABELS } from '../core/lifecycle.ts';
 import { REQUEST_TYPES } from '../core/lists.ts';
-import { boardCounts, childUnitsOf, clocksWithin } from '../../db/queries/board.ts';
+import { boardCounts, boardOrders, childUnitsOf, clocksWithin } from '../../db/queries/board.ts';
 import { visibleUnit } from '../../db/queries/units.ts';
 import { ErrorReply, StringEnum } from './orders.schema.ts';
+import { BoardOrders } from './sla.schema.ts';
+
+const UNIT_WORDS = { minutes: '分钟', hours: '小时', days: '天', working_days: '个工作日', working_hours: '个工作小时' } as const;
 
 const ClockItem = Type.Object({
   orderId: Type.Integer(),
@@ -97,6 +101,41 @@ const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         row.totals.overdue += c.overdue;
       }
       return { unit: { id: unitId, name: unit.name }, at, rows };
+    },
+  );
+
+  app.get(
+    '/board/orders',
+    {
+      preHandler: app.requireUser(),
+      schema: {
+        summary: '看板工单（供实时更新）',
+        description:
+          '该单位辖区内每件正在计时的工单：时限（计时单位、到期时间、已触发的提醒）、诉求内容开头、催办督办、待审批的延期，以及工单最新事件编号。看板载入一次，此后按实时事件（/ws）逐件更新，只在断线重连后重新载入。可见范围同时限看板。',
+        tags: ['sla'],
+        security: [{ bearer: [] }],
+        querystring: Type.Object({ unit: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+        response: { 200: BoardOrders, 400: ErrorReply, 401: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (request) => {
+      const unitId = request.query.unit;
+      const unit = await visibleUnit(app.sql, request.viewer!, unitId);
+      const at = app.clock.now().toISOString();
+      const [orders, children] = await Promise.all([boardOrders(app.sql, unit.ancestors), childUnitsOf(app.sql, unitId)]);
+      const { window } = supervisionPolicy(app.deadlines.policy);
+      return {
+        unit: { id: unitId, name: unit.name, path: `${unit.ancestors.join('/')}/` },
+        at,
+        children,
+        supervision: { windowLabel: `${window.amount} ${UNIT_WORDS[window.unit]}` },
+        // The feed masks phone numbers in what it carries; so does the board's first load.
+        orders: orders.map((o) => ({
+          ...o,
+          content: maskPhonesIn(o.content),
+          extensions: o.extensions.map((x) => ({ ...x, reason: maskPhonesIn(x.reason) })),
+        })),
+      };
     },
   );
 

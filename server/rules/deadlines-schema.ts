@@ -91,6 +91,8 @@ export const DeadlinesFile = Type.Object(
     callback: Type.Optional(
       Type.Object({ within: Duration, attempts: Type.Integer({ minimum: 1, maximum: 10 }) }, strict),
     ),
+    /** 督办: one per order per window. */
+    supervision: Type.Optional(Type.Object({ window: Duration }, strict)),
   },
   strict,
 );

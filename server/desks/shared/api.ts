@@ -13,6 +13,7 @@ import type { AreaChildren, DeskFeatures, MatterCatalogue, UnitSearch, UnitSearc
 import type { Duplicates, OpenOrders, QueuePage, QueueQuery } from '../../routes/queue.schema.ts';
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
+import type { BoardOrders } from '../../routes/sla.schema.ts';
 import { session, toLogin } from './session.ts';
 
 /** Dates arrive as ISO strings over JSON. */
@@ -200,6 +201,8 @@ export const api = {
   /** 承办工作台: the unit's orders (held and assisted) with their clocks and ladder, assists, pending extensions, units below. */
   workbench: (unit?: string) =>
     request<Json<Static<typeof import('../../routes/orders-workbench.schema.ts').Workbench>>>(`/api/orders/workbench${query({ unit })}`),
+  /** 督办看板: every order with a running clock in the unit's subtree, loaded once and then patched from the live feed. */
+  boardOrders: (unit: string) => request<Static<typeof BoardOrders>>(`/api/sla/board/orders${query({ unit })}`),
 };
 
 /** 派单队列: a waiting order with its clocks and returns; a suspected duplicate with its closest earlier order. */
