@@ -114,7 +114,8 @@ t.test('overdue by clock, by how long, held in the subtree', async (t) => {
   const city = (await ok(desk.get('/api/reports/overdue?unit=hotline'))).rows;
   // E was registered at 12:20 with 5 minutes to accept it: 5 minutes over.
   t.match(rowOf(city, 'accept'), { underHour: 1, underDay: 0, overDay: 0, total: 1 });
-  t.match(rowOf(city, 'claim'), { total: 2 }, 'the claim clocks are all in the district');
+  // The city adds W2, waiting at 河西区 for a week; D's working day has not run out.
+  t.match(rowOf(city, 'claim'), { underDay: 1, overDay: 2, total: 3 }, 'the city: every unit');
 
   h.clock.set('2026-11-24T04:00:00Z');
   const earlier = (await ok(desk.get('/api/reports/overdue?unit=hotline'))).rows;
