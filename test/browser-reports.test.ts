@@ -15,7 +15,13 @@ const STREET = '120102001'; // 大王庄街道
 
 async function dispatched(desk: Client, to: string, extra: object = {}) {
   const o = (
-    await desk.post('/api/orders', { channel: 'phone', content: '楼道里堆满杂物', categoryCode: 'housing.property', areaCode: '120102001001', ...extra })
+    await desk.post('/api/orders', {
+      channel: 'phone',
+      content: '楼道里堆满杂物',
+      categoryCode: 'housing.property',
+      areaCode: '120102001001',
+      ...extra,
+    })
   ).json();
   for (const [action, body] of [
     ['accept', {}],
@@ -71,7 +77,9 @@ t.test('a report for a period and a unit: chart, table, CSV', async (t) => {
   await page.click('#report-unit');
   await page.click('.el-tree-node__expand-icon');
   await page.click(`.el-select-dropdown .el-tree-node__content:has-text("大王庄街道")`);
-  await page.waitForFunction(() => /大王庄街道 ·/.test(document.querySelector('.report-head')?.textContent ?? ''), null, { timeout: 15_000 });
+  await page.waitForFunction(() => /大王庄街道 ·/.test(document.querySelector('.report-head')?.textContent ?? ''), null, {
+    timeout: 15_000,
+  });
   t.match(new URL(page.url()).search, new RegExp(`unit=${STREET}`), 'the unit is kept in the address');
   await page.waitForSelector('.report-panel[data-loaded="true"]');
   t.match(await page.textContent('.report-panel .report-table'), /2/, 'the street counts its two');

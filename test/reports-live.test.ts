@@ -33,7 +33,13 @@ async function history(h: TestApp) {
   const act = (c: Client, id: number, action: string, body?: object) => ok(c.post(`/api/orders/${id}/actions/${action}`, body));
   const order = async (extra: object, to?: string) => {
     const o = await ok(
-      desk.post('/api/orders', { channel: 'phone', content: '楼道里堆满杂物', categoryCode: 'housing.property', areaCode: '120102001001', ...extra }),
+      desk.post('/api/orders', {
+        channel: 'phone',
+        content: '楼道里堆满杂物',
+        categoryCode: 'housing.property',
+        areaCode: '120102001001',
+        ...extra,
+      }),
     );
     if (to) {
       await act(desk, o.id, 'accept');
@@ -92,7 +98,10 @@ t.test('intake by hour against the same weekday a week before, for a subtree and
 
   const csv = await district.get('/api/reports/intake-hourly?format=csv');
   t.equal(csv.headers['content-type'], 'text/csv; charset=utf-8');
-  const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const lines = csv.body
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   t.equal(lines[0], '小时,当日,上周同日');
   t.equal(lines.length, 25);
   t.equal(lines[9], '08:00,1,0');
@@ -123,7 +132,10 @@ t.test('overdue by clock, by how long, held in the subtree', async (t) => {
 
   h.clock.set(NOW);
   const csv = await district.get('/api/reports/overdue?format=csv');
-  const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const lines = csv.body
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   t.equal(lines[0], '时限,超期不足1小时,超期1小时至1天,超期1天以上,合计');
   t.ok(lines.includes('签收,0,1,1,2'), 'the claim row in the CSV');
 });
@@ -183,7 +195,11 @@ t.test('the unit picker and the access of the live figures', async (t) => {
   const handler = await signIn(h, ['handler'], DISTRICT);
   const other = await signIn(h, ['supervisor'], OTHER);
 
-  t.same((await ok(handler.get('/api/reports/units'))).units, [{ id: DISTRICT, name: '河东区', leaf: false }], 'one starts at one’s own unit');
+  t.same(
+    (await ok(handler.get('/api/reports/units'))).units,
+    [{ id: DISTRICT, name: '河东区', leaf: false }],
+    'one starts at one’s own unit',
+  );
   const streets = (await ok(handler.get(`/api/reports/units?parent=${DISTRICT}`))).units;
   t.ok(
     streets.some((u: { id: string }) => u.id === STREET),

@@ -72,6 +72,7 @@ const liveReports: FastifyPluginAsyncTypebox = async (app) => {
     let cached = walls.get(key);
     if (!cached || cached.until <= now.getTime()) {
       const figures = wallFigures(app.sql, unit.id, period(day, day).start, now);
+      for (const [k, v] of walls) if (v.until <= now.getTime()) walls.delete(k); // yesterday's and idle units' go
       cached = { until: now.getTime() + WALL_TTL_MS, figures };
       walls.set(key, cached);
       figures.catch(() => walls.delete(key));
@@ -99,7 +100,8 @@ const liveReports: FastifyPluginAsyncTypebox = async (app) => {
       return { units: [{ ...(await unitOf(viewer, own)), leaf: false }] };
     }
     await unitOf(viewer, parent);
-    const units = parent === HOTLINE ? (await childUnits(app.sql, null)).filter((u) => u.id !== HOTLINE) : await childUnits(app.sql, parent);
+    const units =
+      parent === HOTLINE ? (await childUnits(app.sql, null)).filter((u) => u.id !== HOTLINE) : await childUnits(app.sql, parent);
     return { units };
   });
 };

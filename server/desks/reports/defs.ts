@@ -153,7 +153,11 @@ export const REPORTS: ReportDef[] = [
       title: by === 'category' ? '热点事项' : '热点街道',
       note: by === 'category' ? '期间内登记、现由本单位或下级承办的工单，按事项分类排名。' : '按诉求发生地所在的街道/乡镇排名。',
       params: (f) => ({ ...scoped(f), by, limit: 15, ...(by === 'area' ? { level: 'street' } : {}) }),
-      chart: (b) => ({ categories: b.rows.map((r) => r.name), horizontal: true, series: [{ name: '工单量', data: b.rows.map((r) => r.count) }] }),
+      chart: (b) => ({
+        categories: b.rows.map((r) => r.name),
+        horizontal: true,
+        series: [{ name: '工单量', data: b.rows.map((r) => r.count) }],
+      }),
       columns: (c) => [
         c.count('排名', (r) => r.rank),
         c.text(by === 'category' ? '事项' : '街道/乡镇', (r) => r.name, 260),
@@ -236,8 +240,17 @@ export const REPORTS: ReportDef[] = [
     note: '全市：期间内直接答复引用最多的知识条目。',
     cityWide: true,
     params: (f) => ({ ...period(f), limit: 15 }),
-    chart: (b) => ({ categories: b.rows.map((r) => r.title), horizontal: true, series: [{ name: '引用次数', data: b.rows.map((r) => r.uses) }] }),
-    columns: (c) => [c.count('排名', (r) => r.rank), c.text('条目', (r) => r.title, 320), c.count('引用次数', (r) => r.uses), c.count('工单数', (r) => r.orders)],
+    chart: (b) => ({
+      categories: b.rows.map((r) => r.title),
+      horizontal: true,
+      series: [{ name: '引用次数', data: b.rows.map((r) => r.uses) }],
+    }),
+    columns: (c) => [
+      c.count('排名', (r) => r.rank),
+      c.text('条目', (r) => r.title, 320),
+      c.count('引用次数', (r) => r.uses),
+      c.count('工单数', (r) => r.orders),
+    ],
   }),
   def({
     id: 'kb-gaps',
@@ -246,7 +259,11 @@ export const REPORTS: ReportDef[] = [
     note: '全市：没有知识条目答复的咨询，按事项分类。',
     cityWide: true,
     params: (f) => ({ ...period(f), limit: 15 }),
-    chart: (b) => ({ categories: b.rows.map((r) => r.categoryName), horizontal: true, series: [{ name: '咨询量', data: b.rows.map((r) => r.count) }] }),
+    chart: (b) => ({
+      categories: b.rows.map((r) => r.categoryName),
+      horizontal: true,
+      series: [{ name: '咨询量', data: b.rows.map((r) => r.count) }],
+    }),
     columns: (c) => [
       c.count('排名', (r) => r.rank),
       c.text('事项', (r) => r.categoryName, 200),

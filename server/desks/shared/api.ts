@@ -181,7 +181,8 @@ export const api = {
   // 报表 and 大屏: every report, JSON for the page, CSV as a download carrying the bearer token.
   report: <K extends keyof ReportReplies>(name: K, params: ReportParams) =>
     request<ReportReplies[K]>(`/api/reports/${REPORT_PATHS[name]}${query({ ...params })}`),
-  reportCsv: (name: keyof ReportReplies, params: ReportParams) => downloadCsv(`/api/reports/${REPORT_PATHS[name]}${query({ ...params, format: 'csv' })}`),
+  reportCsv: (name: keyof ReportReplies, params: ReportParams) =>
+    downloadCsv(`/api/reports/${REPORT_PATHS[name]}${query({ ...params, format: 'csv' })}`),
   reportUnits: (parent?: string) => request<{ units: UnitNode[] }>(`/api/reports/units${query({ parent })}`),
   wall: (unit?: string) => request<WallView>(`/api/reports/wall${query({ unit })}`),
 };

@@ -19,7 +19,8 @@ export const PALETTE = ['#2f6fb3', '#3a9a5b', '#e0a020', '#c0392b', '#8a8f99', '
 export const PALETTE_DARK = ['#4fa3ff', '#4cd08a', '#ffc24a', '#ff6b5b', '#aab4c3', '#b48cff', '#3ed6d6'];
 
 /** 0.8734 → 87.3% */
-export const percent = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)}%`);
+export const percent = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined ? '—' : `${(v * 100).toFixed(digits)}%`;
 
 /** A series of a SeriesChart. */
 export interface Series {
