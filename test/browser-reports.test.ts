@@ -21,7 +21,7 @@ async function firstApp(t: Parameters<typeof testApp>[0]) {
   try {
     return await testApp(t);
   } catch (err) {
-    if ((err as { code?: string }).code !== 'FST_ERR_PLUGIN_TIMEOUT') throw err;
+    if ((err as { code?: string }).code !== 'AVV_ERR_PLUGIN_EXEC_TIMEOUT') throw err;
     return testApp(t);
   }
 }
