@@ -69,12 +69,12 @@ t.test('a report for a period and a unit: chart, table, CSV', async (t) => {
   const table = await page.textContent('.report-panel .report-table');
   t.match(table, /大王庄街道/, 'the street is a row');
   t.match(table, /合计/, 'the total row');
-  t.match(await page.textContent('.report-head'), /河东区 · 2026-11-01 至 2026-11-30/, 'the period and unit asked');
+  t.match(await page.textContent('.report-head'), /河东区人民政府 · 2026-11-01 至 2026-11-30/, 'the period and unit asked');
   await shot(page, 'reports-rates');
 
   // Download: the API answers with the bearer token, the file carries the same figures.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('.report-panel .csv')]);
-  t.match(download.suggestedFilename(), /^三率报表_河东区_2026-11-01至2026-11-30\.csv$/);
+  t.match(download.suggestedFilename(), /^三率报表_河东区人民政府_2026-11-01至2026-11-30\.csv$/);
   const csv = fs.readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
   const lines = csv.trim().split('\r\n');
   t.match(lines[0], /^单位编码,单位名称,范围,工单量,已响应/);
@@ -87,7 +87,7 @@ t.test('a report for a period and a unit: chart, table, CSV', async (t) => {
   await page.click('#report-tabs .el-tabs__item:has-text("热点事项")');
   await page.waitForSelector('.report-panel[data-report="top-category"][data-loaded="true"]');
   t.match(await page.textContent('.report-panel .report-table'), /物业/, 'the matter by its name');
-  await page.click('#report-unit');
+  await page.click('#report-unit', { force: true });
   await page.click('.el-tree-node__expand-icon');
   await page.click(`.el-select-dropdown .el-tree-node__content:has-text("大王庄街道")`);
   await page.waitForFunction(() => /大王庄街道 ·/.test(document.querySelector('.report-head')?.textContent ?? ''), null, {
