@@ -10,7 +10,7 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('./server/desks/', import.meta.url));
 
 /** One entry per desk; a desk still served from server/pages/ is not listed here. */
-export const DESKS = ['console', 'submit', 'track', 'knowledge', 'callback', 'admin', 'queue', 'inbox', 'board'] as const;
+export const DESKS = ['console', 'submit', 'track', 'knowledge', 'callback', 'admin', 'queue', 'inbox', 'board', 'reports', 'wall'] as const;
 
 export default defineConfig({
   root,
@@ -27,7 +27,15 @@ export default defineConfig({
       // One vendor chunk (Vue, Element Plus and its icons, shared by every desk and cached
       // once) beside each desk's own small chunk; Element Plus components are imported by
       // name, so only those used are in it, its stylesheet is whole (one file, cached).
-      output: { codeSplitting: { groups: [{ name: 'vendor', test: /node_modules/ }] } },
+      // ECharts (and zrender) in a chunk of their own: only the desks with charts load it.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'charts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 2 },
+            { name: 'vendor', test: /node_modules/, priority: 1 },
+          ],
+        },
+      },
     },
   },
   server: {

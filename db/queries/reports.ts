@@ -228,3 +228,119 @@ export async function topCounts(
       .map((r) => ({ key: r.key as string, count: r.n as number, areaName: (r.area_name as string | null) ?? null })),
   };
 }
+
+// ——— The live figures of a board's charts and the wall (大屏) ———
+
+const HOUR_OF = (sql: Sql) => sql`extract(hour from o.created_at at time zone 'Asia/Shanghai')::int`;
+const typed = (sql: Sql, requestType?: RequestType) => (requestType ? sql` and o.request_type = ${requestType}` : sql``);
+
+/** Registered orders per Beijing hour of a day (start, start + 1 day) and of the same hours a week earlier. */
+function intakeRows(sql: Sql, unitId: string, day: Date, requestType?: RequestType) {
+  const end = new Date(day.getTime() + 86_400_000);
+  const weekStart = new Date(day.getTime() - 7 * 86_400_000);
+  const weekEnd = new Date(weekStart.getTime() + 86_400_000);
+  return sql`
+    with o as (
+      select o.created_at >= ${day.toISOString()} as today, ${HOUR_OF(sql)} as hour
+      from orders o join units u on u.id = o.current_unit_id
+      where ((o.created_at >= ${day.toISOString()} and o.created_at < ${end.toISOString()})
+          or (o.created_at >= ${weekStart.toISOString()} and o.created_at < ${weekEnd.toISOString()}))
+        and ${inScope(sql, unitId)}${typed(sql, requestType)}
+    )
+    select h.hour, count(o.hour) filter (where o.today)::int as "today", count(o.hour) filter (where not o.today)::int as "weekAgo"
+    from generate_series(0, 23) as h(hour) left join o on o.hour = h.hour
+    group by h.hour order by h.hour`;
+}
+
+export interface HourlyIntake {
+  hour: number;
+  today: number;
+  weekAgo: number;
+}
+
+/** 今日来件: orders now held in the subtree, by the Beijing hour they were registered, beside the same weekday a week before. */
+export async function intakeByHour(sql: Sql, unitId: string, day: Date, requestType?: RequestType): Promise<HourlyIntake[]> {
+  return (await intakeRows(sql, unitId, day, requestType)) as unknown as HourlyIntake[];
+}
+
+/** Overdue by how long: under an hour, up to a day, more. */
+function overdueRows(sql: Sql, unitId: string, now: Date, requestType?: RequestType) {
+  const at = now.toISOString();
+  return sql`
+    select c.kind,
+      count(*) filter (where c.due_at > ${at}::timestamptz - interval '1 hour')::int as "underHour",
+      count(*) filter (where c.due_at <= ${at}::timestamptz - interval '1 hour' and c.due_at > ${at}::timestamptz - interval '1 day')::int as "underDay",
+      count(*) filter (where c.due_at <= ${at}::timestamptz - interval '1 day')::int as "overDay",
+      count(*)::int as total
+    from order_clocks c join units u on u.id = c.unit_id
+    ${requestType ? sql`join orders o on o.id = c.order_id` : sql``}
+    where c.stopped_at is null and c.due_at <= ${at} and ${inScope(sql, unitId)}${typed(sql, requestType)}
+    group by c.kind`;
+}
+
+export interface OverdueCounts {
+  kind: (typeof CLOCK_KINDS)[number];
+  underHour: number;
+  underDay: number;
+  overDay: number;
+  total: number;
+}
+
+/** 超期在办: the clocks running past their deadline now, held in the subtree, by kind; whenever the order was registered. */
+export async function overdueByClock(sql: Sql, unitId: string, now: Date, requestType?: RequestType): Promise<OverdueCounts[]> {
+  return (await overdueRows(sql, unitId, now, requestType)) as unknown as OverdueCounts[];
+}
+
+export interface WallFigures {
+  intake: HourlyIntake[];
+  overdue: OverdueCounts[];
+  onTime: { unitId: string; unitName: string; onTime: number; late: number; overdue: number }[];
+  matters: { code: string; count: number }[];
+  areas: { code: string; name: string | null; count: number }[];
+}
+
+/**
+ * The wall (大屏) in one statement, so that a screen costs the database one query per
+ * refresh: today's intake by hour against a week before, the overdue clocks now, the
+ * on-time counts per unit over the last 7 days, and today's top matters and streets.
+ * For the hotline centre the units are those below the city (districts, departments).
+ */
+export async function wallFigures(sql: Sql, unitId: string, day: Date, now: Date): Promise<WallFigures> {
+  const end = new Date(day.getTime() + 86_400_000).toISOString();
+  const weekFrom = new Date(day.getTime() - 6 * 86_400_000).toISOString();
+  const key = unitId === HOTLINE ? sql`coalesce(u.ancestors[2], u.ancestors[1])` : rowKey(sql, unitId);
+  const today = sql`o.created_at >= ${day.toISOString()} and o.created_at < ${end}`;
+  const [row] = await sql`
+    select
+      (select coalesce(json_agg(x), '[]') from (${intakeRows(sql, unitId, day)}) x) as intake,
+      (select coalesce(json_agg(x), '[]') from (${overdueRows(sql, unitId, now)}) x) as overdue,
+      (select coalesce(json_agg(x order by x."onTime"::numeric / nullif(x."onTime" + x.late + x.overdue, 0) nulls last), '[]') from (
+        select k.key as "unitId", coalesce(n.name, k.key) as "unitName",
+          count(*) filter (where k.stopped_at < k.due_at)::int as "onTime",
+          count(*) filter (where k.stopped_at >= k.due_at)::int as late,
+          count(*) filter (where k.stopped_at is null and k.due_at <= ${now.toISOString()})::int as overdue
+        from (
+          select ${key} as key, c.due_at, c.stopped_at
+          from orders o join order_clocks c on c.order_id = o.id join units u on u.id = c.unit_id
+          where o.created_at >= ${weekFrom} and o.created_at < ${end}
+            and o.status not in ('merged', 'transferred_out') and ${inScope(sql, unitId)}
+        ) k left join units n on n.id = k.key
+        where k.key is not null
+        group by k.key, n.name
+      ) x) as "onTime",
+      (select coalesce(json_agg(x order by x.count desc, x.code), '[]') from (
+        select o.category_code as code, count(*)::int as count
+        from orders o join units u on u.id = o.current_unit_id
+        where ${today} and o.category_code is not null and ${inScope(sql, unitId)}
+        group by 1 order by 2 desc, 1 limit 8
+      ) x) as matters,
+      (select coalesce(json_agg(x order by x.count desc, x.code), '[]') from (
+        select g.code, a.name, g.count from (
+          select left(o.area_code, ${AREA_DIGITS.street}) as code, count(*)::int as count
+          from orders o join units u on u.id = o.current_unit_id
+          where ${today} and length(o.area_code) >= ${AREA_DIGITS.street} and ${inScope(sql, unitId)}
+          group by 1 order by 2 desc, 1 limit 8
+        ) g left join areas a on a.code = g.code
+      ) x) as areas`;
+  return row as unknown as WallFigures;
+}

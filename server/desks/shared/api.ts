@@ -211,3 +211,67 @@ export type QueueItemView = QueuePageView['items'][number];
 export type DuplicatesView = Json<Static<typeof Duplicates>>;
 export type OpenOrderBrief = Json<Static<typeof OpenOrders>>['items'][number];
 export type UnitHit = Static<typeof UnitSearch>['units'][number];
+  // 报表 and 大屏: every report, JSON for the page, CSV as a download carrying the bearer token.
+  report: <K extends keyof ReportReplies>(name: K, params: ReportParams) =>
+    request<ReportReplies[K]>(`/api/reports/${REPORT_PATHS[name]}${query({ ...params })}`),
+  reportCsv: (name: keyof ReportReplies, params: ReportParams) =>
+    downloadCsv(`/api/reports/${REPORT_PATHS[name]}${query({ ...params, format: 'csv' })}`),
+  reportUnits: (parent?: string) => request<{ units: UnitNode[] }>(`/api/reports/units${query({ parent })}`),
+  wall: (unit?: string) => request<WallView>(`/api/reports/wall${query({ unit })}`),
+};
+
+// ——— The reports' types (typed from their schemas) and the CSV download ———
+type S<T> = Static<T & import('typebox').TSchema>;
+type RS = typeof import('../../routes/reports.schema.ts');
+type KS = typeof import('../../routes/knowledge-reports.schema.ts');
+type LS = typeof import('../../routes/reports-live.schema.ts');
+/** The envelope every report answers with. */
+export interface ReportOf<R> {
+  unit: { id: string; name: string };
+  from: string;
+  to: string;
+  at: string;
+  requestType?: string;
+  rows: R[];
+}
+export interface ReportReplies {
+  rates: ReportOf<S<RS['RateRow']>>;
+  onTime: ReportOf<S<RS['OnTimeRow']>>;
+  returns: ReportOf<S<RS['ReturnRow']>>;
+  top: ReportOf<S<RS['TopRow']>> & { by: string; level: string | null; total: number; unplaced: number };
+  direct: ReportOf<S<KS['DirectRow']>>;
+  kbEntries: ReportOf<S<KS['EntryRow']>>;
+  kbGaps: ReportOf<S<KS['GapRow']>>;
+  intake: S<LS['IntakeReply']>;
+  overdue: S<LS['OverdueReply']>;
+}
+export type WallView = S<LS['WallReply']>;
+export type ReportParams = Record<string, string | number | undefined>;
+const REPORT_PATHS: Record<keyof ReportReplies, string> = {
+  rates: 'rates',
+  onTime: 'on-time',
+  returns: 'returns',
+  top: 'top',
+  direct: 'direct',
+  kbEntries: 'kb-entries',
+  kbGaps: 'kb-gaps',
+  intake: 'intake-hourly',
+  overdue: 'overdue',
+};
+
+/** The API wants the bearer token, which a plain link cannot carry: fetched, then saved under the server's Chinese file name. */
+async function downloadCsv(path: string): Promise<string> {
+  const token = session.token;
+  const res = await fetch(path, { headers: { accept: 'text/csv', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const name = star ? decodeURIComponent(star) : (/filename="([^"]+)"/.exec(disposition)?.[1] ?? 'report.csv');
+  const url = URL.createObjectURL(await res.blob());
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}
