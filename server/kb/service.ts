@@ -28,6 +28,7 @@ import {
 } from '../core/knowledge.ts';
 import type { SynonymIndex } from '../core/knowledge-search.ts';
 import { KNOWLEDGE_TEAM_UNIT, type KbChange, type KbStatus } from '../core/lists.ts';
+import { observe } from '../observe.ts';
 import { indexTokens, searchEntries, type SearchHit, type SearchInput } from './search.ts';
 import { kbLineOf, type KbLine } from './transfer.ts';
 
@@ -214,7 +215,9 @@ export function createKbService(deps: KbServiceDeps): KbService {
 
     search(input, opts = {}) {
       if (opts.viewer && !canSearch(opts.viewer)) throw refuse('FORBIDDEN', '知识检索需要话务员、派单员、承办人或知识库角色');
-      return searchEntries(deps.sql, deps.synonyms, input, opts.on ?? deps.clock.now());
+      return observe.kbSearch.tracePromise(() => searchEntries(deps.sql, deps.synonyms, input, opts.on ?? deps.clock.now()), {
+        sql: deps.sql,
+      });
     },
 
     list(filter, { viewer }) {
