@@ -11,7 +11,7 @@
  * both (the rules' reading is stored with the order) and decides. The machine never
  * overrules the citizen silently, and never dispatches on a disagreement.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Database, Sql } from '../../db/client.ts';
 import { enabledClientByKeyHash, listOpen311Orders, orderNumberByKeys, type Open311Client } from '../../db/queries/open311.ts';
 import type { Classifier } from '../core/classify.ts';
@@ -40,6 +40,8 @@ const NUMBER = /^12345-\d{8}-\d{6}$/;
 const W3 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
+/** A new api_key: 256 random bits, prefixed so a leaked one is recognised in a log or a repository. */
+export const newApiKey = () => `o311_${randomBytes(32).toString('base64url')}`;
 
 export type Query = Record<string, string | string[] | undefined>;
 

@@ -28,8 +28,8 @@ export interface Submission {
 /** The fields a person is identified by: stored like the web form's contact, never shown by GET. */
 export const PERSONAL_FIELDS = ['email', 'phone', 'first_name', 'last_name', 'device_id', 'account_id'] as const;
 
-// Text the spec allows: no control characters but tab and line breaks (the XML could not carry them).
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/;
+// Text the spec allows: no control characters but tab and line breaks, no lone surrogates (the XML could not carry them).
+const CONTROL = /[^\t\n\r\u0020-\u007e\u00a0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const LIMITS: Record<string, number> = {
   jurisdiction_id: 100,
   service_code: 64,
