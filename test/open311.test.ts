@@ -10,7 +10,11 @@ import { XMLParser } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
 import { insertOpen311Client, disableOpen311Client } from '../db/queries/open311.ts';
 import { hashApiKey, newApiKey } from '../server/open311/service.ts';
+import { tianjinClassifier } from './support/classifier.ts';
 import { testApp, type TestApp } from './support/app.ts';
+
+// Built once for the file from rules/ and the Tianjin tree, as the service builds it.
+const classifier = await tianjinClassifier();
 
 const SPEC = {
   services: {
@@ -93,7 +97,7 @@ const sanitation = (key: string, extra: Record<string, string> = {}) => ({
 });
 
 t.test('services, a service definition and discovery have the spec’s shape in JSON and XML', async (t) => {
-  const h = await testApp(t);
+  const h = await testApp(t, { classifier });
   const rules = h.app.classifier.rules;
   const json = await h.app.inject(`${BASE}/services.json`);
   t.equal(json.statusCode, 200);
@@ -136,7 +140,7 @@ t.test('services, a service definition and discovery have the spec’s shape in 
 });
 
 t.test('POST requests: an order through the web intake, its answer and its request in the spec’s shape', async (t) => {
-  const h = await testApp(t);
+  const h = await testApp(t, { classifier });
   const key = await client(h);
   const res = await post(h.app, sanitation(key));
   t.equal(res.statusCode, 201, res.body);
@@ -185,7 +189,7 @@ t.test('POST requests: an order through the web intake, its answer and its reque
 });
 
 t.test('a retried POST makes no second order; new words or a later day do', async (t) => {
-  const h = await testApp(t);
+  const h = await testApp(t, { classifier });
   const key = await client(h);
   const count = async () => Number((await h.db.sql`select count(*) as n from orders`)[0]!.n);
   const [a, b] = await Promise.all([post(h.app, sanitation(key)), post(h.app, sanitation(key))]);
@@ -210,7 +214,7 @@ t.test('a retried POST makes no second order; new words or a later day do', asyn
 });
 
 t.test('errors in the spec’s format: 403 for the api_key, 400 naming the field, 404 for what is not there', async (t) => {
-  const h = await testApp(t);
+  const h = await testApp(t, { classifier });
   const key = await client(h);
   for (const [name, fields] of [
     ['a wrong api_key', sanitation('o311_not-a-key')],

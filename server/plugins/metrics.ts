@@ -34,7 +34,7 @@ export default fp<MetricsOptions>(
     if (!opts.token) return;
     const expected = digest(opts.token);
     const register = new Registry();
-    collectDefaultMetrics({ register, prefix: 'hotline_process_' });
+    collectDefaultMetrics({ register, prefix: 'hotline_' });
 
     const http = new Histogram({
       name: 'hotline_http_request_duration_seconds',
