@@ -10,11 +10,20 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { toBody } from '../plugins/errors.ts';
 import { errorItems, Open311Error, open311Status } from '../open311/errors.ts';
-import { CONTENT_TYPES, FORMATS, formatOfUrl, renderDocument, renderList, splitFormat, type Format, type Item } from '../open311/format.ts';
+import {
+  CONTENT_TYPES,
+  FORMATS,
+  formatOfUrl,
+  renderDocument,
+  renderList,
+  splitFormat,
+  w3,
+  type Format,
+  type Item,
+} from '../open311/format.ts';
 import { createOpen311Service, type Query } from '../open311/service.ts';
 import { findService, serviceDefinition, serviceList } from '../open311/services.ts';
 import { parseSubmission } from '../open311/submission.ts';
-import { w3 } from '../open311/format.ts';
 
 export interface Open311Options {
   /** The one jurisdiction served; a request naming another is a 404. */
