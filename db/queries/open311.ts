@@ -84,8 +84,8 @@ export interface Open311Filter {
 }
 
 /**
- * The open311 channel's orders, newest first. Only this channel's: the hotline's
- * other orders (calls, 举报 about a neighbour) were never given to a public client.
+ * The orders registered clients made, newest first. Only theirs: the hotline's other
+ * orders (calls, 举报 about a neighbour) were never given to a public client.
  */
 export async function listOpen311Orders(sql: Sql, f: Open311Filter): Promise<Open311Row[]> {
   const open = [...UNFINISHED_STATUSES];
@@ -99,7 +99,8 @@ export async function listOpen311Orders(sql: Sql, f: Open311Filter): Promise<Ope
       left join orders m on m.id = o.merged_into_id
       left join order_clocks k on k.order_id = o.id and k.kind = 'resolve' and k.stopped_at is null
       left join lateral (select payload from order_events where order_id = o.id and action = 'create' order by id limit 1) e on true
-    where o.channel = 'open311'
+    -- Made by a registered client (its key space), not an order a desk merely labelled open311.
+    where o.channel = 'open311' and o.idempotency_scope like 'open311:%'
       and (${f.numbers ?? null}::text[] is null or o.number = any(${f.numbers ?? null}::text[]))
       and (${f.categoryCodes ?? null}::text[] is null or o.category_code = any(${f.categoryCodes ?? null}::text[]))
       and (${f.from?.toISOString() ?? null}::timestamptz is null or o.created_at >= ${f.from?.toISOString() ?? null}::timestamptz)
