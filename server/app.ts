@@ -37,6 +37,8 @@ import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import workbenchRoutes from './routes/orders-workbench.ts';
 import orderRoutes from './routes/orders.ts';
 import pageRoutes from './routes/pages.ts';
+import open311Routes, { type Open311Options } from './routes/open311.ts';
+import metricsPlugin, { type MetricsOptions } from './plugins/metrics.ts';
 import { strictJson, validatorCompiler } from './http/validation.ts';
 import { requestIdOf, requestSerializer } from './http/request-log.ts';
 
@@ -70,6 +72,10 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Largest request body accepted, in bytes; a complaint is text, so this is small. */
   bodyLimit?: number;
+  /** Open311 GeoReport v2 (/open311/v2): the jurisdiction served (HOTLINE_CITY by default) and discovery's contact. */
+  open311?: Open311Options;
+  /** /metrics (Prometheus): off unless a bearer token is configured (METRICS_TOKEN). */
+  metrics?: MetricsOptions;
 }
 
 /** Request log lines go through the redacting serializer, whatever logger options the caller gave. */
@@ -122,6 +128,8 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   });
   await app.register(clockPlugin, { clock: opts.clock });
   await app.register(dbPlugin, { handle: opts.db, databaseUrl: opts.databaseUrl, poolSize: opts.dbPoolSize });
+  // Before the routes, so its timing hooks see every one of them.
+  await app.register(metricsPlugin, { poolSize: opts.dbPoolSize, ...opts.metrics });
   await app.register(classifierPlugin, { classifier: opts.classifier, homeCity: opts.homeCity });
   await app.register(deadlinesPlugin);
   await app.register(kbPlugin, { rulesDir: opts.rulesDir });
@@ -158,6 +166,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
   await app.register(adminRoutes, { prefix: '/api/admin', rulesDir: opts.rulesDir });
+  await app.register(open311Routes, { prefix: '/open311/v2', jurisdictionId: opts.homeCity, ...opts.open311 });
   await app.register(pageRoutes);
   return app;
 }

@@ -48,6 +48,10 @@ export interface Config {
   rulesDir: string | undefined;
   /** The live feed: coalescing window, ping interval, unsent bytes before a client is dropped. */
   live: { coalesceMs: number; heartbeatMs: number; maxBufferedBytes: number };
+  /** Bearer token of /metrics (METRICS_TOKEN); unset: no /metrics. */
+  metricsToken: string | undefined;
+  /** Open311 GeoReport v2: the jurisdiction_id served (OPEN311_JURISDICTION, else the city's code) and discovery's contact line. */
+  open311: { jurisdictionId: string; contact: string | undefined };
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -66,6 +70,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!levels.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}, got "${logLevel}"`);
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  // A scraper's secret on the public port: too short is guessable.
+  if (metricsToken && !/^[\x21-\x7e]{16,512}$/.test(metricsToken)) {
+    throw new ConfigError('METRICS_TOKEN must be 16 to 512 printable ASCII characters without spaces');
+  }
+  const homeCity = env.HOTLINE_CITY || '120000';
   return {
     port: intFrom(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -77,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dbPoolSize: intFrom(env, 'DB_POOL_SIZE', 20, 1, 500),
     dbTimeoutMs: intFrom(env, 'DB_TIMEOUT_MS', 5000, 100, 600000),
     areaScope: env.AREA_SCOPE || '12',
-    homeCity: env.HOTLINE_CITY || '120000',
+    homeCity,
     adminPassword: env.ADMIN_PASSWORD || undefined,
     ctiSecret: env.CTI_SECRET || undefined,
     wechat: { token: env.WECHAT_TOKEN || undefined, appId: env.WECHAT_APPID || undefined, aesKey: env.WECHAT_AES_KEY || undefined },
@@ -93,5 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       heartbeatMs: intFrom(env, 'LIVE_HEARTBEAT_MS', 15_000, 100, 600_000),
       maxBufferedBytes: intFrom(env, 'LIVE_MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 64 * 1024, 1024 ** 3),
     },
+    metricsToken,
+    open311: { jurisdictionId: env.OPEN311_JURISDICTION || homeCity, contact: env.OPEN311_CONTACT || undefined },
   };
 }

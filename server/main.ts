@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     wechat: config.wechat,
     publicLimits: { webPerMinute: config.webPerMinute },
     live: config.live,
+    metrics: { token: config.metricsToken },
+    open311: config.open311,
     logger: { level: config.logLevel },
   });
 

@@ -5,8 +5,8 @@
  */
 import { LEVELS } from './places.ts';
 
-/** Where a submission came from. */
-export const CHANNELS = ['phone', 'web', 'wechat', 'app', 'email', 'other'] as const;
+/** Where a submission came from; `open311` is a registered GeoReport v2 client (server/open311/). */
+export const CHANNELS = ['phone', 'web', 'wechat', 'app', 'email', 'open311', 'other'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /** 紧急程度 of an order, as the rules classify it. */

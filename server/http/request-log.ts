@@ -15,7 +15,7 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
 }
 
-const SECRET_PARAMS = new Set(['phone4', 'code', 'token', 'access_token', 'password', 'echostr']);
+const SECRET_PARAMS = new Set(['phone4', 'code', 'token', 'access_token', 'password', 'echostr', 'api_key']);
 
 /** The URL with the values of secret query parameters replaced by `***`. */
 export function redactUrl(url: string): string {

@@ -12,6 +12,7 @@
  */
 import type { Sql } from '../../db/client.ts';
 import { CLOCK_KINDS, CLOCK_LABELS, STAGE_LABELS, STAGES, stageAction } from '../core/deadlines.ts';
+import { observe } from '../observe.ts';
 
 export interface SweepResult {
   clocks: number;
@@ -32,7 +33,8 @@ const ISO = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 export async function sweepDueClocks(sql: Sql, now: Date, opts: { batch?: number; workers?: number } = {}): Promise<SweepResult> {
   const result: SweepResult = { clocks: 0, events: 0 };
   // Workers on separate connections share the due rows through SKIP LOCKED, as other instances would.
-  await Promise.all(Array.from({ length: opts.workers ?? 2 }, () => sweepBatches(sql, now, opts.batch ?? 1000, result)));
+  const sweep = () => Promise.all(Array.from({ length: opts.workers ?? 2 }, () => sweepBatches(sql, now, opts.batch ?? 1000, result)));
+  await observe.sweep.tracePromise(sweep, { sql });
   return result;
 }
 

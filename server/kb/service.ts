@@ -29,6 +29,7 @@ import {
 import type { SynonymIndex } from '../core/knowledge-search.ts';
 import { KNOWLEDGE_TEAM_UNIT, type KbChange, type KbStatus } from '../core/lists.ts';
 import { createKbIndexHolder, type KbIndexHolder } from './index.ts';
+import { observe } from '../observe.ts';
 import { indexTokens, searchEntries, type SearchHit, type SearchInput } from './search.ts';
 import { kbLineOf, type KbLine } from './transfer.ts';
 
@@ -239,7 +240,10 @@ export function createKbService(deps: KbServiceDeps): KbService {
 
     async search(input, opts = {}) {
       if (opts.viewer && !canSearch(opts.viewer)) throw refuse('FORBIDDEN', '知识检索需要话务员、派单员、承办人或知识库角色');
-      return searchEntries(deps.sql, await index.ready(), deps.synonyms, input, opts.on ?? deps.clock.now());
+      const ready = await index.ready();
+      return observe.kbSearch.tracePromise(() => searchEntries(deps.sql, ready, deps.synonyms, input, opts.on ?? deps.clock.now()), {
+        sql: deps.sql,
+      });
     },
 
     list(filter, { viewer }) {

@@ -17,6 +17,7 @@ import type { Database } from '../../db/client.ts';
 import { oneTimeNotice } from './notice.ts';
 import { hashQueryCode, newQueryCode } from './query-code.ts';
 import type { Deadlines } from '../plugins/deadlines.ts';
+import { observe } from '../observe.ts';
 
 export interface Intake {
   order: OrderRow;
@@ -47,7 +48,7 @@ export async function intakeOrder(
   if (body.areaCode && !classifier.places.get(body.areaCode)) {
     throw new DomainError('UNKNOWN_AREA', `行政区划代码 ${body.areaCode} 不在已加载的区划中`, { field: 'areaCode' });
   }
-  const c = classifier.classify(body.content, body.locationText);
+  const c = observe.classify.traceSync(() => classifier.classify(body.content, body.locationText), { sql: deps.sql });
   const requestType = body.requestType ?? c.requestType.code;
   if (body.knowledgeGap && requestType !== 'consultation') {
     throw new DomainError(
@@ -111,6 +112,7 @@ export async function intakeOrder(
       queryCodeHash: hashQueryCode(queryCode),
     },
   );
+  if (created) observe.orderCreated.publish({ sql: deps.sql, channel: order.channel });
   // A new order's clocks are the ones just written; a repeat reads what was stored.
   const notice = created
     ? noticeFrom(order, deps.deadlines, clocks.get('resolve')?.dueAt ?? null, queryCode)

@@ -60,7 +60,7 @@ const answer = (code: ErrorCode, requestId: string, extra: Partial<ErrorBody> = 
   ...extra,
 });
 
-function toBody(err: FastifyError & { code?: string }, request: FastifyRequest): ErrorBody {
+export function toBody(err: FastifyError & { code?: string }, request: FastifyRequest): ErrorBody {
   const requestId = request.id;
   if (err instanceof DomainError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : undefined;

@@ -31,6 +31,7 @@ import { DomainError } from '../core/errors.ts';
 import { validatorCompiler } from '../http/validation.ts';
 import { StringEnum } from './orders.schema.ts';
 import { inQueue, type LiveEvent, type Topic } from '../plugins/live.ts';
+import { observe } from '../observe.ts';
 
 export const CLOSE = { unauthenticated: 4401, slow: 4008, badMessage: 4400 } as const;
 
@@ -145,6 +146,7 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
     let lastSent = 0;
     const leave = () => topics.splice(0).forEach((t) => audience.remove(t, deliver));
     const dropSlow = () => {
+      observe.liveDropped.publish({ sql: app.sql });
       leave();
       socket.close(CLOSE.slow, 'slow consumer');
     };

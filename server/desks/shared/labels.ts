@@ -37,6 +37,7 @@ export const CHANNEL_LABELS: Record<Channel, string> = {
   wechat: '微信',
   app: '客户端',
   email: '邮件',
+  open311: '开放接口（Open311）',
   other: '其他',
 };
 
