@@ -10,7 +10,19 @@ import { defineConfig } from 'vite';
 const root = fileURLToPath(new URL('./server/desks/', import.meta.url));
 
 /** One entry per desk; a desk still served from server/pages/ is not listed here. */
-export const DESKS = ['console', 'submit', 'track', 'knowledge', 'callback', 'admin', 'queue', 'inbox', 'board', 'reports', 'wall'] as const;
+export const DESKS = [
+  'console',
+  'submit',
+  'track',
+  'knowledge',
+  'callback',
+  'admin',
+  'queue',
+  'inbox',
+  'board',
+  'reports',
+  'wall',
+] as const;
 
 export default defineConfig({
   root,

@@ -203,14 +203,6 @@ export const api = {
     request<Json<Static<typeof import('../../routes/orders-workbench.schema.ts').Workbench>>>(`/api/orders/workbench${query({ unit })}`),
   /** 督办看板: every order with a running clock in the unit's subtree, loaded once and then patched from the live feed. */
   boardOrders: (unit: string) => request<Static<typeof BoardOrders>>(`/api/sla/board/orders${query({ unit })}`),
-};
-
-/** 派单队列: a waiting order with its clocks and returns; a suspected duplicate with its closest earlier order. */
-export type QueuePageView = Json<Static<typeof QueuePage>>;
-export type QueueItemView = QueuePageView['items'][number];
-export type DuplicatesView = Json<Static<typeof Duplicates>>;
-export type OpenOrderBrief = Json<Static<typeof OpenOrders>>['items'][number];
-export type UnitHit = Static<typeof UnitSearch>['units'][number];
   // 报表 and 大屏: every report, JSON for the page, CSV as a download carrying the bearer token.
   report: <K extends keyof ReportReplies>(name: K, params: ReportParams) =>
     request<ReportReplies[K]>(`/api/reports/${REPORT_PATHS[name]}${query({ ...params })}`),
@@ -219,6 +211,13 @@ export type UnitHit = Static<typeof UnitSearch>['units'][number];
   reportUnits: (parent?: string) => request<{ units: UnitNode[] }>(`/api/reports/units${query({ parent })}`),
   wall: (unit?: string) => request<WallView>(`/api/reports/wall${query({ unit })}`),
 };
+
+/** 派单队列: a waiting order with its clocks and returns; a suspected duplicate with its closest earlier order. */
+export type QueuePageView = Json<Static<typeof QueuePage>>;
+export type QueueItemView = QueuePageView['items'][number];
+export type DuplicatesView = Json<Static<typeof Duplicates>>;
+export type OpenOrderBrief = Json<Static<typeof OpenOrders>>['items'][number];
+export type UnitHit = Static<typeof UnitSearch>['units'][number];
 
 // ——— The reports' types (typed from their schemas) and the CSV download ———
 type S<T> = Static<T & import('typebox').TSchema>;
