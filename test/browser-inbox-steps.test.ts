@@ -112,7 +112,16 @@ t.test(
     t.match(await lead.page.textContent('#assist-panel'), /市政二公司/);
     t.match(await lead.page.textContent('#assist-answered'), /已回复 1\/1/);
     await shot(lead.page, 'inbox-assist-lead');
+    // 答复质检 as the lead writes: a bare 已处理 is flagged under the text and not sent without a reason.
+    await lead.page.fill('form[data-form="reply"] textarea[name="text"]', '已处理');
+    await lead.page.waitForSelector('#reply-findings li[data-check="too_short"]', LIVE);
+    await lead.page.click('form[data-form="reply"] button[type="submit"]');
+    await lead.page.waitForSelector('[data-testid="work-error"]', LIVE);
+    t.match(await lead.page.textContent('[data-testid="work-error"]'), /未通过质检/);
+    t.match(await stateOf(h, order.id), { status: 'claimed' }, 'not sent');
+    await shot(lead.page, 'inbox-reply-findings');
     await lead.page.fill('form[data-form="reply"] textarea[name="text"]', '经协调施工单位，路灯已于当晚恢复');
+    await lead.page.waitForSelector('#reply-passed', LIVE);
     await lead.page.click('form[data-form="reply"] button[type="submit"]');
     await lead.page.waitForSelector(row(order.number), { state: 'detached', ...LIVE });
     t.match(await stateOf(h, order.id), { status: 'replied' });

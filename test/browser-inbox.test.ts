@@ -78,7 +78,7 @@ t.test(
     await must(await desk.post(`/api/orders/${order.id}/actions/accept`, {}), 'accept');
     await must(await desk.post(`/api/orders/${order.id}/actions/dispatch`, { unitId: '120102001' }), 'dispatch');
     await must(await handlerApi.post(`/api/orders/${order.id}/actions/claim`, {}), 'claim');
-    await must(await handlerApi.post(`/api/orders/${order.id}/actions/reply`, { text: '已派人检修，线路已恢复' }), 'reply');
+    await must(await handlerApi.post(`/api/orders/${order.id}/actions/reply`, { text: '已派人检修路灯线路，线路已恢复照明' }), 'reply');
     await must(await desk.post(`/api/orders/${order.id}/actions/reopen`, { reason: '路灯晚上还是不亮' }), 'reopen');
     await must(
       await desk.post(`/api/orders/${order.id}/actions/supplement`, { attachmentUrl: 'http://mmbiz.qpic.cn/mmbiz_jpg/lamp/0' }),

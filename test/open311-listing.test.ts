@@ -113,7 +113,7 @@ t.test('GET requests: filters, open and closed with notes, no personal data, onl
   const [unit] = await h.db.sql`select u.id, u.name from orders o join units u on u.id = o.current_unit_id where o.id = ${order!.id}`;
   const handler = await signIn(h, ['handler'], unit!.id);
   await step(handler, 'claim');
-  await step(handler, 'reply', { text: '已责令工地夜间停工，如再发生请联系13900001234' });
+  await step(handler, 'reply', { text: '已责令工地夜间停工，如再发生请联系13900001234', qualityReason: '工地值班电话，供市民夜间联系' });
   const replied = (await list(`?service_request_id=${noise}`))[0];
   t.match(replied, { status: 'open', status_notes: '已责令工地夜间停工，如再发生请联系139****1234' }, 'a reply waiting for its rating');
   await step(desk, 'close', { satisfaction: 'satisfied' });

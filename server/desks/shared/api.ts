@@ -11,7 +11,7 @@ import type { Classification, ClassifyBody } from '../../routes/classify.schema.
 import type { CreateEntryBody, Entry, ListQuery, SearchResult, UpdateEntryBody, Versions } from '../../routes/kb.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue, UnitSearch, UnitSearchQuery } from '../../routes/meta.schema.ts';
 import type { Duplicates, OpenOrders, QueuePage, QueueQuery } from '../../routes/queue.schema.ts';
-import type { ActionBodies, CreateOrderBody, Order, OrderEvent } from '../../routes/orders.schema.ts';
+import type { ActionBodies, CreateOrderBody, Order, OrderEvent, ReplyCheckResult } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
 import type { BoardOrders } from '../../routes/sla.schema.ts';
 import { session, toLogin } from './session.ts';
@@ -201,6 +201,9 @@ export const api = {
   /** 承办工作台: the unit's orders (held and assisted) with their clocks and ladder, assists, pending extensions, units below. */
   workbench: (unit?: string) =>
     request<Json<Static<typeof import('../../routes/orders-workbench.schema.ts').Workbench>>>(`/api/orders/workbench${query({ unit })}`),
+  /** 答复质检 before sending: what the reply checks find in a draft reply. */
+  replyCheck: (orderId: number, text: string, signal?: AbortSignal) =>
+    request<Static<typeof ReplyCheckResult>>(`/api/orders/${orderId}/reply-check`, { method: 'POST', body: { text }, signal }),
   /** 督办看板: every order with a running clock in the unit's subtree, loaded once and then patched from the live feed. */
   boardOrders: (unit: string) => request<Static<typeof BoardOrders>>(`/api/sla/board/orders${query({ unit })}`),
   // 报表 and 大屏: every report, JSON for the page, CSV as a download carrying the bearer token.
