@@ -90,7 +90,7 @@ t.test('a report for a period and a unit: chart, table, CSV', async (t) => {
   await page.click('#report-unit', { force: true });
   await page.click('.el-tree-node__expand-icon');
   await page.click(`.el-select-dropdown .el-tree-node__content:has-text("大王庄街道")`);
-  await page.waitForFunction(() => /大王庄街道 ·/.test(document.querySelector('.report-head')?.textContent ?? ''), null, {
+  await page.waitForFunction(() => /大王庄街道办事处 ·/.test(document.querySelector('.report-head')?.textContent ?? ''), null, {
     timeout: 15_000,
   });
   t.match(new URL(page.url()).search, new RegExp(`unit=${STREET}`), 'the unit is kept in the address');
