@@ -13,19 +13,6 @@ const browser = await launch(t);
 const DISTRICT = '120102'; // 河东区
 const STREET = '120102001'; // 大王庄街道
 
-/**
- * The first app of a process loads the rules cold; on this shared, loaded machine that
- * can exceed fastify's 10 s plugin timeout. Once warm it starts in time: one retry.
- */
-async function firstApp(t: Parameters<typeof testApp>[0]) {
-  try {
-    return await testApp(t);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'AVV_ERR_PLUGIN_EXEC_TIMEOUT') throw err;
-    return testApp(t);
-  }
-}
-
 async function dispatched(desk: Client, to: string, extra: object = {}) {
   const o = (
     await desk.post('/api/orders', {
@@ -47,7 +34,7 @@ async function dispatched(desk: Client, to: string, extra: object = {}) {
 }
 
 t.test('a report for a period and a unit: chart, table, CSV', async (t) => {
-  const h = await firstApp(t);
+  const h = await testApp(t);
   h.clock.set('2026-11-20T02:00:00Z');
   const desk = await signIn(h, ['operator', 'dispatcher']);
   const district = await signIn(h, ['handler'], DISTRICT);

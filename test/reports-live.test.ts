@@ -11,19 +11,6 @@ const STREET = '120102001'; // 大王庄街道
 const OTHER = '120103'; // 河西区
 const NOW = '2026-11-24T04:30:00Z'; // Tuesday 12:30 in Beijing
 
-/**
- * The first app of a process loads the rules cold; on this shared, loaded machine that
- * can exceed fastify's 10 s plugin timeout. Once warm it starts in time: one retry.
- */
-async function firstApp(t: Parameters<typeof testApp>[0]) {
-  try {
-    return await testApp(t);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'AVV_ERR_PLUGIN_EXEC_TIMEOUT') throw err;
-    return testApp(t);
-  }
-}
-
 async function ok(res: Promise<import('light-my-request').Response>) {
   const r = await res;
   if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
@@ -86,7 +73,7 @@ const hours = (rows: { hour: number; today: number; weekAgo: number }[], key: 't
   Object.fromEntries(rows.filter((r) => r[key] > 0).map((r) => [r.hour, r[key]]));
 
 t.test('intake by hour against the same weekday a week before, for a subtree and for the city', async (t) => {
-  const h = await firstApp(t);
+  const h = await testApp(t);
   const { desk, district } = await history(h);
 
   const mine = await ok(district.get('/api/reports/intake-hourly'));
