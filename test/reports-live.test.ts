@@ -197,7 +197,7 @@ t.test('the unit picker and the access of the live figures', async (t) => {
 
   t.same(
     (await ok(handler.get('/api/reports/units'))).units,
-    [{ id: DISTRICT, name: '河东区', leaf: false }],
+    [{ id: DISTRICT, name: '河东区人民政府', leaf: false }],
     'one starts at one’s own unit',
   );
   const streets = (await ok(handler.get(`/api/reports/units?parent=${DISTRICT}`))).units;
