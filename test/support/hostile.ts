@@ -136,10 +136,23 @@ const ajvText = new Ajv({ strict: false, allErrors: false, coerceTypes: 'array',
 addFormats.default(ajvBody);
 addFormats.default(ajvText);
 const compiled = new Map<string, (v: unknown) => boolean>();
+/**
+ * OpenAPI 3.0 writes "this or null" as `nullable: true`, and Ajv reads that as the spec
+ * says: `enum` still rules, so a nullable enum would refuse the null the API takes.
+ * The null goes into the enum, as the schema means it.
+ */
+function withNullableEnums(schema: Schema): Schema {
+  if (Array.isArray(schema)) return schema.map(withNullableEnums);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Schema = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, withNullableEnums(v)]));
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+  return out;
+}
+
 function validates(schema: Schema, value: unknown, text: boolean): boolean {
   const key = `${text}:${JSON.stringify(schema)}`;
   let fn = compiled.get(key);
-  if (!fn) compiled.set(key, (fn = (text ? ajvText : ajvBody).compile(schema) as (v: unknown) => boolean));
+  if (!fn) compiled.set(key, (fn = (text ? ajvText : ajvBody).compile(withNullableEnums(schema)) as (v: unknown) => boolean));
   return fn(structuredClone(value));
 }
 
