@@ -4,19 +4,11 @@
  * 催办 and 督办 with their notes), from the core's own tables.
  */
 import { CLOCK_LABELS, STAGE_LABELS, stageOfAction, type ClockKind } from '../../core/deadlines.ts';
-import { ACTION_LABELS, RETURN_REASONS, type ReturnReason } from '../../core/lifecycle.ts';
+import { ACTION_LABELS, RETURN_REASON_LABELS, RETURN_REASONS, type ReturnReason } from '../../core/lifecycle.ts';
 import type { OrderEventView } from './api.ts';
 import { formatTime } from './format.ts';
 
-/** The core keeps the codes only; typed by its list, so a new reason fails the desks' type check until named. */
-export const RETURN_REASON_LABELS: Record<ReturnReason, string> = {
-  not_our_jurisdiction: '不属于本单位职责',
-  wrong_area: '地址不在本辖区',
-  duplicate: '重复件',
-  insufficient_information: '诉求信息不全',
-  other: '其他',
-};
-export { RETURN_REASONS };
+export { RETURN_REASON_LABELS, RETURN_REASONS };
 
 const OTHER_STEPS: Record<string, string> = {
   create: '登记',
