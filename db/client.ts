@@ -7,6 +7,8 @@ import * as schema from './schema.ts';
 
 export type Database = PostgresJsDatabase<typeof schema>;
 export type Sql = postgres.Sql;
+/** A connection or an open transaction: what a query function needs to run inside the caller's transaction. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
 
 export interface DbHandle {
   sql: Sql;

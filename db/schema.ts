@@ -51,7 +51,7 @@ import {
  * written bare, a column object qualified ("table"."column"): the two forms the
  * committed migrations already use, kept so that their CHECK texts do not change.
  */
-const inList = (column: string | AnyPgColumn, values: readonly string[]) => {
+export const inList = (column: string | AnyPgColumn, values: readonly string[]) => {
   const list = `(${values.map((v) => `'${v}'`).join(', ')})`;
   return typeof column === 'string' ? sql.raw(`${column} in ${list}`) : sql`${column} in ${sql.raw(list)}`;
 };

@@ -28,6 +28,7 @@ import liveRoutes, { type LiveOptions } from './routes/live.ts';
 import metaRoutes from './routes/meta.ts';
 import queueRoutes from './routes/queue.ts';
 import phoneRoutes from './routes/phone.ts';
+import missedCallRoutes from './routes/missed-calls.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import reportRoutes from './routes/reports.ts';
 import knowledgeReports from './routes/knowledge-reports.ts';
@@ -164,6 +165,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(queueRoutes, { prefix: '/api/queue' });
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
+  await app.register(missedCallRoutes, { prefix: '/api/missed-calls' });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
   await app.register(adminRoutes, { prefix: '/api/admin', rulesDir: opts.rulesDir });
   await app.register(open311Routes, { prefix: '/open311/v2', jurisdictionId: opts.homeCity, ...opts.open311 });

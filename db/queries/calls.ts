@@ -6,7 +6,7 @@
  * tagged templates; the drizzle builder only for plain row CRUD; never drizzle's
  * relational `db.query` API (one way to read a query, and the SQL is what runs).
  */
-import type { Sql } from '../client.ts';
+import type { Queryable, Sql } from '../client.ts';
 
 /** One event from the call-centre system, as validated by the route. */
 export interface CallEventInput {
@@ -45,7 +45,7 @@ export type CallRecord = Record<string, unknown> & { call_id: string; caller_num
  * Merge one event into its call's row: first start, first answer, last end; a
  * repeated event is kept once, so events may come twice or out of order.
  */
-export async function mergeCallEvent(sql: Sql, e: CallEventInput, updatedAt: Date): Promise<Call> {
+export async function mergeCallEvent(sql: Queryable, e: CallEventInput, updatedAt: Date): Promise<Call> {
   const started = e.startedAt ?? (e.event === 'CHANNEL_CREATE' ? e.at : null);
   const answered = e.answeredAt ?? (e.event === 'CHANNEL_ANSWER' ? e.at : null);
   const ended = e.endedAt ?? (e.event === 'CHANNEL_HANGUP_COMPLETE' ? e.at : null);

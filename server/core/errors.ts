@@ -52,6 +52,7 @@ export const ERROR_CATALOGUE = {
   ORDER_NOT_FOUND: { kind: 'not_found', message: '工单不存在' },
   UNIT_NOT_FOUND: { kind: 'not_found', message: '单位不存在或不在本单位辖区内' },
   CALL_NOT_FOUND: { kind: 'not_found', message: '通话不存在' },
+  MISSED_CALL_NOT_FOUND: { kind: 'not_found', message: '回拨任务不存在' },
   ROUTE_NOT_FOUND: { kind: 'not_found', message: '没有这个地址' },
   USER_NOT_FOUND: { kind: 'not_found', message: '用户不存在' },
   SESSION_NOT_FOUND: { kind: 'not_found', message: '会话不存在或已结束' },
@@ -62,6 +63,7 @@ export const ERROR_CATALOGUE = {
   ASSIST_EXISTS: { kind: 'conflict', message: '已是协办单位' },
   ASSISTS_PENDING: { kind: 'conflict', message: '协办单位尚未回复' },
   CLOCK_NOT_RUNNING: { kind: 'conflict', message: '该时限未在计时' },
+  CALLBACK_CLOSED: { kind: 'conflict', message: '该回拨任务已结束' },
   EXTENSION_PENDING: { kind: 'conflict', message: '该时限已有待审批的延期申请' },
   EXTENSION_NOT_PENDING: { kind: 'conflict', message: '延期申请不存在或已处理' },
   SUPERVISE_TOO_SOON: { kind: 'conflict', message: '该工单在督办间隔内已督办过，暂不能再次督办' },
@@ -79,6 +81,7 @@ export const ERROR_CATALOGUE = {
   // 422: readable, but it names something that is not so
   UNKNOWN_UNIT: { kind: 'unprocessable', message: '承办单位不存在' },
   UNKNOWN_CALL: { kind: 'unprocessable', message: '关联的通话不存在' },
+  UNKNOWN_ORDER: { kind: 'unprocessable', message: '关联的工单不存在' },
   UNKNOWN_AREA: { kind: 'unprocessable', message: '区域代码不存在' },
   UNKNOWN_CATEGORY: { kind: 'unprocessable', message: '事项分类不存在' },
   CATEGORY_UNCHANGED: { kind: 'unprocessable', message: '工单已是该事项分类' },

@@ -4,6 +4,7 @@
  */
 import type { DeadlinePolicy, UrgentClass } from './deadlines.ts';
 import type { RequestType } from './lists.ts';
+import type { MissedCallRules } from './missed-calls.ts';
 import type { ReplyCheckRules } from './reply-quality.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
@@ -138,4 +139,6 @@ export interface RuleSet {
   deadlines: DeadlinePolicy;
   /** 答复质检: the checks a reply passes before it reaches the citizen. */
   replyChecks: ReplyCheckRules;
+  /** 漏接回拨: the callback deadline, the retries (rules/missed-calls.yaml). */
+  missedCalls: MissedCallRules;
 }

@@ -8,7 +8,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../core/errors.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { findCall, mergeCallEvent, openCallsOf } from '../../db/queries/calls.ts';
+import { findCall, openCallsOf } from '../../db/queries/calls.ts';
+import { recordCallEvent } from '../calls/missed-calls.ts';
 import { ErrorReply } from './orders.schema.ts';
 
 const CallId = Type.String({ pattern: '^[A-Za-z0-9._:-]{1,100}$', description: '通话唯一标识（Unique-ID）' });
@@ -57,7 +58,8 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
     {
       schema: {
         summary: '呼叫中心来电事件',
-        description: '由呼叫中心系统调用，请求头 X-CTI-Secret 为共享密钥（CTI_SECRET）。同一通话的事件可重复、可乱序，按 callId 合并。',
+        description:
+          '由呼叫中心系统调用，请求头 X-CTI-Secret 为共享密钥（CTI_SECRET）。同一通话的事件可重复、可乱序，按 callId 合并。未接听即结束的来电生成漏接回拨任务（/api/missed-calls）。',
         tags: ['channels'],
         headers: Type.Object({ 'x-cti-secret': Type.String({ minLength: 1, maxLength: 200 }) }),
         body: CallEvent,
@@ -70,7 +72,8 @@ const phoneRoutes: FastifyPluginAsyncTypebox<{ ctiSecret?: string }> = async (ap
       if (given.length !== secret.length || !timingSafeEqual(given, secret)) {
         throw new DomainError('BAD_CTI_SECRET', 'X-CTI-Secret 不正确', { field: 'x-cti-secret' });
       }
-      return mergeCallEvent(app.sql, request.body, app.clock.now());
+      // A call that ends unanswered becomes a callback task (漏接回拨) in the same transaction.
+      return recordCallEvent(app.sql, request.body, app.clock.now(), app.classifier.rules.missedCalls);
     },
   );
 

@@ -178,5 +178,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     returnLimit: data.dispatch.returnLimit,
     aliasVotes: data.dispatch.aliasVotes ?? 3,
     replyChecks: data.replyChecks,
+    missedCalls: data.missedCalls,
   };
 }

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
 import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
+import type { MissedCallRules } from '../core/missed-calls.ts';
 import type { ReplyCheckRules } from '../core/reply-quality.ts';
 import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
@@ -169,6 +170,16 @@ export const ReplyChecksFile = Type.Object(
   strict,
 );
 
+export const MissedCallsFile = Type.Object(
+  {
+    callbackWithinMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
+    dedupeWindowMinutes: Type.Integer({ minimum: 1, maximum: 7 * 24 * 60 }),
+    retryAfterMinutes: Type.Integer({ minimum: 1, maximum: 24 * 60 }),
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 10 }),
+  },
+  strict,
+);
+
 export const RULE_FILES = {
   deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
@@ -178,6 +189,7 @@ export const RULE_FILES = {
   dispatch: { file: 'dispatch.yaml', schema: DispatchFile },
   requestTypes: { file: 'request-types.yaml', schema: RequestTypesFile },
   replyChecks: { file: 'reply-checks.yaml', schema: ReplyChecksFile },
+  missedCalls: { file: 'missed-calls.yaml', schema: MissedCallsFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */
@@ -195,7 +207,8 @@ const inStep: [
   Same<Static<typeof UrgencyFile>['rules'][number], UrgencyRule>,
   Same<Static<typeof RegionsFile>['regions'][number], Region>,
   Same<Static<typeof ReplyChecksFile>, ReplyCheckRules>,
-] = [true, true, true, true, true, true];
+  Same<Static<typeof MissedCallsFile>, MissedCallRules>,
+] = [true, true, true, true, true, true, true];
 void inStep;
 const urgencyLanguageInStep: Same<Static<typeof UrgencyFile>['language'], UrgencyLanguage> = true;
 void urgencyLanguageInStep;
