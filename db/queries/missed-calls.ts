@@ -91,7 +91,7 @@ export async function listMissedCalls(sql: Sql, o: { state: MissedCallState; lim
 
 /** The number shown to an operator to dial: the reveal is kept in the task's trail. */
 export async function recordDial(sql: Sql, id: number, step: MissedCallStep): Promise<void> {
-  await sql`update missed_calls set trail = trail || ${sql.json([step])}::jsonb where id = ${id}`;
+  await sql`update missed_calls set trail = trail || ${JSON.stringify([step])}::jsonb where id = ${id}`;
 }
 
 /** An attempt and what it decided: the task's new state, its next try, the order logged on it. */
@@ -104,7 +104,7 @@ export async function recordCallbackAttempt(
   await sql`
     update missed_calls set state = ${o.state}, attempts = ${o.attempts}, next_at = ${iso(o.nextAt)},
       first_attempt_at = coalesce(first_attempt_at, ${iso(o.at)}), order_id = coalesce(${o.orderId}, order_id),
-      trail = trail || ${sql.json([o.step])}::jsonb,
+      trail = trail || ${JSON.stringify([o.step])}::jsonb,
       closed_at = ${closed ? iso(o.at) : null}, closed_by = ${closed ? o.by : null}
     where id = ${id}`;
 }
