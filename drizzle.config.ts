@@ -3,7 +3,13 @@ import { defineConfig } from 'drizzle-kit';
 // drizzle-kit only generates migrations here; they are applied at start-up by db/migrate.ts.
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./db/schema.ts', './db/schema-understanding.ts', './db/schema-knowledge.ts', './db/schema-open311.ts', './db/schema-missed-calls.ts'],
+  schema: [
+    './db/schema.ts',
+    './db/schema-understanding.ts',
+    './db/schema-knowledge.ts',
+    './db/schema-open311.ts',
+    './db/schema-missed-calls.ts',
+  ],
   out: './db/migrations',
   strict: true,
 });

@@ -199,7 +199,13 @@ t.test('the figures: missed calls, callback rate, on-time rate, time to callback
   await send(h.app, missed('call-k4', '2026-11-24T02:00:00Z', '13700000003'));
   await send(h.app, missed('call-k5', '2026-11-24T02:00:00Z', '13700000004'));
   await send(h.app, [
-    { callId: 'call-k6', event: 'CHANNEL_ANSWER', at: '2026-11-24T02:30:00Z', callerNumber: '13700000004', answeredAt: '2026-11-24T02:30:00Z' },
+    {
+      callId: 'call-k6',
+      event: 'CHANNEL_ANSWER',
+      at: '2026-11-24T02:30:00Z',
+      callerNumber: '13700000004',
+      answeredAt: '2026-11-24T02:30:00Z',
+    },
   ]);
   const tasks = await openTasks(h);
   const id = (n: string) => tasks.find((x) => (x.callerNumber as string).endsWith(n.slice(-4)))!.id;

@@ -71,11 +71,16 @@ export async function mergeCallEvent(sql: Queryable, e: CallEventInput, updatedA
   return toCall(row!);
 }
 
-/** Calls heard from since `since` and not yet logged as an order, newest first (the calls_open_idx partial index). */
+/**
+ * Calls heard from since `since` and not yet logged as an order, newest first (the
+ * calls_open_idx partial index). A call that ended unanswered is not waiting to be
+ * logged: it is a callback task (漏接回拨), listed beside the form instead.
+ */
 export async function openCallsOf(sql: Sql, opts: { since: Date; agent?: string; limit: number }): Promise<Call[]> {
   const rows = await sql`
     select * from calls
-    where order_id is null and updated_at >= ${opts.since.toISOString()} ${opts.agent ? sql`and agent_id = ${opts.agent}` : sql``}
+    where order_id is null and updated_at >= ${opts.since.toISOString()}
+      and not (answered_at is null and ended_at is not null) ${opts.agent ? sql`and agent_id = ${opts.agent}` : sql``}
     order by updated_at desc limit ${opts.limit}`;
   return rows.map(toCall);
 }

@@ -8,41 +8,10 @@ import { Type } from 'typebox';
 import { listMissedCalls, missedCallFigures, type MissedCallTask } from '../../db/queries/missed-calls.ts';
 import { recordCallback, revealForDialling } from '../calls/missed-calls.ts';
 import { maskPhone } from '../core/access.ts';
-import { CALLBACK_OUTCOMES, MISSED_CALL_STATES } from '../core/missed-calls.ts';
+import { MISSED_CALL_STATES } from '../core/missed-calls.ts';
 import { period, ratio } from '../http/report-reply.ts';
-import { ErrorReply, StringEnum } from './orders.schema.ts';
-
-const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
-const NullableInstant = Type.Union([Instant, Type.Null()]);
-
-const Step = Type.Object({
-  kind: StringEnum(['dial', 'attempt'] as const),
-  by: Type.String(),
-  at: Type.String({ format: 'date-time' }),
-  outcome: Type.Optional(StringEnum(CALLBACK_OUTCOMES)),
-  note: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-  orderId: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
-});
-
-const Task = Type.Object({
-  id: Type.Integer(),
-  callerNumber: Type.String({ description: '主叫号码；列表中隐去中间四位，拨号（actions/dial）时显示完整号码并记录' }),
-  missedCount: Type.Integer({ description: '本任务合并的漏接次数' }),
-  firstMissedAt: Instant,
-  lastMissedAt: Instant,
-  dueAt: Type.Unsafe<Date>({ type: 'string', format: 'date-time', description: '回拨时限' }),
-  state: StringEnum(MISSED_CALL_STATES),
-  attempts: Type.Integer(),
-  maxAttempts: Type.Integer(),
-  nextAt: Type.Union([Instant, Type.Null()], { description: '下次应拨时间（首拨为回拨时限，未接通后为重拨时间）' }),
-  firstAttemptAt: NullableInstant,
-  orderId: Type.Union([Type.Integer(), Type.Null()]),
-  closedAt: NullableInstant,
-  trail: Type.Array(Step),
-});
-
-const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };
+import { AttemptBody, errors, Id, MissedCallFigures, MissedCallTask as Task } from './missed-calls.schema.ts';
+import { StringEnum } from './orders.schema.ts';
 
 const missedCallRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const rules = () => app.classifier.rules.missedCalls;
@@ -69,12 +38,21 @@ const missedCallRoutes: FastifyPluginAsyncTypebox = async (app) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ tasks: Type.Array(Task) }), ...errors },
+        response: {
+          200: Type.Object({
+            at: Type.String({ format: 'date-time', description: '服务时间（倒计时以此为准）' }),
+            tasks: Type.Array(Task),
+          }),
+          ...errors,
+        },
       },
     },
     async (request) => {
       const { state = 'open', limit = 50 } = request.query;
-      return { tasks: (await listMissedCalls(app.sql, { state, limit })).map((t) => present(t)) };
+      return {
+        at: app.clock.now().toISOString(),
+        tasks: (await listMissedCalls(app.sql, { state, limit })).map((t) => present(t)),
+      };
     },
   );
 
@@ -106,14 +84,7 @@ const missedCallRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['channels'],
         security: [{ bearer: [] }],
         params: Id,
-        body: Type.Object(
-          {
-            outcome: StringEnum(CALLBACK_OUTCOMES),
-            note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-            orderId: Type.Optional(Type.Integer({ minimum: 1 })),
-          },
-          { additionalProperties: false },
-        ),
+        body: AttemptBody,
         response: { 200: Task, ...errors },
       },
     },
@@ -142,24 +113,7 @@ const missedCallRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            from: Type.String(),
-            to: Type.String(),
-            missedCalls: Type.Integer(),
-            tasks: Type.Integer(),
-            open: Type.Integer(),
-            overdue: Type.Integer(),
-            reached: Type.Integer(),
-            unreached: Type.Integer(),
-            skipped: Type.Integer(),
-            calledBack: Type.Integer(),
-            withOrder: Type.Integer(),
-            callbackRate: Type.Union([Type.Number(), Type.Null()]),
-            onTimeRate: Type.Union([Type.Number(), Type.Null()]),
-            reachRate: Type.Union([Type.Number(), Type.Null()]),
-            medianMinutesToCallback: Type.Union([Type.Number(), Type.Null()]),
-            p90MinutesToCallback: Type.Union([Type.Number(), Type.Null()]),
-          }),
+          200: MissedCallFigures,
           ...errors,
         },
       },

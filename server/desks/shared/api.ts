@@ -10,6 +10,7 @@ import type { CallbackQueue } from '../../routes/callbacks.schema.ts';
 import type { Classification, ClassifyBody } from '../../routes/classify.schema.ts';
 import type { CreateEntryBody, Entry, ListQuery, SearchResult, UpdateEntryBody, Versions } from '../../routes/kb.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue, UnitSearch, UnitSearchQuery } from '../../routes/meta.schema.ts';
+import type { AttemptBody, MissedCallFigures, MissedCallTask } from '../../routes/missed-calls.schema.ts';
 import type { Duplicates, OpenOrders, QueuePage, QueueQuery } from '../../routes/queue.schema.ts';
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent, ReplyCheckResult } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
@@ -131,6 +132,13 @@ export const api = {
     request<{ items: OrderView[]; nextCursor: string | null }>(`/api/orders${query({ phone, limit })}`),
   waitingCalls: (limit = 8) => request<{ calls: CallView[] }>(`/api/channels/phone/calls${query({ limit })}`),
   call: (callId: string) => request<CallView>(`/api/channels/phone/calls/${encodeURIComponent(callId)}`),
+  // 漏接回拨: the tasks (numbers masked), the reveal before dialling (recorded), each attempt, the figures.
+  missedCalls: (limit = 20) => request<{ at: string; tasks: MissedCallView[] }>(`/api/missed-calls${query({ limit })}`),
+  dialMissedCall: (id: number) => request<MissedCallView>(`/api/missed-calls/${id}/actions/dial`, { method: 'POST' }),
+  recordCallback: (id: number, body: Static<typeof AttemptBody>) =>
+    request<MissedCallView>(`/api/missed-calls/${id}/attempts`, { method: 'POST', body }),
+  missedCallFigures: (from: string, to: string) =>
+    request<Static<typeof MissedCallFigures>>(`/api/missed-calls/report${query({ from, to })}`),
   features: () => request<Static<typeof DeskFeatures>>('/api/meta/features'),
   matters: () => request<Matters>('/api/meta/matters'),
   areas: (parent?: string) => request<{ areas: AreaNode[] }>(`/api/meta/areas${query({ parent })}`),
@@ -221,6 +229,7 @@ export type QueueItemView = QueuePageView['items'][number];
 export type DuplicatesView = Json<Static<typeof Duplicates>>;
 export type OpenOrderBrief = Json<Static<typeof OpenOrders>>['items'][number];
 export type UnitHit = Static<typeof UnitSearch>['units'][number];
+export type MissedCallView = Json<Static<typeof MissedCallTask>>;
 
 // ——— The reports' types (typed from their schemas) and the CSV download ———
 type S<T> = Static<T & import('typebox').TSchema>;
