@@ -20,12 +20,10 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { KB_CHANGES, KB_MATERIAL_TYPES, KB_STATUSES, type KbChange, type KbMaterialType, type KbStatus } from '../server/core/lists.ts';
-import { areas, orderEvents, orders, units } from './schema.ts';
+import { areas, inList, orderEvents, orders, units } from './schema.ts';
 
 /** A tsvector, written as a literal built by server/core/knowledge-search.ts. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
-
-const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 /** 知识条目: the current version of each entry; its history is in kb_entry_versions. */
 export const kbEntries = pgTable(

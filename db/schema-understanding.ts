@@ -6,14 +6,12 @@
  */
 import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { areas, orders } from './schema.ts';
+import { areas, inList, orders } from './schema.ts';
 
 export const TRAINING_SOURCES = ['import', 'correction', 'redispatch'] as const;
 export type TrainingSource = (typeof TRAINING_SOURCES)[number];
 export const ALIAS_SOURCES = ['imported', 'learned', 'manual'] as const;
 export type AliasSource = (typeof ALIAS_SOURCES)[number];
-
-const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 /** 历史工单与派单员的纠正: labelled texts the model learns from. Never live orders. */
 export const trainingExamples = pgTable(
