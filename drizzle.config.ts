@@ -9,6 +9,7 @@ export default defineConfig({
     './db/schema-knowledge.ts',
     './db/schema-open311.ts',
     './db/schema-missed-calls.ts',
+    './db/schema-hotspots.ts',
   ],
   out: './db/migrations',
   strict: true,

@@ -12,6 +12,7 @@ import livePlugin from './plugins/live.ts';
 import kbExpiryPlugin from './plugins/kb-expiry.ts';
 import kbPlugin from './plugins/kb.ts';
 import ordersPlugin from './plugins/orders.ts';
+import hotspotsPlugin from './plugins/hotspots.ts';
 import sweeperPlugin from './plugins/sweeper.ts';
 import trainerPlugin from './plugins/trainer.ts';
 import dbPlugin from './plugins/db.ts';
@@ -29,6 +30,7 @@ import metaRoutes from './routes/meta.ts';
 import queueRoutes from './routes/queue.ts';
 import phoneRoutes from './routes/phone.ts';
 import missedCallRoutes from './routes/missed-calls.ts';
+import hotspotRoutes from './routes/hotspots.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import reportRoutes from './routes/reports.ts';
 import knowledgeReports from './routes/knowledge-reports.ts';
@@ -66,6 +68,8 @@ export interface AppOptions {
   sweepSchedule?: string;
   /** A node-cron schedule for training the text model from the history; none: not trained here. */
   trainSchedule?: string;
+  /** A node-cron schedule for 热点预警's scan; none: scanned only by hand (`app.hotspots.scan()`). */
+  hotspotSchedule?: string;
   /** node-cron schedule (Beijing time) of expiring knowledge entries; off when absent. */
   kbExpireSchedule?: string;
   /** The WeChat official account: token, app id and the safe-mode key. */
@@ -138,6 +142,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
   if (opts.trainSchedule) await app.register(trainerPlugin, { schedule: opts.trainSchedule });
   if (opts.kbExpireSchedule) await app.register(kbExpiryPlugin, { schedule: opts.kbExpireSchedule });
+  await app.register(hotspotsPlugin, { schedule: opts.hotspotSchedule });
   await app.register(authPlugin);
   await app.register(docsPlugin);
 
@@ -166,6 +171,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(publicRoutes, { prefix: '/api', ...opts.publicLimits });
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(missedCallRoutes, { prefix: '/api/missed-calls' });
+  await app.register(hotspotRoutes, { prefix: '/api/hotspots' });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
   await app.register(adminRoutes, { prefix: '/api/admin', rulesDir: opts.rulesDir });
   await app.register(open311Routes, { prefix: '/open311/v2', jurisdictionId: opts.homeCity, ...opts.open311 });

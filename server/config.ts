@@ -42,6 +42,8 @@ export interface Config {
   trainCron: string | undefined;
   /** node-cron schedule, Beijing time, of marking knowledge entries past their expiry date (KB_EXPIRE_CRON; "off": not here). */
   kbExpireCron: string | undefined;
+  /** node-cron schedule of 热点预警's scan (HOTSPOT_CRON; "off": not here). */
+  hotspotCron: string | undefined;
   /** How long a sign-in lasts, in hours. */
   sessionTtlHours: number;
   /** Folder of the rules files; unset means the project's rules/. */
@@ -95,6 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sweepCron: env.SWEEP_CRON || '* * * * *',
     // Every ten minutes: a step costs a lock and two reads when nothing is new.
     trainCron: env.TRAIN_CRON === 'off' ? undefined : env.TRAIN_CRON || '*/10 * * * *',
+    // Every five minutes: a scan that finds nothing new costs a lock and one grouped read.
+    hotspotCron: env.HOTSPOT_CRON === 'off' ? undefined : env.HOTSPOT_CRON || '*/5 * * * *',
     kbExpireCron: env.KB_EXPIRE_CRON === 'off' ? undefined : env.KB_EXPIRE_CRON || '5 0 * * *',
     sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     sweepSchedule: config.sweepCron,
     trainSchedule: config.trainCron,
     kbExpireSchedule: config.kbExpireCron,
+    hotspotSchedule: config.hotspotCron,
     wechat: config.wechat,
     publicLimits: { webPerMinute: config.webPerMinute },
     live: config.live,

@@ -4,6 +4,7 @@
  */
 import type { DeadlinePolicy, UrgentClass } from './deadlines.ts';
 import type { RequestType } from './lists.ts';
+import type { HotspotRules } from './hotspots.ts';
 import type { MissedCallRules } from './missed-calls.ts';
 import type { ReplyCheckRules } from './reply-quality.ts';
 
@@ -141,4 +142,6 @@ export interface RuleSet {
   replyChecks: ReplyCheckRules;
   /** 漏接回拨: the callback deadline, the retries (rules/missed-calls.yaml). */
   missedCalls: MissedCallRules;
+  /** 热点预警: the window, the thresholds, the places (rules/hotspots.yaml). */
+  hotspots: HotspotRules;
 }

@@ -179,5 +179,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     aliasVotes: data.dispatch.aliasVotes ?? 3,
     replyChecks: data.replyChecks,
     missedCalls: data.missedCalls,
+    hotspots: data.hotspots,
   };
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
 import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
 import type { MissedCallRules } from '../core/missed-calls.ts';
+import { HOTSPOT_LEVELS, type HotspotLevel, type HotspotRules } from '../core/hotspots.ts';
 import type { ReplyCheckRules } from '../core/reply-quality.ts';
 import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
@@ -180,6 +181,17 @@ export const MissedCallsFile = Type.Object(
   strict,
 );
 
+export const HotspotsFile = Type.Object(
+  {
+    windowMinutes: Type.Integer({ minimum: 10, maximum: 7 * 24 * 60 }),
+    minOrders: Type.Integer({ minimum: 2, maximum: 1000 }),
+    minRatio: Type.Number({ minimum: 1, maximum: 100 }),
+    baselineDays: Type.Integer({ minimum: 1, maximum: 366 }),
+    levels: Type.Array(Type.Unsafe<HotspotLevel>({ type: 'string', enum: [...HOTSPOT_LEVELS] }), { minItems: 1, uniqueItems: true }),
+  },
+  strict,
+);
+
 export const RULE_FILES = {
   deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
@@ -190,6 +202,7 @@ export const RULE_FILES = {
   requestTypes: { file: 'request-types.yaml', schema: RequestTypesFile },
   replyChecks: { file: 'reply-checks.yaml', schema: ReplyChecksFile },
   missedCalls: { file: 'missed-calls.yaml', schema: MissedCallsFile },
+  hotspots: { file: 'hotspots.yaml', schema: HotspotsFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */
@@ -208,7 +221,8 @@ const inStep: [
   Same<Static<typeof RegionsFile>['regions'][number], Region>,
   Same<Static<typeof ReplyChecksFile>, ReplyCheckRules>,
   Same<Static<typeof MissedCallsFile>, MissedCallRules>,
-] = [true, true, true, true, true, true, true];
+  Same<Static<typeof HotspotsFile>, HotspotRules>,
+] = [true, true, true, true, true, true, true, true];
 void inStep;
 const urgencyLanguageInStep: Same<Static<typeof UrgencyFile>['language'], UrgencyLanguage> = true;
 void urgencyLanguageInStep;

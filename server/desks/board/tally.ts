@@ -54,7 +54,7 @@ export interface BoardEvent {
 export interface StripItem {
   eventId: number;
   at: string;
-  kind: 'warning' | 'overdue' | 'escalated' | 'urge' | 'supervise' | 'extension';
+  kind: 'warning' | 'overdue' | 'escalated' | 'urge' | 'supervise' | 'extension' | 'hotspot';
   label: string;
   orderId: number;
   number: string;
@@ -105,6 +105,8 @@ export function stripItemOf(e: BoardEvent): StripItem | null {
   if (e.action === 'urge') return { ...base, kind: 'urge', label: '催办', note };
   if (e.action === 'supervise') return { ...base, kind: 'supervise', label: '督办', note };
   if (e.action === 'request_extension') return { ...base, kind: 'extension', label: '申请延期', note };
+  // 热点预警: the job's event on each order of a cluster; its note says where, what and how many.
+  if (e.action === 'hotspot') return { ...base, kind: 'hotspot', label: '热点预警', note };
   return null;
 }
 

@@ -14,6 +14,7 @@ const OTHER_STEPS: Record<string, string> = {
   create: '登记',
   phone_viewed: '查看电话',
   deadline_extended: '时限已延期',
+  hotspot: '热点预警',
 };
 
 export function stepName(action: string): string {
