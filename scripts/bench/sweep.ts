@@ -73,7 +73,7 @@ export async function benchSweep(adminUrl: string, openOrders: number, runs = 3)
     for (let r = 0; r < runs; r++) {
       // Put the same 1% back to "due" so every run sweeps the same work.
       await resetDue(sql);
-      const [{ last }] = await sql<{ last: string }[]>`select coalesce(max(id), 0)::text as last from order_events`;
+      const [mark] = await sql<{ last: string }[]>`select coalesce(max(id), 0)::text as last from order_events`;
       const t0 = performance.now();
       const result = await sweepDueClocks(sql, now);
       sweeps.push(performance.now() - t0);
@@ -84,7 +84,7 @@ export async function benchSweep(adminUrl: string, openOrders: number, runs = 3)
       await sql`
         create table bench_floor_events as
         select id as seq, order_id, at, actor, action, from_status, to_status, unit_id, reason, payload
-        from order_events where id > ${last}::bigint`;
+        from order_events where id > ${mark!.last}::bigint`;
       await sql`create table bench_floor_clocks as select order_id, kind, fired_stage, next_at from order_clocks where order_id % 100 = 0`;
       await sql`analyze bench_floor_events`;
       await sql`analyze bench_floor_clocks`;
