@@ -37,7 +37,19 @@ export interface InstancesResult {
   scaling: number;
   rounds: { one: number[]; two: number[] };
   live: { orders: number; boardsPerInstance: number; same: Latency; cross: Latency };
-  sweep: { dueClocks: number; events: number; clocksTwice: number; clocksMissed: number; clocksByInstance: [number, number] };
+  sweep: {
+    /** Clocks seeded due at one commit. */
+    dueClocks: number;
+    /** Events the sweepers wrote in this database, and the distinct clocks they were for. */
+    events: number;
+    clocksSwept: number;
+    /** (clock, stage) pairs fired more than once: must be 0. */
+    stagesTwice: number;
+    /** Seeded clocks left unfired: must be 0. */
+    clocksMissed: number;
+    /** Clocks taken per instance, from their logs: they add up to clocksSwept when none was taken twice. */
+    clocksByInstance: [number, number];
+  };
 }
 
 const ADMIN_PASSWORD = 'bench-admin-password';
@@ -197,19 +209,26 @@ async function sweepRace(url: string, due: number) {
       await sleep(100);
     }
     await sleep(500); // the last sweep's log line
-    const [counts] = await sql<{ events: number; twice: number; missed: number }[]>`
-      with per as (
-        select c.order_id, c.kind, count(e.id)::int as n
-        from order_clocks c
-        left join order_events e on e.order_id = c.order_id and e.actor = 'system:sweeper'
-        where c.order_id in (select id from orders where number like '12345-20261124-%')
-        group by c.order_id, c.kind
+    // Every event of the sweepers, the clocks of the intake rounds included (their first
+    // warning may come due while the bench runs): no (clock, stage) may have two.
+    const [counts] = await sql<{ events: number; clocks: number; twice: number; missed: number }[]>`
+      with fired as (
+        select order_id, payload->>'clock' as kind, payload->>'stage' as stage, count(*)::int as n
+        from order_events where actor = 'system:sweeper' group by 1, 2, 3
       )
-      select coalesce(sum(n), 0)::int as events, count(*) filter (where n > 1)::int as twice, count(*) filter (where n = 0)::int as missed from per`;
+      select (select coalesce(sum(n), 0) from fired)::int as events,
+        (select count(distinct (order_id, kind)) from fired)::int as clocks,
+        (select count(*) from fired where n > 1)::int as twice,
+        (select count(*) from order_clocks c join orders o on o.id = c.order_id
+          where o.number like '12345-20261124-%' and c.fired_stage < 0)::int as missed`;
+    // A bench that fired a stage twice or missed a clock found a bug: stop rather than report a rate.
+    if (counts!.twice > 0 || counts!.missed > 0)
+      throw new Error(`instances: ${counts!.twice} stages fired twice, ${counts!.missed} clocks missed`);
     return {
       dueClocks: due,
       events: counts!.events,
-      clocksTwice: counts!.twice,
+      clocksSwept: counts!.clocks,
+      stagesTwice: counts!.twice,
       clocksMissed: counts!.missed,
       clocksByInstance: [sweptByLog(pair[0]!.svc.output()), sweptByLog(pair[1]!.svc.output())] as [number, number],
     };
@@ -284,7 +303,7 @@ export function printInstances(r: InstancesResult): void {
   }
   const s = r.sweep;
   console.log(
-    `| sweeper on both, ${f(s.dueClocks)} clocks due at once | ${f(s.events)} events | | clocks fired twice: **${s.clocksTwice}**, missed: ${s.clocksMissed}; taken by A ${f(s.clocksByInstance[0])}, by B ${f(s.clocksByInstance[1])} |`,
+    `| sweeper on both, ${f(s.dueClocks)} clocks made due at once | ${f(s.events)} events for ${f(s.clocksSwept)} clocks | | stages fired twice: **${s.stagesTwice}**, seeded clocks missed: ${s.clocksMissed}; taken by A ${f(s.clocksByInstance[0])}, by B ${f(s.clocksByInstance[1])} (intake rounds' clocks included) |`,
   );
 }
 
