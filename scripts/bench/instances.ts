@@ -242,7 +242,7 @@ export async function benchInstances(
   adminUrl: string,
   opts: { orders?: number; connections?: number; dueClocks?: number } = {},
 ): Promise<InstancesResult> {
-  const amount = opts.orders ?? Number(process.env.BENCH_INSTANCES_ORDERS ?? 1000);
+  const amount = opts.orders ?? Number(process.env.BENCH_INSTANCES_ORDERS ?? 600);
   const connections = opts.connections ?? 32;
   const name = 'hotline_bench_instances';
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -271,7 +271,7 @@ export async function benchInstances(
     } finally {
       await Promise.all(pair.map(stop));
     }
-    const sweep = await sweepRace(url, opts.dueClocks ?? 20_000);
+    const sweep = await sweepRace(url, opts.dueClocks ?? 10_000);
     const one = { perSecond: median(rounds.one), p99Ms: median(p99.one) };
     const two = { perSecond: median(rounds.two), p99Ms: median(p99.two) };
     return { connections, ordersPerRound: amount, one, two, scaling: two.perSecond / one.perSecond, rounds, live, sweep };
