@@ -30,6 +30,8 @@ export interface SweepBench {
   /** oneWorkerMs ÷ floorMs: the same without the second worker's parallelism. */
   oneWorkerOverFloor: number;
   runs: number;
+  /** Every run's time, in the order run: on a shared machine the spread says how far to trust a median. */
+  samplesMs: { sweep: number[]; floor: number[]; oneWorker: number[] };
   seedSeconds: number;
 }
 
@@ -126,6 +128,7 @@ export async function benchSweep(adminUrl: string, openOrders: number, runs = 5)
       overFloor: sweepMs / floorMs,
       oneWorkerOverFloor: oneWorkerMs / floorMs,
       runs,
+      samplesMs: { sweep: sweeps, floor: floors, oneWorker: single },
       seedSeconds,
     };
   } finally {
