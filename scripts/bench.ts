@@ -12,12 +12,15 @@ import { benchKb, printKb } from './bench/kb.ts';
 import { benchLogin, printLogin } from './bench/login.ts';
 import { benchMixed } from './bench/mixed.ts';
 import { benchModel } from './bench/model.ts';
-import { benchSweep } from './bench/sweep.ts';
+import { benchInstances, printInstances } from './bench/instances.ts';
+import { benchSweep, printSweeps, sweepGrowth } from './bench/sweep.ts';
 import { root } from './harness/cluster.ts';
 
 const orders = Number(process.env.BENCH_ORDERS ?? 5000);
 // BENCH_COUNTRY=0 skips the whole-country tree (it takes a minute or two to load).
 const country = process.env.BENCH_COUNTRY !== '0';
+// BENCH_INSTANCES=0 skips the two-instance bench (about two minutes; also `scripts/bench/instances.ts` alone).
+const instancesOn = process.env.BENCH_INSTANCES !== '0';
 const db = await benchDatabase();
 try {
   const intake = await benchIntake(db.url, orders);
@@ -32,6 +35,9 @@ try {
   // Knowledge search at 10,000 entries and intake with it running (BENCH_KB_ENTRIES).
   const kb = await benchKb(db.url, Number(process.env.BENCH_KB_ENTRIES ?? 10_000));
   if (country) trees.push(await benchClassifyTree(db.url, 'all'));
+  // Two service instances on their own database of this server (BENCH_INSTANCES_ORDERS per intake round).
+  const instances = instancesOn ? await benchInstances(db.adminUrl) : null;
+  // Each sweep against its floor, on its own database (also `scripts/bench/sweep.ts` alone).
   const sweeps = [
     await benchSweep(db.adminUrl, 10_000),
     await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000)),
@@ -46,7 +52,14 @@ try {
     classification: trees,
     model,
     kb,
+    instances,
     sweep: sweeps,
+    sweepReport: {
+      /** Sweep ÷ floor at each size (goal ≤ 1.3). */
+      overFloor: sweeps.map((w) => ({ openOrders: w.openOrders, sweep: w.overFloor, oneWorker: w.oneWorkerOverFloor })),
+      /** Per-due-clock cost at the most open orders ÷ at the fewest (goal ≤ 1.5). */
+      perClockGrowth: sweepGrowth(sweeps),
+    },
   };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
@@ -97,11 +110,8 @@ try {
     `| ${model.classes} matters, ~100-character complaints | ${f(model.examples)} | ${f(model.trainSeconds, 1)} s | ${f(model.grams)} | ${f(model.storedKiB)} KiB | ${f(model.microsPerPredict, 1)} µs | ${f(model.predictsPerSecond)} /s |`,
   );
   printKb(kb);
-  console.log('\n| open orders | due clocks (1%) | sweep (median of 3) | per due clock |');
-  console.log('| --- | --- | --- | --- |');
-  for (const w of sweeps) {
-    console.log(`| ${f(w.openOrders)} | ${f(w.due)} | ${f(w.sweepMs)} ms | ${f((w.sweepMs * 1000) / w.due)} µs |`);
-  }
+  if (instances) printInstances(instances);
+  printSweeps(sweeps);
 } finally {
   await db.stop();
 }
