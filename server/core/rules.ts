@@ -5,6 +5,7 @@
 import type { DeadlinePolicy, UrgentClass } from './deadlines.ts';
 import type { RequestType } from './lists.ts';
 import type { ReplyCheckRules } from './reply-quality.ts';
+import type { AssessmentWeights } from './assessment.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
 export type Owner = (typeof OWNERS)[number];
@@ -138,4 +139,6 @@ export interface RuleSet {
   deadlines: DeadlinePolicy;
   /** 答复质检: the checks a reply passes before it reaches the citizen. */
   replyChecks: ReplyCheckRules;
+  /** 考核: points per term, out of 100. */
+  assessmentWeights: AssessmentWeights;
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import { URGENT_CLASSES, type UrgentClass } from '../core/deadlines.ts';
 import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
 import type { ReplyCheckRules } from '../core/reply-quality.ts';
+import { ASSESSMENT_TERMS } from '../core/assessment.ts';
 import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
   OWNERS,
@@ -169,6 +170,12 @@ export const ReplyChecksFile = Type.Object(
   strict,
 );
 
+/** 考核权重: points per term, out of 100 (their sum is checked by the loader). */
+export const AssessmentFile = Type.Object(
+  { weights: Type.Object(Object.fromEntries(ASSESSMENT_TERMS.map((t) => [t, Type.Number({ minimum: 0, maximum: 100 })])), strict) },
+  strict,
+);
+
 export const RULE_FILES = {
   deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
@@ -178,6 +185,7 @@ export const RULE_FILES = {
   dispatch: { file: 'dispatch.yaml', schema: DispatchFile },
   requestTypes: { file: 'request-types.yaml', schema: RequestTypesFile },
   replyChecks: { file: 'reply-checks.yaml', schema: ReplyChecksFile },
+  assessment: { file: 'assessment.yaml', schema: AssessmentFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */
