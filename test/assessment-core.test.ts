@@ -88,7 +88,16 @@ t.test('a term without a rate is left out and the rest scaled to 100', async (t)
   // 15×1 + 20×0.5 + 15×0.75 + 10×1 + 10×1 + 5×1 = 61.25 of the 75 points the unit can earn: 81.666…
   t.equal(scoreOf(ratesOf(unrated), WEIGHTS), 81.67);
   t.equal(scoreOf(ratesOf(NO_COUNTS), WEIGHTS), null, 'no orders, no score');
-  const onlySatisfaction = { ...WEIGHTS, satisfaction: 100, response: 0, resolution: 0, onTime: 0, replyQuality: 0, returns: 0, objections: 0 };
+  const onlySatisfaction = {
+    ...WEIGHTS,
+    satisfaction: 100,
+    response: 0,
+    resolution: 0,
+    onTime: 0,
+    replyQuality: 0,
+    returns: 0,
+    objections: 0,
+  };
   t.equal(scoreOf(ratesOf(unrated), onlySatisfaction), null, 'the only weighted term has no rate');
   t.equal(scoreOf(ratesOf(busy), onlySatisfaction), 80, 'a weight of 0 turns a term off');
 });

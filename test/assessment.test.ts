@@ -42,7 +42,9 @@ async function history(h: TestApp) {
   };
   const act = (who: Client, id: number, action: string, body?: object) => ok(who.post(`/api/orders/${id}/actions/${action}`, body));
   const order = async (unit: string) => {
-    const o = await ok(desk.post('/api/orders', { channel: 'phone', content: '楼道里堆满杂物', categoryCode: 'housing.property', areaCode: unit }));
+    const o = await ok(
+      desk.post('/api/orders', { channel: 'phone', content: '楼道里堆满杂物', categoryCode: 'housing.property', areaCode: unit }),
+    );
     await act(desk, o.id, 'accept');
     await act(desk, o.id, 'dispatch', { unitId: unit });
     return o.id as number;
@@ -111,7 +113,7 @@ t.test('the scores and ranks follow from the data and the weights', async (t) =>
   t.match(c.counts, { received: 1, replies: 1, repliesPassed: 0, dispatchedOrders: 2, returnedOrders: 1 });
 
   // The weights share out 100 points and every term has a rate: a term's shortfall costs its weight times the shortfall.
-  const expected = { [A]: 100, [B]: 100 - w.resolution * 0.5, [C]: 100 - w.replyQuality - w.returns * 0.5 };
+  const expected: Record<string, number> = { [A]: 100, [B]: 100 - w.resolution * 0.5, [C]: 100 - w.replyQuality - w.returns * 0.5 };
   for (const u of [a, b, c]) t.ok(close(u.score, expected[u.unitId]!), `${u.unitName}: ${u.score} is ${expected[u.unitId]}`);
   const order = [A, B, C].sort((x, y) => expected[y]! - expected[x]!);
   const ranked = districtsOf(body).units.filter((u: Unit) => u.rank !== null);
@@ -123,7 +125,9 @@ t.test('the scores and ranks follow from the data and the weights', async (t) =>
   t.equal(a.rank, 1, 'all on time, satisfied, well replied: first');
   t.equal(ranked.length, 3, 'the districts without orders have no score and no rank');
   t.ok(
-    districtsOf(body).units.slice(3).every((u: Unit) => u.score === null && u.rank === null),
+    districtsOf(body)
+      .units.slice(3)
+      .every((u: Unit) => u.score === null && u.rank === null),
     'and come after the ranked ones',
   );
 

@@ -32,7 +32,10 @@ export async function assessableUnits(sql: Sql): Promise<AssessableUnit[]> {
  * unit is the one that replied): every reply the checks ran on, and those with no
  * finding. Replies sent past a finding, with a reason, count as checked but not passed.
  */
-export async function replyCheckCounts(sql: Sql, span: { start: Date; end: Date }): Promise<Map<string, { replies: number; passed: number }>> {
+export async function replyCheckCounts(
+  sql: Sql,
+  span: { start: Date; end: Date },
+): Promise<Map<string, { replies: number; passed: number }>> {
   const rows = await sql<{ unit_id: string; replies: number; passed: number }[]>`
     select a.unit_id,
       count(*)::int as replies,

@@ -41,7 +41,8 @@ export const GROUP_LABELS: Record<AssessmentGroup, string> = {
  * the city government (it assesses the others) and communities (their street answers for them).
  */
 export function groupOf(unit: { level: UnitLevel; kind: UnitKind }): AssessmentGroup | null {
-  if (unit.kind === 'department') return unit.level === 'city' ? 'city_department' : unit.level === 'district' ? 'district_department' : null;
+  if (unit.kind === 'department')
+    return unit.level === 'city' ? 'city_department' : unit.level === 'district' ? 'district_department' : null;
   if (unit.kind !== 'government') return null;
   return unit.level === 'district' ? 'district' : unit.level === 'street' ? 'street' : null;
 }

@@ -34,10 +34,10 @@ const Change = Type.Union([Type.Number(), Type.Null()]);
 const Rate = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: '0 到 1，四位小数；分母为 0 时为 null' });
 const Count = Type.Integer({ minimum: 0 });
 
-const Rates = Type.Object(Object.fromEntries(ASSESSMENT_TERMS.map((t) => [t, Rate])) as Record<(typeof ASSESSMENT_TERMS)[number], typeof Rate>);
-const Counts = Type.Object(
-  Object.fromEntries(Object.keys(NO_COUNTS).map((k) => [k, Count])) as Record<keyof UnitCounts, typeof Count>,
+const Rates = Type.Object(
+  Object.fromEntries(ASSESSMENT_TERMS.map((t) => [t, Rate])) as Record<(typeof ASSESSMENT_TERMS)[number], typeof Rate>,
 );
+const Counts = Type.Object(Object.fromEntries(Object.keys(NO_COUNTS).map((k) => [k, Count])) as Record<keyof UnitCounts, typeof Count>);
 
 export const AssessmentUnit = Type.Object({
   unitId: Type.String(),
@@ -56,10 +56,17 @@ export const AssessmentReply = Type.Object({
   month: Type.String(),
   previousMonth: Type.String(),
   at: Type.String({ format: 'date-time', description: '生成时间：在计的时限按此时判断是否超期' }),
-  weights: Type.Object(Object.fromEntries(ASSESSMENT_TERMS.map((t) => [t, Type.Number()])) as Record<(typeof ASSESSMENT_TERMS)[number], ReturnType<typeof Type.Number>>),
+  weights: Type.Object(
+    Object.fromEntries(ASSESSMENT_TERMS.map((t) => [t, Type.Number()])) as Record<
+      (typeof ASSESSMENT_TERMS)[number],
+      ReturnType<typeof Type.Number>
+    >,
+  ),
   groups: Type.Array(
     Type.Object({
-      level: StringEnum(ASSESSMENT_GROUPS, { description: 'district 区 / street 街道（乡镇）/ city_department 市级部门 / district_department 区级部门' }),
+      level: StringEnum(ASSESSMENT_GROUPS, {
+        description: 'district 区 / street 街道（乡镇）/ city_department 市级部门 / district_department 区级部门',
+      }),
       label: Type.String(),
       units: Type.Array(AssessmentUnit),
     }),
