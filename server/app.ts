@@ -35,6 +35,7 @@ import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import reportRoutes from './routes/reports.ts';
 import knowledgeReports from './routes/knowledge-reports.ts';
 import liveReports from './routes/reports-live.ts';
+import assessmentRoutes from './routes/assessment.ts';
 import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import workbenchRoutes from './routes/orders-workbench.ts';
@@ -165,6 +166,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(reportRoutes, { prefix: '/api/reports' });
   await app.register(knowledgeReports, { prefix: '/api/reports' });
   await app.register(liveReports, { prefix: '/api/reports' });
+  await app.register(assessmentRoutes, { prefix: '/api/reports' });
   await app.register(kbRoutes, { prefix: '/api/kb' });
   await app.register(metaRoutes, { prefix: '/api/meta' });
   await app.register(queueRoutes, { prefix: '/api/queue' });

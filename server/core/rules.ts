@@ -7,6 +7,7 @@ import type { RequestType } from './lists.ts';
 import type { HotspotRules } from './hotspots.ts';
 import type { MissedCallRules } from './missed-calls.ts';
 import type { ReplyCheckRules } from './reply-quality.ts';
+import type { AssessmentWeights } from './assessment.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
 export type Owner = (typeof OWNERS)[number];
@@ -144,4 +145,6 @@ export interface RuleSet {
   missedCalls: MissedCallRules;
   /** 热点预警: the window, the thresholds, the places (rules/hotspots.yaml). */
   hotspots: HotspotRules;
+  /** 考核: points per term, out of 100. */
+  assessmentWeights: AssessmentWeights;
 }

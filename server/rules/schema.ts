@@ -5,6 +5,7 @@ import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
 import type { MissedCallRules } from '../core/missed-calls.ts';
 import { HOTSPOT_LEVELS, type HotspotLevel, type HotspotRules } from '../core/hotspots.ts';
 import type { ReplyCheckRules } from '../core/reply-quality.ts';
+import { ASSESSMENT_TERMS } from '../core/assessment.ts';
 import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
   OWNERS,
@@ -192,6 +193,12 @@ export const HotspotsFile = Type.Object(
   strict,
 );
 
+/** 考核权重: points per term, out of 100 (their sum is checked by the loader). */
+export const AssessmentFile = Type.Object(
+  { weights: Type.Object(Object.fromEntries(ASSESSMENT_TERMS.map((t) => [t, Type.Number({ minimum: 0, maximum: 100 })])), strict) },
+  strict,
+);
+
 export const RULE_FILES = {
   deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
@@ -203,6 +210,7 @@ export const RULE_FILES = {
   replyChecks: { file: 'reply-checks.yaml', schema: ReplyChecksFile },
   missedCalls: { file: 'missed-calls.yaml', schema: MissedCallsFile },
   hotspots: { file: 'hotspots.yaml', schema: HotspotsFile },
+  assessment: { file: 'assessment.yaml', schema: AssessmentFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */

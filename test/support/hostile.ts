@@ -85,6 +85,7 @@ const PATTERN_SAMPLES = [
   'abc',
   'ABCD2345',
   '0123456789abcdef',
+  '2026-11',
 ];
 
 /** A valid value for a schema: the baseline each variant spoils in one place only. */

@@ -271,7 +271,7 @@ const REPORT_PATHS: Record<keyof ReportReplies, string> = {
 };
 
 /** The API wants the bearer token, which a plain link cannot carry: fetched, then saved under the server's Chinese file name. */
-async function downloadCsv(path: string): Promise<string> {
+export async function downloadCsv(path: string): Promise<string> {
   const token = session.token;
   const res = await fetch(path, { headers: { accept: 'text/csv', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
   if (!res.ok) throw new ApiError(res.status, await res.json().catch(() => null));
