@@ -49,5 +49,5 @@ export const HotspotStepBody = Type.Object(
   { note: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: '处置说明（如已并单、已转职能部门）' })) },
   { additionalProperties: false },
 );
-export const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 export const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply };

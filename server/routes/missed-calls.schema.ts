@@ -35,14 +35,14 @@ export const MissedCallTask = Type.Object({
   trail: Type.Array(Step),
 });
 
-export const Id = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 export const errors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };
 
 export const AttemptBody = Type.Object(
   {
     outcome: StringEnum(CALLBACK_OUTCOMES),
     note: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-    orderId: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 );
