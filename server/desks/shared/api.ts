@@ -11,6 +11,7 @@ import type { Classification, ClassifyBody } from '../../routes/classify.schema.
 import type { CreateEntryBody, Entry, ListQuery, SearchResult, UpdateEntryBody, Versions } from '../../routes/kb.schema.ts';
 import type { AreaChildren, DeskFeatures, MatterCatalogue, UnitSearch, UnitSearchQuery } from '../../routes/meta.schema.ts';
 import type { AttemptBody, MissedCallFigures, MissedCallTask } from '../../routes/missed-calls.schema.ts';
+import type { HotspotList } from '../../routes/hotspots.schema.ts';
 import type { Duplicates, OpenOrders, QueuePage, QueueQuery } from '../../routes/queue.schema.ts';
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent, ReplyCheckResult } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
@@ -139,6 +140,10 @@ export const api = {
     request<MissedCallView>(`/api/missed-calls/${id}/attempts`, { method: 'POST', body }),
   missedCallFigures: (from: string, to: string) =>
     request<Static<typeof MissedCallFigures>>(`/api/missed-calls/report${query({ from, to })}`),
+  // 热点预警: the alerts of the viewer's subtree, and the supervisor's 知悉 / 处置.
+  hotspots: (limit = 50) => request<Json<Static<typeof HotspotList>>>(`/api/hotspots${query({ limit })}`),
+  stepHotspot: (id: number, action: 'acknowledge' | 'handle', note?: string) =>
+    request<HotspotView>(`/api/hotspots/${id}/actions/${action}`, { method: 'POST', body: note ? { note } : {} }),
   features: () => request<Static<typeof DeskFeatures>>('/api/meta/features'),
   matters: () => request<Matters>('/api/meta/matters'),
   areas: (parent?: string) => request<{ areas: AreaNode[] }>(`/api/meta/areas${query({ parent })}`),
@@ -230,6 +235,7 @@ export type DuplicatesView = Json<Static<typeof Duplicates>>;
 export type OpenOrderBrief = Json<Static<typeof OpenOrders>>['items'][number];
 export type UnitHit = Static<typeof UnitSearch>['units'][number];
 export type MissedCallView = Json<Static<typeof MissedCallTask>>;
+export type HotspotView = Json<Static<typeof HotspotList>>['alerts'][number];
 
 // ——— The reports' types (typed from their schemas) and the CSV download ———
 type S<T> = Static<T & import('typebox').TSchema>;
