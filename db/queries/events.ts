@@ -26,6 +26,8 @@ export interface FeedEvent {
    * old boards, which must hear of it to take it off their counts.
    */
   formerAncestors: string[] | null;
+  /** The assisting units (协办) and every unit above each: their desks hear the order too, wherever it is held. */
+  assistAncestors: string[];
   /** What a board needs to patch its line of the order, as the order stands when looked up. */
   board: BoardFacts;
 }
@@ -77,7 +79,10 @@ export function listenForEvents(
 }
 
 function topicFilter(sql: Sql, t: Topic) {
-  if (t.topic === 'unit') return sql`u.ancestors @> array[${t.unit}]::text[]`;
+  if (t.topic === 'unit') {
+    return sql`(u.ancestors @> array[${t.unit}]::text[] or exists (select 1 from order_assists oa join units au on au.id = oa.unit_id
+      where oa.order_id = o.id and au.ancestors @> array[${t.unit}]::text[]))`;
+  }
   if (t.topic === 'order') return sql`o.id = ${t.orderId}`;
   return sql`o.current_unit_id = 'hotline' and o.status = any(${[...QUEUE_STATUSES]}::text[])`;
 }
@@ -90,6 +95,8 @@ async function lookUp(sql: Sql, where: ReturnType<typeof topicFilter>, limit: nu
       o.category_code, u.ancestors, left(o.content, 80) as content, o.urge_count, o.supervised_at,
       (select pu.ancestors from order_events pe join units pu on pu.id = pe.unit_id
         where pe.order_id = e.order_id and pe.id < e.id order by pe.id desc limit 1) as former_ancestors,
+      (select coalesce(array_agg(distinct up), '{}') from order_assists oa join units au on au.id = oa.unit_id
+        cross join unnest(au.ancestors) up where oa.order_id = o.id) as assist_ancestors,
       (select coalesce(json_agg(json_build_object('kind', c.kind, 'unitPath', c.unit_path, 'dueAt', c.due_at, 'stage', c.fired_stage)
           order by c.kind), '[]'::json)
         from order_clocks c where c.order_id = o.id and c.stopped_at is null) as clocks
@@ -113,6 +120,7 @@ async function lookUp(sql: Sql, where: ReturnType<typeof topicFilter>, limit: nu
     },
     ancestors: r.ancestors,
     formerAncestors: r.former_ancestors && r.former_ancestors.join('/') !== r.ancestors.join('/') ? r.former_ancestors : null,
+    assistAncestors: r.assist_ancestors ?? [],
     board: {
       content: r.content,
       urgeCount: r.urge_count,

@@ -21,6 +21,8 @@ export interface LiveEvent {
   ancestors: string[];
   /** Ancestors of the unit that held it before this event, when another: its boards hear the order leave. */
   formerAncestors: string[] | null;
+  /** The assisting units (协办) and the units above them: their desks follow the order too. */
+  assistAncestors: string[];
   /**
    * What a board moves its counts and patches its line with (server/desks/board/tally.ts),
    * so a thousand boards need not re-fetch: the running clocks, the start of the text and
@@ -71,11 +73,12 @@ function toLive(e: FeedEvent): LiveEvent {
     board,
     ancestors: e.ancestors,
     formerAncestors: e.formerAncestors,
+    assistAncestors: e.assistAncestors,
   });
 }
 
 function withWire(e: Omit<LiveEvent, 'wire'>): LiveEvent {
-  const { ancestors: _internal, formerAncestors: _former, ...message } = e;
+  const { ancestors: _internal, formerAncestors: _former, assistAncestors: _assists, ...message } = e;
   return { ...e, wire: JSON.stringify(message) };
 }
 

@@ -97,6 +97,8 @@ class Audience {
     for (const unit of e.ancestors) for (const d of this.byUnit.get(unit) ?? []) to.add(d);
     // The boards the order just left hear it leave (and take it off their counts).
     for (const unit of e.formerAncestors ?? []) for (const d of this.byUnit.get(unit) ?? []) to.add(d);
+    // 协办: the assisting units' desks follow the order, wherever the lead unit sits.
+    for (const unit of e.assistAncestors) for (const d of this.byUnit.get(unit) ?? []) to.add(d);
     for (const d of this.byOrder.get(e.order.id) ?? []) to.add(d);
     if (inQueue(e.order)) for (const d of this.queue) to.add(d);
     return to;
@@ -178,7 +180,10 @@ const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, opts) => {
 
     // The audience and the replay pick events by topic; this is the permission rule.
     const sees = (e: LiveEvent) =>
-      viewer !== null && (canSeeUnit(viewer, e.ancestors) || (e.formerAncestors !== null && canSeeUnit(viewer, e.formerAncestors)));
+      viewer !== null &&
+      (canSeeUnit(viewer, e.ancestors) ||
+        (e.formerAncestors !== null && canSeeUnit(viewer, e.formerAncestors)) ||
+        e.assistAncestors.includes(viewer.unitId));
 
     // Events for this client wait up to coalesceMs and leave as one frame: a frame
     // per event cannot keep up with a busy evening on two cores.
