@@ -111,6 +111,7 @@ t.test('the wall fills a 1920×1080 screen with its charts', async (t) => {
     await page.waitForSelector(`#${id} canvas`, { timeout: 10_000 });
   }
   t.equal(await page.textContent('#kpi-intake'), '2', "today's intake so far");
+  t.match(await page.textContent('.wall'), /2026年11月24日 11:\d\d:\d\d/, 'the screen’s clock is the service’s, in Beijing time');
   t.equal(await page.textContent('#kpi-overdue'), String(await overdueNow(h)), 'the overdue clocks now');
   const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
   t.same(size, [1920, 1080], 'the screen exactly, no scrolling');
