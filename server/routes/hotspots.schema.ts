@@ -1,11 +1,10 @@
 /** The shapes of 热点预警's routes (routes/hotspots.ts), shared with the board's typed client. */
 import { Type } from 'typebox';
 import { HOTSPOT_LEVELS, HOTSPOT_STATES } from '../core/hotspots.ts';
-import { ErrorReply, StringEnum } from './orders.schema.ts';
+import { ErrorReply, Instant, Nullable, StringEnum } from './orders.schema.ts';
 
-const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
-const NullableInstant = Type.Union([Instant, Type.Null()]);
-const NullableText = Type.Union([Type.String(), Type.Null()]);
+const NullableInstant = Nullable(Instant);
+const NullableText = Nullable(Type.String());
 
 export const HotspotAlert = Type.Object({
   id: Type.Integer(),

@@ -2,11 +2,10 @@
 import { Type } from 'typebox';
 import { BODY_MAX, TERM_MAX, TERMS_MAX, TITLE_MAX } from '../core/knowledge.ts';
 import { KB_CHANGES, KB_MATERIAL_TYPES, KB_STATUSES } from '../core/lists.ts';
-import { AreaCode, ErrorReply, StringEnum } from './orders.schema.ts';
+import { AreaCode, ErrorReply, Nullable, StringEnum } from './orders.schema.ts';
 
 export const kbErrors = { 400: ErrorReply, 401: ErrorReply, 403: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply };
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Day = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: '日期 YYYY-MM-DD（北京时间）' });
 const Terms = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: TERM_MAX }), { maxItems: TERMS_MAX, description });
 

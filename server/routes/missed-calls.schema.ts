@@ -4,10 +4,9 @@
  */
 import { Type } from 'typebox';
 import { CALLBACK_OUTCOMES, MISSED_CALL_STATES } from '../core/missed-calls.ts';
-import { ErrorReply, StringEnum } from './orders.schema.ts';
+import { ErrorReply, Instant, Nullable, StringEnum } from './orders.schema.ts';
 
-const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
-const NullableInstant = Type.Union([Instant, Type.Null()]);
+const NullableInstant = Nullable(Instant);
 
 export const Step = Type.Object({
   kind: StringEnum(['dial', 'attempt'] as const),

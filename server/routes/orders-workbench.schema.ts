@@ -1,10 +1,9 @@
 /** 承办工作台 (GET /api/orders/workbench): one unit's desk in one answer. */
 import { Type } from 'typebox';
 import { ASSIST_STATUSES } from '../core/lifecycle.ts';
-import { ClockView, Order, StringEnum } from './orders.schema.ts';
+import { ClockView, Nullable, Order, StringEnum } from './orders.schema.ts';
 
 const Time = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const UnitName = Type.Object({ id: Type.String(), name: Type.String() });
 
 /** A running clock with the instants of its ladder, so a desk turns it yellow and red at the sweeper's own instants. */

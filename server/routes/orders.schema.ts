@@ -3,7 +3,10 @@ import { Type, type Static } from 'typebox';
 import { RETURN_REASONS, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
 import { CHANNELS, REQUEST_TYPES, URGENCIES } from '../core/lists.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/** A value or null: the one spelling of a nullable field for every route's schema. */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/** An instant the handler returns as a Date; on the wire an ISO string. */
+export const Instant = Type.Unsafe<Date>({ type: 'string', format: 'date-time' });
 
 /** A closed set of strings, shown as an enum in the OpenAPI document. */
 export const StringEnum = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>

@@ -1,10 +1,9 @@
 import { Type } from 'typebox';
 import { RETURN_REASONS } from '../core/lifecycle.ts';
 import { REQUEST_TYPES } from '../core/lists.ts';
-import { ClockView, Order, StringEnum } from './orders.schema.ts';
+import { ClockView, Nullable, Order, StringEnum } from './orders.schema.ts';
 
 const Time = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const QueueQuery = Type.Object(
   {
