@@ -13,6 +13,7 @@ import { benchLogin, printLogin } from './bench/login.ts';
 import { benchMixed } from './bench/mixed.ts';
 import { benchModel } from './bench/model.ts';
 import { benchSweep } from './bench/sweep.ts';
+import { benchYear, printYear } from './bench/year.ts';
 import { root } from './harness/cluster.ts';
 
 const orders = Number(process.env.BENCH_ORDERS ?? 5000);
@@ -36,6 +37,8 @@ try {
     await benchSweep(db.adminUrl, 10_000),
     await benchSweep(db.adminUrl, Number(process.env.BENCH_SWEEP_ORDERS ?? 1_000_000)),
   ];
+  // A year of Tianjin (BENCH_YEAR_ORDERS, default 3,600,000; BENCH_YEAR=0 skips it): minutes to write.
+  const year = process.env.BENCH_YEAR === '0' ? null : await benchYear(db.adminUrl);
   const report = {
     at: new Date().toISOString(),
     machine: machine(),
@@ -47,6 +50,7 @@ try {
     model,
     kb,
     sweep: sweeps,
+    year,
   };
   fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(report, null, 2) + '\n');
@@ -102,6 +106,7 @@ try {
   for (const w of sweeps) {
     console.log(`| ${f(w.openOrders)} | ${f(w.due)} | ${f(w.sweepMs)} ms | ${f((w.sweepMs * 1000) / w.due)} µs |`);
   }
+  if (year) printYear(year);
 } finally {
   await db.stop();
 }

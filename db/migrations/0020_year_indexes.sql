@@ -1,0 +1,2 @@
+CREATE INDEX "order_events_steps_idx" ON "order_events" USING btree ("order_id","action","unit_id") WHERE "order_events"."action" in ('claim', 'answer', 'dispatch', 'redispatch', 'hand_down', 'return', 'reopen');--> statement-breakpoint
+CREATE INDEX "orders_phone_idx" ON "orders" USING btree ("citizen_phone","id");
