@@ -137,7 +137,7 @@ export async function seedYear(
     for (const k of post.keys) await sql.unsafe(`alter table "${k.table}" drop constraint "${k.name}"`);
     for (const t of post.triggers) await sql.unsafe(`alter table "${t.table}" disable trigger "${t.name}"`);
     // Two loaders (the machine's cores), each on its own connection with its own plan tables, taking chunks in turn.
-    const chunk = opts.chunk ?? 50_000;
+    const chunk = opts.chunk ?? 20_000;
     let next = 1;
     let analyzed = false;
     const worker = async (w: number) => {
