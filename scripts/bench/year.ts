@@ -65,6 +65,10 @@ export async function benchYear(adminUrl: string, orders = Number(process.env.BE
   if (seed) console.log(`  written in ${seed.seconds.toFixed(0)} s`);
   const sql = postgres(url, { max: 4, onnotice: () => {}, connection: { TimeZone: 'UTC' } });
   try {
+    // Sizes first: what a year weighs, before the sweep adds its events.
+    const sizes = await tableSizes(sql);
+    for (const t of sizes.slice(0, 12))
+      console.log(`  ${t.table}: ${t.rows} rows, ${t.tableMiB} MiB + ${t.indexMiB} MiB indexes = ${t.totalMiB} MiB`);
     const svc = await startService(url);
     let timings: Timing[];
     try {
@@ -89,7 +93,6 @@ export async function benchYear(adminUrl: string, orders = Number(process.env.BE
     }
     const sweep = await sweepYear(sql);
     console.log(`  sweep: ${JSON.stringify(sweep)}`);
-    const sizes = await tableSizes(sql);
     const loadAverage = os.loadavg()[0]!;
     return { orders, seed, timings, sweep, sizes, loadAverage };
   } finally {
