@@ -21,7 +21,8 @@ import { kbServiceFor } from '../kb-service.ts';
 import { generatedEntries } from './kb.ts';
 import { writeLadder } from './year-ladder.ts';
 import { dayShare, planFunctions, writePlan, type PlanParams } from './year-plan.ts';
-import { writeChannels, writeClocks, writeEvents, writeOrders, writeStageEvents, writeState } from './year-rows.ts';
+import { writeEvents } from './year-events.ts';
+import { writeChannels, writeClocks, writeOrders, writeStageEvents, writeState } from './year-rows.ts';
 
 const LOADED = ['orders', 'order_events', 'order_clocks', 'order_kb_uses', 'calls', 'inbound_messages'];
 const DAY = 86_400_000;
