@@ -173,7 +173,20 @@ export const orders = pgTable(
     index('orders_status_idx').on(t.status, t.id),
     index('orders_unit_idx').on(t.currentUnitId, t.id),
     index('orders_area_idx').on(sql`${t.areaCode} text_pattern_ops`),
-    index('orders_created_idx').on(t.createdAt),
+    // Registered in a period, with what the reports count of each order: a report over a month or a
+    // year reads this index alone, not the orders' rows (their text and classification), migration 0020.
+    index('orders_created_report_idx').on(
+      t.createdAt,
+      t.currentUnitId,
+      t.status,
+      t.satisfaction,
+      t.requestType,
+      t.categoryCode,
+      t.areaCode,
+      t.id,
+    ),
+    // 来电弹屏: a caller's earlier orders, newest first, without reading the year's orders (migration 0020).
+    index('orders_phone_idx').on(t.citizenPhone, t.id),
     check('orders_channel_check', inList('channel', CHANNELS)),
     check('orders_status_check', inList('status', STATUSES)),
     check('orders_urgency_check', inList(t.urgency, URGENCIES)),
@@ -213,7 +226,15 @@ export const orderEvents = pgTable(
     reason: text('reason'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('order_events_order_idx').on(t.orderId, t.id), check('order_events_to_status_check', inList('to_status', STATUSES))],
+  (t) => [
+    index('order_events_order_idx').on(t.orderId, t.id),
+    // The steps the reports count (签收 and 直办 for 响应, dispatches, returns and reopens), a few per
+    // order among many: read from this index alone, not from every event of the period (migration 0020).
+    index('order_events_steps_idx')
+      .on(t.orderId, t.action, t.unitId)
+      .where(sql`${t.action} in ('claim', 'answer', 'dispatch', 'redispatch', 'hand_down', 'return', 'reopen')`),
+    check('order_events_to_status_check', inList('to_status', STATUSES)),
+  ],
 );
 
 /** People who sign in: each belongs to one unit and has one or more roles. */
@@ -362,6 +383,8 @@ export const orderClocks = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.orderId, t.kind] }),
+    // The reports' clocks of an order (按时率): kind, unit and instants without the rows (migration 0020).
+    index('order_clocks_report_idx').on(t.orderId, t.kind, t.unitId, t.dueAt, t.stoppedAt),
     index('order_clocks_next_idx')
       .on(t.nextAt)
       .where(sql`${t.nextAt} is not null`),

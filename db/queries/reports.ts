@@ -2,7 +2,7 @@
  * 报表: one statement per report, grouped in PostgreSQL.
  *
  * Every report looks at the same cohort, the orders registered (登记, `created_at`)
- * in the period, read through `orders_created_idx`, and measures them as they stand
+ * in the period, read through `orders_created_report_idx` (index-only, migration 0020), and measures them as they stand
  * when the report is made. Each order or clock is counted for one unit: the unit
  * responsible for it, mapped to a row of the report (the unit asked for itself, or
  * the child of it whose subtree holds the responsible unit; `rowKey`). A report
@@ -153,12 +153,17 @@ export async function returnCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey
     (columns, r) => sql`${columns}, count(*) filter (where action = 'return' and reason = ${r})::int as ${sql(`reason_${r}`)}`,
     sql``,
   );
+  // Two branches so that only returns read their event rows (for the reason and the unit
+  // returning): dispatches and reopens come from order_events_steps_idx alone (migration 0020).
   const rows = await sql`
     with ev as (
-      select e.order_id, e.action, e.payload->>'reasonCode' as reason,
-        case when e.action = 'return' then e.payload->>'fromUnitId' else e.unit_id end as unit_id
+      select e.order_id, e.action, null::text as reason, e.unit_id
       from orders o join order_events e on e.order_id = o.id
-      where ${registered(sql, s)} and e.action in ('dispatch', 'redispatch', 'hand_down', 'return', 'reopen')
+      where ${registered(sql, s)} and e.action in ('dispatch', 'redispatch', 'hand_down', 'reopen')
+      union all
+      select e.order_id, e.action, e.payload->>'reasonCode', e.payload->>'fromUnitId'
+      from orders o join order_events e on e.order_id = o.id
+      where ${registered(sql, s)} and e.action = 'return'
     ), s as (
       select ${rowKey(sql, s.unitId)} as key, ev.order_id, ev.action, ev.reason
       from ev join units u on u.id = ev.unit_id
