@@ -10,6 +10,7 @@ export default defineConfig({
     './db/schema-open311.ts',
     './db/schema-missed-calls.ts',
     './db/schema-hotspots.ts',
+    './db/schema-daily-reports.ts',
   ],
   out: './db/migrations',
   strict: true,

@@ -10,6 +10,7 @@ import clockPlugin, { type Clock } from './plugins/clock.ts';
 import deadlinesPlugin from './plugins/deadlines.ts';
 import livePlugin from './plugins/live.ts';
 import kbExpiryPlugin from './plugins/kb-expiry.ts';
+import dailyReportPlugin from './plugins/daily-report.ts';
 import kbPlugin from './plugins/kb.ts';
 import ordersPlugin from './plugins/orders.ts';
 import hotspotsPlugin from './plugins/hotspots.ts';
@@ -36,6 +37,7 @@ import reportRoutes from './routes/reports.ts';
 import knowledgeReports from './routes/knowledge-reports.ts';
 import liveReports from './routes/reports-live.ts';
 import assessmentRoutes from './routes/assessment.ts';
+import dailyReportRoutes from './routes/daily-report.ts';
 import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import workbenchRoutes from './routes/orders-workbench.ts';
@@ -73,6 +75,8 @@ export interface AppOptions {
   hotspotSchedule?: string;
   /** node-cron schedule (Beijing time) of expiring knowledge entries; off when absent. */
   kbExpireSchedule?: string;
+  /** node-cron schedule (Beijing time) of making yesterday's 日报; off when absent. */
+  dailyReportSchedule?: string;
   /** The WeChat official account: token, app id and the safe-mode key. */
   wechat?: WechatOptions;
   logger?: FastifyServerOptions['logger'];
@@ -143,6 +147,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   if (opts.sweepSchedule) await app.register(sweeperPlugin, { schedule: opts.sweepSchedule });
   if (opts.trainSchedule) await app.register(trainerPlugin, { schedule: opts.trainSchedule });
   if (opts.kbExpireSchedule) await app.register(kbExpiryPlugin, { schedule: opts.kbExpireSchedule });
+  if (opts.dailyReportSchedule) await app.register(dailyReportPlugin, { schedule: opts.dailyReportSchedule });
   await app.register(hotspotsPlugin, { schedule: opts.hotspotSchedule });
   await app.register(authPlugin);
   await app.register(docsPlugin);
@@ -167,6 +172,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(knowledgeReports, { prefix: '/api/reports' });
   await app.register(liveReports, { prefix: '/api/reports' });
   await app.register(assessmentRoutes, { prefix: '/api/reports' });
+  await app.register(dailyReportRoutes, { prefix: '/api/reports' });
   await app.register(kbRoutes, { prefix: '/api/kb' });
   await app.register(metaRoutes, { prefix: '/api/meta' });
   await app.register(queueRoutes, { prefix: '/api/queue' });

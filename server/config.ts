@@ -44,6 +44,8 @@ export interface Config {
   kbExpireCron: string | undefined;
   /** node-cron schedule of 热点预警's scan (HOTSPOT_CRON; "off": not here). */
   hotspotCron: string | undefined;
+  /** node-cron schedule, Beijing time, of making yesterday's 日报 (DAILY_REPORT_CRON; "off": not here). */
+  dailyReportCron: string | undefined;
   /** How long a sign-in lasts, in hours. */
   sessionTtlHours: number;
   /** Folder of the rules files; unset means the project's rules/. */
@@ -100,6 +102,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // Every five minutes: a scan that finds nothing new costs a lock and one grouped read.
     hotspotCron: env.HOTSPOT_CRON === 'off' ? undefined : env.HOTSPOT_CRON || '*/5 * * * *',
     kbExpireCron: env.KB_EXPIRE_CRON === 'off' ? undefined : env.KB_EXPIRE_CRON || '5 0 * * *',
+    // 06:10: after midnight's stragglers and before the morning meeting.
+    dailyReportCron: env.DAILY_REPORT_CRON === 'off' ? undefined : env.DAILY_REPORT_CRON || '10 6 * * *',
     sessionTtlHours: intFrom(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     rulesDir: env.RULES_DIR ? path.resolve(cwd, env.RULES_DIR) : undefined,
     live: {

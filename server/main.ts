@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     trainSchedule: config.trainCron,
     kbExpireSchedule: config.kbExpireCron,
     hotspotSchedule: config.hotspotCron,
+    dailyReportSchedule: config.dailyReportCron,
     wechat: config.wechat,
     publicLimits: { webPerMinute: config.webPerMinute },
     live: config.live,

@@ -8,6 +8,15 @@ import { LEVELS } from './places.ts';
 /** Where a submission came from; `open311` is a registered GeoReport v2 client (server/open311/). */
 export const CHANNELS = ['phone', 'web', 'wechat', 'app', 'email', 'open311', 'other'] as const;
 export type Channel = (typeof CHANNELS)[number];
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  phone: '电话',
+  web: '网站',
+  wechat: '微信',
+  app: '客户端',
+  email: '邮件',
+  open311: '开放接口（Open311）',
+  other: '其他',
+};
 
 /** 紧急程度 of an order, as the rules classify it. */
 export const URGENCIES = ['urgent', 'normal'] as const;

@@ -13,6 +13,7 @@ import {
   type OrderStatus,
 } from '../../core/lifecycle.ts';
 import {
+  CHANNEL_LABELS,
   KB_CHANGE_LABELS,
   KB_MATERIAL_TYPE_LABELS,
   KB_MATERIAL_TYPES,
@@ -30,16 +31,7 @@ export { RETURN_REASON_LABELS, TRANSFER_TARGET_LABELS };
 export { KB_CHANGE_LABELS, KB_MATERIAL_TYPE_LABELS, KB_MATERIAL_TYPES, KB_STATUS_LABELS, KB_STATUSES };
 export { ACTION_LABELS, REQUEST_TYPE_LABELS, REQUEST_TYPES, ROLE_LABELS, SATISFACTION_LABELS, STATUS_LABELS, URGENCIES, URGENCY_LABELS };
 
-/** The core has no names for channels; typed by its list, so a new channel fails the desks' type check until named. */
-export const CHANNEL_LABELS: Record<Channel, string> = {
-  phone: '电话',
-  web: '网站',
-  wechat: '微信',
-  app: '客户端',
-  email: '邮件',
-  open311: '开放接口（Open311）',
-  other: '其他',
-};
+export { CHANNEL_LABELS };
 
 export const statusLabel = (code: string) => STATUS_LABELS[code as OrderStatus] ?? '未知状态';
 export const urgencyLabel = (code: string) => URGENCY_LABELS[code as Urgency] ?? '未知';
