@@ -23,7 +23,6 @@ import {
   REQUEST_TYPES,
   URGENCIES,
   URGENCY_LABELS,
-  type Channel,
   type Urgency,
 } from '../../core/lists.ts';
 
