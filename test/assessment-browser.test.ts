@@ -46,6 +46,14 @@ t.test('the 考核 tab: a table per group, the change, the CSV', async (t) => {
   for (const label of ['排名', '单位', '得分', '较上月', '名次变化', '响应率', '满意率', '答复质检通过率', '退单率', '异议成立率'])
     t.match(header, label);
   t.notMatch(await page.textContent('.assessment-panel'), RAW_CODES, 'no raw codes');
+  // The other fifteen districts had no order in November: folded under one line, opened on demand.
+  const districtRows = '.assessment-group[data-level="district"] .el-table__body tr';
+  t.equal((await page.$$(districtRows)).length, 1, 'only the district with orders is listed');
+  const toggle = '.assessment-group[data-level="district"] .idle-toggle';
+  t.match(await page.textContent(toggle), '另有 15 个单位当月无数据');
+  await page.click(toggle);
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 16, districtRows);
+  t.match(await page.textContent(toggle), '收起');
   await shot(page, 'reports-assessment');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('.assessment-panel .csv')]);

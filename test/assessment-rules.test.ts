@@ -1,25 +1,11 @@
 // rules/assessment.yaml is checked like every rules file: by its schema, and its weights must share out 100 points.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import t from 'tap';
 import { ASSESSMENT_TERMS } from '../server/core/assessment.ts';
-import { defaultRulesDir, loadRules, RulesError } from '../server/rules/load.ts';
+import { loadRules } from '../server/rules/load.ts';
+import { brokenCopy, problemsOf } from './support/rules.ts';
 
-function problemsWith(t: { teardown(fn: () => void): void }, edit: (text: string) => string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.cpSync(defaultRulesDir, dir, { recursive: true });
-  const file = path.join(dir, 'assessment.yaml');
-  fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
-  try {
-    loadRules(dir);
-  } catch (err) {
-    if (err instanceof RulesError) return err.problems;
-    throw err;
-  }
-  throw new Error('rules loaded although broken');
-}
+const problemsWith = (t: { teardown(fn: () => void): void }, edit: (text: string) => string) =>
+  problemsOf(brokenCopy(t, 'assessment.yaml', edit));
 
 t.test('the shipped weights name every term and add up to 100', async (t) => {
   const { assessmentWeights } = loadRules();

@@ -1,31 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { parseDocument } from 'yaml';
-import { defaultRulesDir, loadRules, RulesError } from '../server/rules/load.ts';
+import { loadRules } from '../server/rules/load.ts';
 import { root } from '../scripts/harness/cluster.ts';
-
-/** A copy of rules/ with one file changed by `edit`. */
-function brokenCopy(t: { teardown(fn: () => void): void }, file: string, edit: (text: string) => string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.cpSync(defaultRulesDir, dir, { recursive: true });
-  const target = path.join(dir, file);
-  fs.writeFileSync(target, edit(fs.readFileSync(target, 'utf8')));
-  return dir;
-}
-
-function problemsOf(dir: string) {
-  try {
-    loadRules(dir);
-  } catch (err) {
-    if (err instanceof RulesError) return err.problems;
-    throw err;
-  }
-  throw new Error('rules loaded although broken');
-}
+import { brokenCopy, problemsOf } from './support/rules.ts';
 
 /** The environment family's file: its matters have district-department and community owners. */
 const ENV = 'matters/02-env.yaml';

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { root } from '../scripts/harness/cluster.ts';
 import { normalize } from '../server/core/places.ts';
 import type { UrgencyLanguage, UrgencyRule } from '../server/core/rules.ts';
 import { UrgencyDetector } from '../server/core/urgency.ts';
-import { defaultRulesDir, loadRules, RulesError } from '../server/rules/load.ts';
+import { loadRules } from '../server/rules/load.ts';
+import { brokenCopy, problemsOf } from './support/rules.ts';
 import { tianjinClassifier } from './support/classifier.ts';
 
 const rules = loadRules();
@@ -142,23 +142,9 @@ t.test('police matters transfer to 110; other dangers do not', async (t) => {
 
 /** A copy of rules/ with urgency.yaml changed by `edit`; the problems the loader reports. */
 function problemsWith(t: { teardown(fn: () => void): void }, edit: (text: string) => string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  fs.cpSync(defaultRulesDir, dir, { recursive: true });
-  const file = path.join(dir, 'urgency.yaml');
-  fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
-  const lineOf = (needle: string) =>
-    fs
-      .readFileSync(file, 'utf8')
-      .split('\n')
-      .findIndex((l) => l.includes(needle)) + 1;
-  try {
-    loadRules(dir);
-  } catch (err) {
-    if (err instanceof RulesError) return { problems: err.problems, lineOf };
-    throw err;
-  }
-  throw new Error('rules loaded although broken');
+  const dir = brokenCopy(t, 'urgency.yaml', edit);
+  const lines = fs.readFileSync(path.join(dir, 'urgency.yaml'), 'utf8').split('\n');
+  return { problems: problemsOf(dir), lineOf: (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1 };
 }
 
 t.test('the rules check refuses an example that does not fire and a near miss that does', async (t) => {

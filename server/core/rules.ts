@@ -123,6 +123,8 @@ export interface Region {
 export interface RuleSet {
   families: Family[];
   categories: Category[];
+  /** Each matter's Chinese name by its code, for reports, alerts and the daily report. */
+  matterNames: ReadonlyMap<string, string>;
   requestTypes: RequestTypeRule[];
   /** Traditional → simplified characters, applied to texts and words alike before matching. */
   folding: ReadonlyMap<string, string>;

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import cron from 'node-cron';
 import { generateYesterday } from '../reports/daily.ts';
+import { scheduleJob } from './scheduled-job.ts';
 
 /**
  * 日报: each morning (Beijing time, DAILY_REPORT_CRON) and once at start-up, so a
@@ -9,21 +9,15 @@ import { generateYesterday } from '../reports/daily.ts';
  */
 export default fp<{ schedule: string }>(
   async function dailyReportJob(app, opts) {
-    if (!cron.validate(opts.schedule)) throw new Error(`DAILY_REPORT_CRON is not a cron expression: "${opts.schedule}"`);
-    const names = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
-    let running: Promise<void> | null = null;
-    const run = () =>
-      (running ??= generateYesterday(app.sql, app.clock.now(), names)
-        .then(({ report, stored }) => {
-          if (stored) app.log.info({ day: report.firstDay }, 'daily report kept');
-        })
-        .catch((err) => app.log.error({ err }, 'making the daily report failed'))
-        .finally(() => (running = null)));
-    const task = cron.schedule(opts.schedule, () => void run(), { timezone: 'Asia/Shanghai' });
-    app.addHook('onReady', run);
-    app.addHook('onClose', async () => {
-      await task.stop();
-      await running;
+    scheduleJob(app, {
+      setting: 'DAILY_REPORT_CRON',
+      schedule: opts.schedule,
+      timezone: 'Asia/Shanghai',
+      atStart: true,
+      step: () => generateYesterday(app.sql, app.clock.now(), app.classifier.rules.matterNames),
+      report: ({ report, stored }) => (stored ? { day: report.firstDay } : null),
+      done: 'daily report kept',
+      failed: 'making the daily report failed',
     });
   },
   { name: 'daily-report', dependencies: ['db', 'clock', 'classifier'] },

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
-import cron from 'node-cron';
 import { scanHotspots, type HotspotScan } from '../jobs/hotspots.ts';
+import { scheduleJob } from './scheduled-job.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,26 +18,17 @@ declare module 'fastify' {
  */
 export default fp<{ schedule?: string }>(
   async function hotspots(app, opts) {
-    if (opts.schedule && !cron.validate(opts.schedule)) throw new Error(`HOTSPOT_CRON is not a cron expression: "${opts.schedule}"`);
-    const names = () => new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
-    let running: Promise<HotspotScan> | null = null;
-    const scan = () => {
-      const byCode = names();
-      return (running ??= scanHotspots(app.sql, app.clock.now(), app.classifier.rules.hotspots, (code) => byCode.get(code) ?? code).finally(
-        () => (running = null),
-      ));
-    };
+    const { matterNames } = app.classifier.rules;
+    const scan = scheduleJob(app, {
+      setting: 'HOTSPOT_CRON',
+      schedule: opts.schedule,
+      step: () =>
+        scanHotspots(app.sql, app.clock.now(), app.classifier.rules.hotspots, (code) => matterNames.get(code) ?? code),
+      report: (r) => (r.raised.length || r.grown.length ? { ...r } : null),
+      done: 'hotspot scan',
+      failed: 'hotspot scan failed',
+    });
     app.decorate('hotspots', { scan });
-    if (!opts.schedule) return;
-    const task = cron.schedule(opts.schedule, () => {
-      scan()
-        .then((r) => (r.raised.length || r.grown.length) && app.log.info(r, 'hotspot scan'))
-        .catch((err) => app.log.error({ err }, 'hotspot scan failed'));
-    });
-    app.addHook('onClose', async () => {
-      await task.stop();
-      await running?.catch(() => undefined);
-    });
   },
   { name: 'hotspots', dependencies: ['db', 'clock', 'classifier'] },
 );

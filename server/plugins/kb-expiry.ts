@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import cron from 'node-cron';
+import { scheduleJob } from './scheduled-job.ts';
 
 /**
  * 知识条目到期: marks published entries whose expiry date has come as expired, each
@@ -10,21 +10,15 @@ import cron from 'node-cron';
  */
 export default fp<{ schedule: string }>(
   async function kbExpiry(app, opts) {
-    if (!cron.validate(opts.schedule)) throw new Error(`KB_EXPIRE_CRON is not a cron expression: "${opts.schedule}"`);
-    let running: Promise<void> | null = null;
-    const run = () =>
-      (running ??= app.kb
-        .expireDue()
-        .then((n) => {
-          if (n > 0) app.log.info({ entries: n }, 'knowledge entries expired');
-        })
-        .catch((err) => app.log.error({ err }, 'expiring knowledge entries failed'))
-        .finally(() => (running = null)));
-    const task = cron.schedule(opts.schedule, () => void run(), { timezone: 'Asia/Shanghai' });
-    app.addHook('onReady', run);
-    app.addHook('onClose', async () => {
-      await task.stop();
-      await running;
+    scheduleJob(app, {
+      setting: 'KB_EXPIRE_CRON',
+      schedule: opts.schedule,
+      timezone: 'Asia/Shanghai',
+      atStart: true,
+      step: () => app.kb.expireDue(),
+      report: (n) => (n > 0 ? { entries: n } : null),
+      done: 'knowledge entries expired',
+      failed: 'expiring knowledge entries failed',
     });
   },
   { name: 'kb-expiry', dependencies: ['kb'] },

@@ -1,13 +1,13 @@
 import fp from 'fastify-plugin';
-import cron from 'node-cron';
 import type { TrainingOutcome } from '../../db/queries/training.ts';
 import { trainModelIfDue } from '../jobs/trainer.ts';
+import { scheduleJob } from './scheduled-job.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     trainer: {
       /** One step of the job, as the schedule runs it: trains when examples are newer than the model. */
-      run(): Promise<TrainingOutcome | null>;
+      run(): Promise<TrainingOutcome>;
     };
   }
 }
@@ -20,25 +20,15 @@ declare module 'fastify' {
  */
 export default fp<{ schedule: string }>(
   async function trainer(app, opts) {
-    if (!cron.validate(opts.schedule)) throw new Error(`TRAIN_CRON is not a cron expression: "${opts.schedule}"`);
-    let running: Promise<TrainingOutcome | null> | null = null;
-    const run = () =>
-      (running ??= trainModelIfDue(app.sql, app.clock.now())
-        .then((r) => {
-          if (r.trained) app.log.info(r, 'text model trained');
-          return r;
-        })
-        .catch((err) => {
-          app.log.error({ err }, 'text model training failed');
-          return null;
-        })
-        .finally(() => (running = null)));
-    app.decorate('trainer', { run });
-    const task = cron.schedule(opts.schedule, () => void run());
-    app.addHook('onClose', async () => {
-      await task.stop();
-      await running;
+    const run = scheduleJob(app, {
+      setting: 'TRAIN_CRON',
+      schedule: opts.schedule,
+      step: () => trainModelIfDue(app.sql, app.clock.now()),
+      report: (r) => (r.trained ? { ...r } : null),
+      done: 'text model trained',
+      failed: 'text model training failed',
     });
+    app.decorate('trainer', { run });
   },
   { name: 'trainer', dependencies: ['db', 'clock', 'classifier'] },
 );

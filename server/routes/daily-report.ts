@@ -31,13 +31,12 @@ const CITY = { id: 'city', name: '全市' };
 
 const dailyReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const readers = app.requireUser(['supervisor', 'admin', 'dispatcher']);
-  const names = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
 
   async function answer(request: FastifyRequest, reply: FastifyReply, kind: PeriodKind, field: 'day' | 'week', day: string | undefined) {
     const now = app.clock.now();
     const asked = day ?? yesterdayOf(now);
     if (!isCalendarDay(asked)) throw new DomainError('VALIDATION_FAILED', `${field} 不是有效日期（${asked}），应为 YYYY-MM-DD`, { field });
-    const { report } = await dailyReport(app.sql, periodOf(kind, asked), now, names);
+    const { report } = await dailyReport(app.sql, periodOf(kind, asked), now, app.classifier.rules.matterNames);
     const q = request.query as { format?: 'json' | 'csv' };
     if (!(q.format ? q.format === 'csv' : prefersCsv(request.headers.accept)))
       return reply.type('application/json; charset=utf-8').send(report);

@@ -12,10 +12,9 @@ import { maskPhonesIn } from '../core/privacy.ts';
 import { errors, HotspotAlert, HotspotList, HotspotQuery, HotspotStepBody, Id } from './hotspots.schema.ts';
 
 const hotspotRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const matterNames = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
   const present = (a: AlertRow) => ({
     ...a,
-    matterName: matterNames.get(a.matterCode) ?? a.matterCode,
+    matterName: app.classifier.rules.matterNames.get(a.matterCode) ?? a.matterCode,
     orders: a.orders.map((o) => ({ ...o, content: maskPhonesIn(o.content) })),
   });
   const within = (v: Viewer) => (isCityWide(v) ? undefined : v.unitId);

@@ -25,7 +25,6 @@ function allowed(viewer: Viewer): void {
 }
 
 const knowledgeReports: FastifyPluginAsyncTypebox = async (app) => {
-  const categoryNames = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
   const head = (q: { from: string; to: string }) => ({ unit: CITY, from: q.from, to: q.to, at: app.clock.now().toISOString() });
 
   app.get('/direct', { preHandler: app.requireUser(), schema: schemas.direct }, async (request, reply) => {
@@ -67,7 +66,7 @@ const knowledgeReports: FastifyPluginAsyncTypebox = async (app) => {
     const rows = (await unansweredConsultations(app.sql, period(q.from, q.to), q.limit)).map((r, i) => ({
       rank: i + 1,
       categoryCode: r.categoryCode,
-      categoryName: (r.categoryCode && categoryNames.get(r.categoryCode)) || '未分类',
+      categoryName: (r.categoryCode && app.classifier.rules.matterNames.get(r.categoryCode)) || '未分类',
       count: r.count,
       // The texts are the citizens' own words: numbers they wrote into them are masked.
       examples: r.examples.map((t) => maskPhonesIn(t)),

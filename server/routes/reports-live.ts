@@ -22,7 +22,6 @@ const beijingDay = (at: Date) => new Date(at.getTime() + BEIJING_MS).toISOString
 const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 const liveReports: FastifyPluginAsyncTypebox = async (app) => {
-  const categoryNames = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
   const walls = new Map<string, { until: number; figures: Promise<WallFigures> }>();
 
   /** The unit asked for (the viewer's own by default), named; the hotline centre stands for the whole city. */
@@ -87,7 +86,7 @@ const liveReports: FastifyPluginAsyncTypebox = async (app) => {
       intake: f.intake,
       overdue: f.overdue.map((c) => ({ ...c, clockLabel: CLOCK_LABELS[c.kind] })),
       onTime: f.onTime.map((u) => ({ ...u, onTimeRate: ratio(u.onTime, u.onTime + u.late + u.overdue) })),
-      matters: f.matters.map((m) => ({ ...m, name: categoryNames.get(m.code) ?? m.code })),
+      matters: f.matters.map((m) => ({ ...m, name: app.classifier.rules.matterNames.get(m.code) ?? m.code })),
       areas: f.areas.map((a) => ({ code: a.code, name: a.name ?? a.code, count: a.count })),
     };
   });

@@ -37,7 +37,6 @@ const TITLES = { rates: '三率报表', onTime: '按时率报表', returns: '退
 
 const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The rules are loaded once at start-up; so is this lookup.
-  const categoryNames = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
 
   /** The unit asked for, if the viewer may see it: one's own subtree, or the whole city for the hotline's desk. */
   async function scopeOf(viewer: Viewer, q: Query) {
@@ -135,7 +134,7 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const rows = result.rows.map((r, i) => ({
       rank: i + 1,
       code: r.key,
-      name: (level ? r.areaName : categoryNames.get(r.key)) ?? r.key,
+      name: (level ? r.areaName : app.classifier.rules.matterNames.get(r.key)) ?? r.key,
       count: r.count,
       share: ratio(r.count, result.total) ?? 0,
     }));

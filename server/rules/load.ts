@@ -165,6 +165,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     deadlines: data.deadlines,
     families,
     categories,
+    matterNames: new Map(categories.map((c) => [c.code, c.name])),
     requestTypes: (data.requestTypes.types as RuleSet['requestTypes']).map((t) => ({
       type: t.type,
       cues: t.cues.map((c) => ({ word: foldText(c.word, folding), weight: c.weight })),

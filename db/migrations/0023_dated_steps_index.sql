@@ -1,0 +1,1 @@
+CREATE INDEX "order_events_dated_steps_idx" ON "order_events" USING btree ("action","at") WHERE "order_events"."action" in ('answer', 'close', 'rate', 'reopen', 'sla_overdue');
