@@ -1,18 +1,18 @@
 /**
  * A busy evening, all at once against one service process: operators log
  * complaints (classifying as they type, as the console does), handlers at the
- * streets poll their inbox and claim and reply, supervisors keep a district's (or
- * the city's) board open on the live feed as the board desk does: loaded once, then
- * patched from the events (server/desks/board/tally.ts), re-fetched only on a gap.
+ * streets keep the 承办工作台 open on the live feed and claim and reply, supervisors
+ * keep a district's (or the city's) board open, each desk making the requests its
+ * page makes (scripts/bench/mixed-desks.ts): nothing polls, the feed says when.
  * Every request is timed here, per kind; event latency runs from the API answer
  * of the action that caused the event to its receipt by each supervisor watching.
  */
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { connect } from '../../db/client.ts';
 import { createUser } from '../../db/queries/users.ts';
 import type { Role } from '../../server/core/access.ts';
-import { applyEvents, tallyTree, type BoardEvent, type Line } from '../../server/desks/board/tally.ts';
 import { tokenFor } from '../harness/service.ts';
+import { openBoard, openInbox, type DeskContext, type Street, type User } from './mixed-desks.ts';
 import { cpuSeconds, percentile, startService } from './env.ts';
 
 export interface MixedKind {
@@ -43,10 +43,12 @@ export interface MixedResult {
 }
 
 const ORDER_EVERY_MS = 2000; // per operator: 50 of them make 25 orders/s, a busy evening's peak
-const POLL_EVERY_MS = 5000; // per handler
-/** Request kinds in the order of an order's life, for the report ('board': each board's one load). */
-const KINDS = ['classify', 'create order', 'accept', 'dispatch', 'inbox orders', 'inbox clocks', 'claim', 'reply', 'board'];
-const INBOX_STATUSES = ['dispatched', 'reopened', 'claimed', 'returned'].map((s) => `status=${s}`).join('&');
+/**
+ * Request kinds in the order of an order's life, for the report ('inbox open' and
+ * 'board': each desk's first load, before the window; 'workbench': the inbox's
+ * reloads on its unit's events and after its own steps).
+ */
+const KINDS = ['classify', 'create order', 'accept', 'dispatch', 'inbox open', 'workbench', 'claim', 'reply check', 'reply', 'board'];
 // Street-owned matters (街道 sanitation and vending): the rules dispatch them to the street named.
 const COMPLAINTS = [
   (s: string) => `${s}马路边有人乱扔垃圾，垃圾堆了好几天没人清理，味道很大。`,
@@ -65,19 +67,6 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
       while (next < items.length) await fn(items[next++]!);
     }),
   );
-}
-
-interface Street {
-  id: string;
-  district: string;
-  place: string;
-}
-interface User {
-  username: string;
-  unitId: string;
-  roles: Role[];
-  token: string;
-  street?: Street;
 }
 
 export async function benchMixed(
@@ -132,6 +121,7 @@ export async function benchMixed(
     // Timings per request kind, and the answer time of each action whose event the boards should see.
     const timings = new Map<string, { ms: number[]; non2xx: number }>();
     let claimRaces = 0;
+    const refusals = new Map<string, number>();
     const answeredAt = new Map<string, { at: number; district: string }>();
     const receipts: { key: string; at: number }[] = [];
     const track = (orderId: number, action: string, district: string, at: number) =>
@@ -167,57 +157,39 @@ export async function benchMixed(
       timings.set(kind, t);
       t.ms.push(at - t0);
       if (kind === 'claim' && status === 409) claimRaces++;
-      else if (status < 200 || status > 299) t.non2xx++;
+      else if (status < 200 || status > 299) {
+        t.non2xx++;
+        refusals.set(`${kind} ${status || 'no answer'}`, (refusals.get(`${kind} ${status || 'no answer'}`) ?? 0) + 1);
+      }
       return { status, data, at };
     }
 
-    // Supervisors: the board desk on the live feed. Subscribed first, then loaded once
-    // (GET /api/sla/board/orders), then every event patches the lines and the counts are
-    // tallied from them; no event makes a board ask the server (a reconnect would, but a
-    // closed socket fails the run).
+    // Every desk opens before the window: the boards (loaded once, then patched from the
+    // feed) and the handlers' workbenches (loaded, then reloaded when the feed says so).
     const wsUrl = service.base.replace('http', 'ws') + '/ws';
     let socketsLost = 0;
     let stopping = false;
-    let patches = 0;
-    const boardFetches: Promise<unknown>[] = [];
+    const desks: DeskContext = { call, wsUrl, sockets, lost: () => socketsLost++, stopping: () => stopping };
+    const boards: { patches(): number }[] = [];
     await pool(supervisors, 8, async (s) => {
-      const ws = new WebSocket(wsUrl);
-      sockets.push(ws);
-      const unit = encodeURIComponent(s.unitId);
-      let lines = new Map<number, Line>();
-      let root: { id: string; path: string } | null = null;
-      let early: BoardEvent[] | null = [];
-      const seen = new Set<number>();
-      const load = async () => {
-        const { data } = await call('board', s, 'GET', `/api/sla/board/orders?unit=${unit}`);
-        const b = data as { unit: { id: string; path: string }; orders: Line[] };
-        root = b.unit;
-        lines = new Map(b.orders.map((o) => [o.id, o]));
-        applyEvents(lines, early ?? [], root.path, seen);
-        early = null;
-      };
-      await new Promise<void>((resolve, reject) => {
-        ws.on('error', reject);
-        ws.on('close', () => stopping || socketsLost++);
-        ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: s.token })));
-        ws.on('message', (raw) => {
-          const frame = JSON.parse(String(raw));
-          if (frame.type === 'ready') ws.send(JSON.stringify({ type: 'subscribe', topic: 'unit', unit: s.unitId }));
-          else if (frame.type === 'subscribed') boardFetches.push(load().then(resolve, reject));
-          else if (frame.type === 'events') {
-            const at = performance.now();
-            for (const e of frame.events) receipts.push({ key: `${e.order.id}:${e.action}`, at });
-            early?.push(...frame.events);
-            if (!root) return;
-            applyEvents(lines, frame.events, root.path, seen);
-            tallyTree(lines.values(), root, [], Date.now());
-            patches++;
-          }
-        });
-      });
+      boards.push(
+        await openBoard(desks, s, (events, at) => {
+          for (const e of events) receipts.push({ key: `${e.order.id}:${e.action}`, at });
+        }),
+      );
+    });
+    const counts = { created: 0, autoDispatched: 0, dispatchedByHand: 0, claimed: 0, replied: 0 };
+    const inboxes: { run(deadline: number): Promise<void> }[] = [];
+    await pool(handlers, 8, async (h) => {
+      const district = h.street!.district;
+      inboxes.push(
+        await openInbox(desks, h, {
+          claimed: (id, at) => (counts.claimed++, track(id, 'claim', district, at)),
+          replied: (id, at) => (counts.replied++, track(id, 'reply', district, at)),
+        }),
+      );
     });
 
-    const counts = { created: 0, autoDispatched: 0, dispatchedByHand: 0, claimed: 0, replied: 0 };
     const cpu0 = cpuSeconds(service.pid);
     const own0 = process.cpuUsage();
     const started = performance.now();
@@ -259,45 +231,8 @@ export async function benchMixed(
       }
     };
 
-    // Handlers: the inbox page's two requests every POLL_EVERY_MS; claim what arrived, reply to what they claimed.
-    const handlerLoop = async (h: User, i: number) => {
-      const street = h.street!;
-      const unit = encodeURIComponent(h.unitId);
-      const mine = new Set<number>();
-      for (let k = 0; ; k++) {
-        const slot = started + (i / handlers.length + k) * POLL_EVERY_MS;
-        if (slot >= deadline) return;
-        await sleep(slot - performance.now());
-        const [inbox] = await Promise.all([
-          call('inbox orders', h, 'GET', `/api/orders?unit=${unit}&${INBOX_STATUSES}&limit=200`),
-          call('inbox clocks', h, 'GET', `/api/sla/clocks?unit=${unit}&limit=500`),
-        ]);
-        const items = (inbox.data as { items?: { id: number; status: string; content: string }[] } | null)?.items ?? [];
-        for (const o of items) {
-          if (performance.now() >= deadline) break;
-          if (o.status === 'claimed' && mine.has(o.id)) {
-            const r = await call('reply', h, 'POST', `/api/orders/${o.id}/actions/reply`, {
-              // A reply that passes the reply checks (rules/reply-checks.yaml): it names what the complaint was about.
-              text: `经现场核实，市民反映的"${o.content.slice(0, 24)}"情况属实，已联系街道相关部门处理完毕，现场已恢复。`,
-            });
-            if (r.status !== 200) continue;
-            counts.replied++;
-            mine.delete(o.id);
-            track(o.id, 'reply', street.district, r.at);
-          } else if (o.status === 'dispatched') {
-            const r = await call('claim', h, 'POST', `/api/orders/${o.id}/actions/claim`, {});
-            if (r.status !== 200) continue;
-            counts.claimed++;
-            mine.add(o.id);
-            track(o.id, 'claim', street.district, r.at);
-          }
-        }
-      }
-    };
-
-    await Promise.all([...operators.map(operatorLoop), ...handlers.map(handlerLoop)]);
+    await Promise.all([...operators.map(operatorLoop), ...inboxes.map((d) => d.run(deadline))]);
     stopping = true;
-    await Promise.all(boardFetches);
     // Cycles begun inside the window finish after it: rates are over the time the work took.
     const elapsed = (performance.now() - started) / 1000;
     // Expected deliveries: every tracked action, to each supervisor watching its district or the city.
@@ -328,13 +263,7 @@ export async function benchMixed(
     });
     // A workload made of refusals means nothing: stop rather than report it.
     const refused = requests.reduce((n, r) => n + r.non2xx, 0);
-    if (refused > 5)
-      throw new Error(
-        `mixed: ${refused} non-2xx answers (${requests
-          .filter((r) => r.non2xx)
-          .map((r) => `${r.kind}: ${r.non2xx}`)
-          .join(', ')})`,
-      );
+    if (refused > 5) throw new Error(`mixed: ${refused} non-2xx answers (${[...refusals].map(([k, n]) => `${k}: ${n}`).join(', ')})`);
     if (socketsLost > 0) throw new Error(`mixed: ${socketsLost} supervisor sockets closed during the run`);
     if (latencies.length < expected) throw new Error(`mixed: ${latencies.length} of ${expected} event deliveries arrived`);
     return {
@@ -355,7 +284,7 @@ export async function benchMixed(
       },
       serverCpuCores,
       clientCpuCores: (own.user + own.system) / 1e6 / wall,
-      boardPatches: patches,
+      boardPatches: boards.reduce((n, b) => n + b.patches(), 0),
     };
   } finally {
     for (const ws of sockets) ws.terminate();
