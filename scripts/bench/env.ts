@@ -42,6 +42,34 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   return { url, adminUrl, stop: async () => server?.stop() };
 }
 
+/** A bench's own database on the server of `adminUrl`, made anew and migrated; `drop` removes it. */
+export async function scratchDatabase(adminUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const run = async (statement: string) => {
+    const conn = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await conn.unsafe(statement);
+    } finally {
+      await conn.end();
+    }
+  };
+  await run(`drop database if exists ${name} with (force)`);
+  await run(`create database ${name}`);
+  const url = withDatabase(adminUrl, name);
+  await applyMigrations(url);
+  return { url, drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+/** The complaint the intake benches post: one street's broken road, numbered. */
+export const complaintBody = (tag: string | number, i: number) =>
+  JSON.stringify({
+    channel: 'web',
+    citizenName: '测试',
+    citizenPhone: '13800000000',
+    content: `${tag} 第${i}号诉求：小区门口道路破损，雨天积水严重，请尽快维修。`,
+    locationText: '河东区大王庄街道',
+    areaCode: '120102',
+  });
+
 export interface RunningService {
   base: string;
   pid: number;

@@ -14,11 +14,10 @@
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { WebSocket } from 'ws';
-import { applyMigrations } from '../../db/client.ts';
 import { seedClaimClocks } from '../harness/claim-clocks.ts';
-import { freePort, withDatabase } from '../harness/cluster.ts';
+import { freePort } from '../harness/cluster.ts';
 import { startService, tokenFor, type Service } from '../harness/service.ts';
-import { percentile } from './env.ts';
+import { complaintBody, percentile, scratchDatabase } from './env.ts';
 
 export interface Latency {
   deliveries: number;
@@ -56,15 +55,7 @@ const ADMIN_PASSWORD = 'bench-admin-password';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const body = (tag: string, i: number) =>
-  JSON.stringify({
-    channel: 'web',
-    citizenName: '测试',
-    citizenPhone: '13800000000',
-    content: `${tag} 第${i}号诉求：小区门口道路破损，雨天积水严重，请尽快维修。`,
-    locationText: '河东区大王庄街道',
-    areaCode: '120102',
-  });
+const body = complaintBody;
 
 interface Instance {
   svc: Service;
@@ -244,12 +235,7 @@ export async function benchInstances(
   const amount = opts.orders ?? Number(process.env.BENCH_INSTANCES_ORDERS ?? 600);
   const connections = opts.connections ?? 32;
   const name = 'hotline_bench_instances';
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = withDatabase(adminUrl, name);
-  await applyMigrations(url);
+  const { url, drop } = await scratchDatabase(adminUrl, name);
   try {
     // First, while the database holds no order: the clocks seeded are then all there is.
     const sweep = await sweepRace(url, opts.dueClocks ?? 10_000);
@@ -275,9 +261,7 @@ export async function benchInstances(
     const two = { perSecond: median(rounds.two), p99Ms: median(p99.two) };
     return { connections, ordersPerRound: amount, one, two, scaling: two.perSecond / one.perSecond, rounds, live, sweep };
   } finally {
-    const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-    await cleanup.end();
+    await drop();
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { percentile, startService } from './env.ts';
+import { complaintBody, percentile, startService } from './env.ts';
 
 export interface IntakeResult {
   orders: number;
@@ -21,15 +21,7 @@ function median<T>(runs: T[], key: (r: T) => number): T {
   return [...runs].sort((a, b) => key(a) - key(b))[Math.floor(runs.length / 2)]!;
 }
 
-const body = (i: number, tag: string) =>
-  JSON.stringify({
-    channel: 'web',
-    citizenName: '测试',
-    citizenPhone: '13800000000',
-    content: `${tag} 第${i}号诉求：小区门口道路破损，雨天积水严重，请尽快维修。`,
-    locationText: '河东区大王庄街道',
-    areaCode: '120102',
-  });
+const body = (i: number, tag: string) => complaintBody(tag, i);
 
 /**
  * autocannon ends a run with `amount` only at its next one-second sample tick, and

@@ -9,11 +9,11 @@
  * step starts from the same freshly reset and vacuumed set of due clocks.
  */
 import postgres from 'postgres';
-import { applyMigrations, type Sql } from '../../db/client.ts';
+import type { Sql } from '../../db/client.ts';
 import { loadDivisions } from '../../db/divisions.ts';
 import { sweepDueClocks } from '../../server/jobs/sweeper.ts';
 import { seedClaimClocks } from '../harness/claim-clocks.ts';
-import { withDatabase } from '../harness/cluster.ts';
+import { scratchDatabase } from './env.ts';
 
 export interface SweepBench {
   openOrders: number;
@@ -61,12 +61,7 @@ async function floorWrite(sql: Sql): Promise<{ events: number; clocks: number }>
 
 export async function benchSweep(adminUrl: string, openOrders: number, runs = 5): Promise<SweepBench> {
   const name = `hotline_bench_sweep_${openOrders}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
-  const url = withDatabase(adminUrl, name);
-  await applyMigrations(url);
+  const { url, drop } = await scratchDatabase(adminUrl, name);
   const sql = postgres(url, { max: 4, onnotice: () => {} });
   try {
     await loadDivisions(sql, '12');
@@ -133,9 +128,7 @@ export async function benchSweep(adminUrl: string, openOrders: number, runs = 5)
     };
   } finally {
     await sql.end();
-    const cleanup = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-    await cleanup.end();
+    await drop();
   }
 }
 
