@@ -6,6 +6,7 @@
  * rerun picks the same orders.
  */
 import { DomainError } from './errors.ts';
+import type { EventDraft, OrderStatus } from './lifecycle.ts';
 
 /** Why an order was sampled, the strongest reason first: an order is sampled once, under the first that holds. */
 export const QA_REASONS = ['flagged', 'dissatisfied', 'random'] as const;
@@ -82,6 +83,35 @@ export function scoreOnRubric(items: Record<string, number>, rubric: QaRubric): 
   return { items: ordered, total, passed: total >= rubric.passMark };
 }
 
+/** The audit event of a score on the order's trail (痕迹): it names no step of the state machine, the status stays. */
+export const QA_SCORE_ACTION = 'qa_score';
+
+/**
+ * One score per sample: a second is refused (409), not taken as a revision, so the
+ * figure a unit was assessed on cannot move behind it. Then the score on the rubric.
+ */
+export function decideScore(
+  sample: { id: number; scoredAt: Date | null; orderStatus: OrderStatus; currentUnitId: string },
+  input: { items: Record<string, number>; comment: string | null },
+  rubric: QaRubric,
+): { score: QaScore; event: EventDraft } {
+  if (sample.scoredAt) {
+    throw new DomainError('QA_ALREADY_SCORED', `质检样本 ${sample.id} 已于 ${sample.scoredAt.toISOString()} 评分，每个样本只评一次`);
+  }
+  const score = scoreOnRubric(input.items, rubric);
+  return {
+    score,
+    event: {
+      action: QA_SCORE_ACTION,
+      fromStatus: sample.orderStatus,
+      toStatus: sample.orderStatus,
+      unitId: sample.currentUnitId,
+      reason: input.comment,
+      payload: { sampleId: sample.id, items: score.items, total: score.total, passed: score.passed, passMark: rubric.passMark },
+    },
+  };
+}
+
 /** What the file's schema cannot say: codes once each, maxima adding up to 100, a reachable pass mark. */
 export function rubricProblems(rubric: QaRubric): { at: (string | number)[]; reason: string }[] {
   const problems: { at: (string | number)[]; reason: string }[] = [];
@@ -98,3 +128,33 @@ export function rubricProblems(rubric: QaRubric): { at: (string | number)[]; rea
 
 /** A unit's month of inspections: the mean score as a 0–1 rate, null when none was scored. */
 export const inspectionRate = (inspected: number, points: number): number | null => (inspected === 0 ? null : points / (100 * inspected));
+
+export interface UnitInspectionCounts {
+  unitId: string;
+  unitName: string;
+  sampled: number;
+  scored: number;
+  points: number;
+  passed: number;
+}
+
+export interface UnitInspectionResult extends UnitInspectionCounts {
+  /** Mean score of the scored samples, two decimals; null when none was scored. */
+  meanScore: number | null;
+  /** Share of the scored samples that passed, four decimals; null when none was scored. */
+  passRate: number | null;
+}
+
+const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
+
+/** The QA report's rows, and the whole city's as the last: each unit's mean and passing share over what was scored. */
+export function inspectionReport(rows: UnitInspectionCounts[]): { units: UnitInspectionResult[]; total: UnitInspectionResult } {
+  const result = (c: UnitInspectionCounts): UnitInspectionResult => ({
+    ...c,
+    meanScore: c.scored === 0 ? null : round(c.points / c.scored, 2),
+    passRate: c.scored === 0 ? null : round(c.passed / c.scored, 4),
+  });
+  const sum = (k: 'sampled' | 'scored' | 'points' | 'passed') => rows.reduce((n, r) => n + r[k], 0);
+  const total = { unitId: 'total', unitName: '合计', sampled: sum('sampled'), scored: sum('scored'), points: sum('points'), passed: sum('passed') };
+  return { units: rows.map(result), total: result(total) };
+}
