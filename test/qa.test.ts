@@ -104,7 +104,10 @@ t.test('a flagged reply and a 不满意 are always sampled at their close; the r
   });
   t.ok(item.reply.checks.findings.length > 0, `the findings: ${item.reply.checks.findings}`);
   t.notMatch(item.order.content, '13812345678', 'the number in the complaint masked');
-  t.match((await pending(w)).find((s) => s.order.id === unhappy), { reason: 'dissatisfied', order: { reopenCount: 1 } });
+  t.match(
+    (await pending(w)).find((s) => s.order.id === unhappy),
+    { reason: 'dissatisfied', order: { reopenCount: 1 } },
+  );
   t.equal((await w.desk.get('/api/qa/samples')).statusCode, 403, 'the desk is not an inspector');
 });
 
@@ -114,7 +117,12 @@ t.test('the random share is deterministic, about the share, and never samples an
   const ids: number[] = [];
   for (let i = 0; i < 200; i++) {
     const o = await ok(
-      w.desk.post('/api/orders', { channel: 'phone', content: `咨询第${i}件：居住证怎么办理`, requestType: 'consultation', answer: { text: '可携带身份证到派出所办理居住证。' } }),
+      w.desk.post('/api/orders', {
+        channel: 'phone',
+        content: `咨询第${i}件：居住证怎么办理`,
+        requestType: 'consultation',
+        answer: { text: '可携带身份证到派出所办理居住证。' },
+      }),
     );
     ids.push(o.id);
   }
@@ -129,9 +137,16 @@ t.test('the random share is deterministic, about the share, and never samples an
   t.ok(expected.length >= 200 * share * 0.4 && expected.length <= 200 * share * 2, `${expected.length} of 200 at ${share}`);
 
   // The draw samples again what has no sample: two at once, then once more.
-  t.same(await ok(w.qa.post('/api/qa/draw', { month: '2026-11' })), { considered: 200 - expected.length, chosen: { flagged: 0, dissatisfied: 0, random: 0 }, sampled: 0 }, 'nothing more to sample');
+  t.same(
+    await ok(w.qa.post('/api/qa/draw', { month: '2026-11' })),
+    { considered: 200 - expected.length, chosen: { flagged: 0, dissatisfied: 0, random: 0 }, sampled: 0 },
+    'nothing more to sample',
+  );
   await w.h.db.sql`delete from qa_samples`;
-  const both = await Promise.all([ok(w.qa.post('/api/qa/draw', { month: '2026-11' })), ok(w.qa.post('/api/qa/draw', { month: '2026-11' }))]);
+  const both = await Promise.all([
+    ok(w.qa.post('/api/qa/draw', { month: '2026-11' })),
+    ok(w.qa.post('/api/qa/draw', { month: '2026-11' })),
+  ]);
   t.equal(both[0].sampled + both[1].sampled, expected.length, 'two draws at once write each sample once between them');
   t.same(await samples(w), first, 'the same orders, for the same reasons, on rerun');
   t.equal((await ok(w.qa.post('/api/qa/draw', { month: '2026-11' }))).sampled, 0, 'a third draw adds nothing');

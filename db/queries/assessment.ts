@@ -56,7 +56,10 @@ export async function replyCheckCounts(
  * 人工质检 per unit, each unit counting the scored samples of its subtree (the
  * sample's unit is the one that answered the citizen): how many, and their points.
  */
-export async function inspectionCounts(sql: Sql, span: { start: Date; end: Date }): Promise<Map<string, { inspected: number; points: number }>> {
+export async function inspectionCounts(
+  sql: Sql,
+  span: { start: Date; end: Date },
+): Promise<Map<string, { inspected: number; points: number }>> {
   const rows = await sql<{ unit_id: string; inspected: number; points: number }[]>`
     select a.unit_id, count(*)::int as inspected, sum(s.total)::int as points
     from qa_samples s

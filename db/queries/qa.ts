@@ -191,5 +191,12 @@ export async function inspectionsByUnit(db: Db, span: { start: Date; end: Date }
     from qa_samples s join orders o on o.id = s.order_id join units u on u.id = s.unit_id
     where ${inMonth(span)}
     group by s.unit_id, u.name order by s.unit_id`);
-  return rows.map((r) => ({ unitId: r.unit_id, unitName: r.unit_name, sampled: r.sampled, scored: r.scored, points: r.points, passed: r.passed }));
+  return rows.map((r) => ({
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    sampled: r.sampled,
+    scored: r.scored,
+    points: r.points,
+    passed: r.passed,
+  }));
 }

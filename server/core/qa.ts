@@ -155,6 +155,13 @@ export function inspectionReport(rows: UnitInspectionCounts[]): { units: UnitIns
     passRate: c.scored === 0 ? null : round(c.passed / c.scored, 4),
   });
   const sum = (k: 'sampled' | 'scored' | 'points' | 'passed') => rows.reduce((n, r) => n + r[k], 0);
-  const total = { unitId: 'total', unitName: '合计', sampled: sum('sampled'), scored: sum('scored'), points: sum('points'), passed: sum('passed') };
+  const total = {
+    unitId: 'total',
+    unitName: '合计',
+    sampled: sum('sampled'),
+    scored: sum('scored'),
+    points: sum('points'),
+    passed: sum('passed'),
+  };
   return { units: rows.map(result), total: result(total) };
 }

@@ -54,7 +54,9 @@ export const QaSample = Type.Object({
 export const QaSampleList = Type.Object({ items: Type.Array(QaSample) });
 export const QaSampleQuery = Type.Object(
   {
-    status: Type.Optional(StringEnum(QA_STATUSES, { description: 'pending 待评分（默认，最早抽中的在前）/ scored 已评分（最近评分的在前）' })),
+    status: Type.Optional(
+      StringEnum(QA_STATUSES, { description: 'pending 待评分（默认，最早抽中的在前）/ scored 已评分（最近评分的在前）' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
   },
   { additionalProperties: false },
