@@ -14,6 +14,7 @@ import dailyReportPlugin from './plugins/daily-report.ts';
 import kbPlugin from './plugins/kb.ts';
 import ordersPlugin from './plugins/orders.ts';
 import hotspotsPlugin from './plugins/hotspots.ts';
+import qaPlugin from './plugins/qa.ts';
 import sweeperPlugin from './plugins/sweeper.ts';
 import trainerPlugin from './plugins/trainer.ts';
 import dbPlugin from './plugins/db.ts';
@@ -32,6 +33,7 @@ import queueRoutes from './routes/queue.ts';
 import phoneRoutes from './routes/phone.ts';
 import missedCallRoutes from './routes/missed-calls.ts';
 import hotspotRoutes from './routes/hotspots.ts';
+import qaRoutes from './routes/qa.ts';
 import publicRoutes, { type PublicOptions } from './routes/public.ts';
 import reportRoutes from './routes/reports.ts';
 import knowledgeReports from './routes/knowledge-reports.ts';
@@ -149,6 +151,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   if (opts.kbExpireSchedule) await app.register(kbExpiryPlugin, { schedule: opts.kbExpireSchedule });
   if (opts.dailyReportSchedule) await app.register(dailyReportPlugin, { schedule: opts.dailyReportSchedule });
   await app.register(hotspotsPlugin, { schedule: opts.hotspotSchedule });
+  await app.register(qaPlugin);
   await app.register(authPlugin);
   await app.register(docsPlugin);
 
@@ -180,6 +183,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(phoneRoutes, { prefix: '/api/channels/phone', ctiSecret: opts.ctiSecret });
   await app.register(missedCallRoutes, { prefix: '/api/missed-calls' });
   await app.register(hotspotRoutes, { prefix: '/api/hotspots' });
+  await app.register(qaRoutes, { prefix: '/api/qa' });
   await app.register(wechatRoutes, { prefix: '/api/channels/wechat', ...opts.wechat });
   await app.register(adminRoutes, { prefix: '/api/admin', rulesDir: opts.rulesDir });
   await app.register(open311Routes, { prefix: '/open311/v2', jurisdictionId: opts.homeCity, ...opts.open311 });

@@ -43,7 +43,7 @@ t.test('the 考核 tab: a table per group, the change, the CSV', async (t) => {
   t.match(first, /↑/, 'up on October');
   t.ok(await page.$('.assessment-group[data-level="district"] .change.up'), 'the rise in its colour');
   const header = await page.textContent('.assessment-group[data-level="district"] .el-table__header');
-  for (const label of ['排名', '单位', '得分', '较上月', '名次变化', '响应率', '满意率', '答复质检通过率', '退单率', '异议成立率'])
+  for (const label of ['排名', '单位', '得分', '较上月', '名次变化', '响应率', '满意率', '答复质量', '退单率', '异议成立率'])
     t.match(header, label);
   t.notMatch(await page.textContent('.assessment-panel'), RAW_CODES, 'no raw codes');
   // The other fifteen districts had no order in November: folded under one line, opened on demand.

@@ -35,6 +35,8 @@ const busy: UnitCounts = {
   overdue: 1,
   replies: 8,
   repliesPassed: 6,
+  inspected: 0,
+  inspectionPoints: 0,
   dispatchedOrders: 10,
   returnedOrders: 1,
   upheldObjections: 0,
@@ -72,6 +74,16 @@ t.test('each rate from its counts; null where the denominator is 0', async (t) =
     returns: null,
     objections: null,
   });
+});
+
+t.test('答复质量: the inspectors’ mean score once they scored any, else the automatic pass rate', async (t) => {
+  t.equal(ratesOf(busy).replyQuality, 0.75, 'none inspected: 6 of 8 replies passed the checks');
+  t.equal(ratesOf({ ...busy, inspected: 2, inspectionPoints: 170 }).replyQuality, 0.85, 'two scored 90 and 80: mean 85 → 0.85');
+  t.equal(
+    ratesOf({ ...NO_COUNTS, inspected: 1, inspectionPoints: 60 }).replyQuality,
+    0.6,
+    'a score without checked replies (直办) still counts',
+  );
 });
 
 t.test('the score weighs each term; returns and objections count as 1 − rate', async (t) => {

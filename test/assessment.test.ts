@@ -158,8 +158,8 @@ t.test('the scores and ranks follow from the data and the weights', async (t) =>
     t.equal(
       lines[0],
       '考核分组,排名,单位编码,单位名称,得分,上月得分,得分变化,上月排名,名次变化,' +
-        '响应率,解决率,满意率,按时率,答复质检通过率,退单率,异议成立率,' +
-        '工单量,已响应,已办结,参评,满意（含基本满意）,按时,超时完成,超期未完成,经质检答复,质检通过答复,派入工单,退单工单,异议成立',
+        '响应率,解决率,满意率,按时率,答复质量,退单率,异议成立率,' +
+        '工单量,已响应,已办结,参评,满意（含基本满意）,按时,超时完成,超期未完成,自动质检答复,自动质检通过答复,人工质检工单,人工质检总分,派入工单,退单工单,异议成立',
     );
     const json = await ok(supervisor.get('/api/reports/assessment?month=2026-11'));
     const units = json.groups.reduce((n: number, g: any) => n + g.units.length, 0);

@@ -4,7 +4,8 @@
  * government for the districts and city departments, each district for its streets
  * and departments. A unit's row there covers its whole subtree, so a district
  * answers for its streets and communities as in the reports. Only the reply
- * checks have no report yet and are counted here, on the same cohort.
+ * checks and the inspectors' scores have no report there and are counted here,
+ * on the same cohort.
  */
 import type { Sql } from '../client.ts';
 import { NO_COUNTS, type UnitCounts } from '../../server/core/assessment.ts';
@@ -52,6 +53,27 @@ export async function replyCheckCounts(
 }
 
 /**
+ * 人工质检 per unit, each unit counting the scored samples of its subtree (the
+ * sample's unit is the one that answered the citizen): how many, and their points.
+ */
+export async function inspectionCounts(
+  sql: Sql,
+  span: { start: Date; end: Date },
+): Promise<Map<string, { inspected: number; points: number }>> {
+  const rows = await sql<{ unit_id: string; inspected: number; points: number }[]>`
+    select a.unit_id, count(*)::int as inspected, sum(s.total)::int as points
+    from qa_samples s
+    join orders o on o.id = s.order_id
+    join units u on u.id = s.unit_id
+    cross join lateral unnest(u.ancestors) as a(unit_id)
+    where s.scored_at is not null
+      and o.created_at >= ${span.start.toISOString()} and o.created_at < ${span.end.toISOString()}
+      and o.status not in ('merged', 'transferred_out')
+    group by a.unit_id`;
+  return new Map(rows.map((r) => [r.unit_id, { inspected: r.inspected, points: r.points }]));
+}
+
+/**
  * Every given unit's counts for the orders registered in [start, end), the running
  * clocks judged at `now`. Upheld dispatch objections are not recorded by the
  * service yet: they read 0.
@@ -62,8 +84,9 @@ export async function unitMonthCounts(
   span: { start: Date; end: Date; now: Date },
 ): Promise<Map<string, UnitCounts>> {
   const parents = [...new Set(units.map((u) => u.parentId))];
-  const [checks, ...perParent] = await Promise.all([
+  const [checks, inspections, ...perParent] = await Promise.all([
     replyCheckCounts(sql, span),
+    inspectionCounts(sql, span),
     ...parents.map(async (unitId) => {
       const scope: ReportScope = { unitId, start: span.start, end: span.end };
       const [rates, clocks, returns] = await Promise.all([
@@ -82,12 +105,14 @@ export async function unitMonthCounts(
       const c = clocks.get(clockKey(u.id, null));
       const d = returns.get(u.id);
       const q = checks.get(u.id);
+      const i = inspections.get(u.id);
       const counts: UnitCounts = {
         ...NO_COUNTS,
         ...(r ?? {}),
         ...(c ? { onTime: c.onTime, late: c.late, overdue: c.overdue } : {}),
         ...(d ? { dispatchedOrders: d.dispatchedOrders, returnedOrders: d.returnedOrders } : {}),
         ...(q ? { replies: q.replies, repliesPassed: q.passed } : {}),
+        ...(i ? { inspected: i.inspected, inspectionPoints: i.points } : {}),
         upheldObjections: 0,
       };
       return [u.id, counts];

@@ -8,7 +8,7 @@
 import { DomainError } from './errors.ts';
 import type { OrderAction } from './lifecycle.ts';
 
-export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin', 'kb_editor', 'kb_admin'] as const;
+export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin', 'kb_editor', 'kb_admin', 'qa'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   operator: '话务员',
@@ -18,6 +18,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',
   kb_editor: '知识库编辑',
   kb_admin: '知识库审核',
+  // 人工质检: samples closed orders and scores their replies on rules/qa-rubric.yaml.
+  qa: '质检员',
 };
 
 export interface Viewer {

@@ -1,12 +1,14 @@
 /**
  * 考核: a month's score per unit (pure). Each term is a rate of the reports'
- * definitions (三率, 按时率, 退单率) or of the reply checks; the weights of
+ * definitions (三率, 按时率, 退单率) or of reply quality (the inspectors' rubric
+ * scores where there are any, else the automatic checks); the weights of
  * rules/assessment.yaml say how many of the 100 points each term carries. A term
  * whose denominator is 0 has no rate, and the unit is scored on the terms it has,
  * their weights scaled up to 100: a unit is not marked down for orders it never had.
  * Units are ranked within their group (区, 街道, 市级部门, 区级部门), never across.
  */
 import type { UnitKind, UnitLevel } from './lists.ts';
+import { inspectionRate } from './qa.ts';
 
 export const ASSESSMENT_TERMS = ['response', 'resolution', 'satisfaction', 'onTime', 'replyQuality', 'returns', 'objections'] as const;
 export type AssessmentTerm = (typeof ASSESSMENT_TERMS)[number];
@@ -16,7 +18,7 @@ export const TERM_LABELS: Record<AssessmentTerm, string> = {
   resolution: '解决率',
   satisfaction: '满意率',
   onTime: '按时率',
-  replyQuality: '答复质检通过率',
+  replyQuality: '答复质量',
   returns: '退单率',
   objections: '异议成立率',
 };
@@ -60,6 +62,9 @@ export interface UnitCounts {
   /** Replies that went through the reply checks, and those with no finding. */
   replies: number;
   repliesPassed: number;
+  /** 人工质检: the orders an inspector scored, and the sum of their scores (0–100 each). */
+  inspected: number;
+  inspectionPoints: number;
   dispatchedOrders: number;
   returnedOrders: number;
   /** 派单异议成立: not recorded by the service yet, so always 0 for now. */
@@ -77,6 +82,8 @@ export const NO_COUNTS: UnitCounts = {
   overdue: 0,
   replies: 0,
   repliesPassed: 0,
+  inspected: 0,
+  inspectionPoints: 0,
   dispatchedOrders: 0,
   returnedOrders: 0,
   upheldObjections: 0,
@@ -93,7 +100,9 @@ export function ratesOf(c: UnitCounts): Rates {
     resolution: rate(c.resolved, c.received),
     satisfaction: rate(c.satisfied, c.rated),
     onTime: rate(c.onTime, c.onTime + c.late + c.overdue),
-    replyQuality: rate(c.repliesPassed, c.replies),
+    // The inspectors read a reply as a citizen would: their mean score, once they scored any of
+    // the unit's orders that month; until then the automatic checks' pass rate stands in.
+    replyQuality: inspectionRate(c.inspected, c.inspectionPoints) ?? rate(c.repliesPassed, c.replies),
     returns: rate(c.returnedOrders, c.dispatchedOrders),
     objections: rate(c.upheldObjections, c.dispatchedOrders),
   };
@@ -228,8 +237,10 @@ export const COUNT_LABELS: Record<keyof UnitCounts, string> = {
   onTime: '按时',
   late: '超时完成',
   overdue: '超期未完成',
-  replies: '经质检答复',
-  repliesPassed: '质检通过答复',
+  replies: '自动质检答复',
+  repliesPassed: '自动质检通过答复',
+  inspected: '人工质检工单',
+  inspectionPoints: '人工质检总分',
   dispatchedOrders: '派入工单',
   returnedOrders: '退单工单',
   upheldObjections: '异议成立',

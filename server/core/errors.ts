@@ -59,6 +59,7 @@ export const ERROR_CATALOGUE = {
   SESSION_NOT_FOUND: { kind: 'not_found', message: '会话不存在或已结束' },
   LOCK_NOT_FOUND: { kind: 'not_found', message: '没有这项登录锁定' },
   KB_ENTRY_NOT_FOUND: { kind: 'not_found', message: '知识条目不存在' },
+  QA_SAMPLE_NOT_FOUND: { kind: 'not_found', message: '质检样本不存在' },
   // 409: the state of things does not allow it now
   ILLEGAL_TRANSITION: { kind: 'conflict', message: '工单当前状态不能执行该操作' },
   ASSIST_EXISTS: { kind: 'conflict', message: '已是协办单位' },
@@ -74,6 +75,7 @@ export const ERROR_CATALOGUE = {
   KB_ILLEGAL_CHANGE: { kind: 'conflict', message: '知识条目当前状态不能执行该操作' },
   KB_TITLE_TAKEN: { kind: 'conflict', message: '已有同名的知识条目' },
   KB_VERSION_CONFLICT: { kind: 'conflict', message: '知识条目已被他人修改，请刷新后再改' },
+  QA_ALREADY_SCORED: { kind: 'conflict', message: '该质检样本已评分，每个样本只评一次' },
   RATING_CLOSED: { kind: 'conflict', message: '工单不在待评价状态：每次答复只能评价一次' },
   // 413, 415: the body's size or kind
   FST_ERR_CTP_BODY_TOO_LARGE: { kind: 'too_large', message: '请求体超过上限' },

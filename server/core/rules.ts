@@ -8,6 +8,7 @@ import type { HotspotRules } from './hotspots.ts';
 import type { MissedCallRules } from './missed-calls.ts';
 import type { ReplyCheckRules } from './reply-quality.ts';
 import type { AssessmentWeights } from './assessment.ts';
+import type { QaRubric } from './qa.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
 export type Owner = (typeof OWNERS)[number];
@@ -149,4 +150,6 @@ export interface RuleSet {
   hotspots: HotspotRules;
   /** 考核: points per term, out of 100. */
   assessmentWeights: AssessmentWeights;
+  /** 人工质检: the random share, the pass mark and the rubric's items (rules/qa-rubric.yaml). */
+  qaRubric: QaRubric;
 }

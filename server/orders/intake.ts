@@ -18,6 +18,7 @@ import { oneTimeNotice } from './notice.ts';
 import { hashQueryCode, newQueryCode } from './query-code.ts';
 import type { Deadlines } from '../plugins/deadlines.ts';
 import { observe } from '../observe.ts';
+import { sampleOnClose } from '../qa/sampling.ts';
 
 export interface Intake {
   order: OrderRow;
@@ -113,6 +114,10 @@ export async function intakeOrder(
     },
   );
   if (created) observe.orderCreated.publish({ sql: deps.sql, channel: order.channel });
+  // 人工质检 of an order answered as it was logged (直办): right after the creating statement, which is one
+  // statement of its own and cannot take the sample in; should the service stop between the two, the
+  // on-demand draw (POST /api/qa/draw) samples it alike, as it would have been.
+  if (created && order.status === 'closed') await sampleOnClose(deps.db, order, classifier.rules.qaRubric.sampleShare, opts.at);
   // A new order's clocks are the ones just written; a repeat reads what was stored.
   const notice = created
     ? noticeFrom(order, deps.deadlines, clocks.get('resolve')?.dueAt ?? null, queryCode)

@@ -38,6 +38,7 @@ import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
 import { intakeOrder, type Intake } from './intake.ts';
 import { learnFromStep } from './training.ts';
+import { sampleOnClose } from '../qa/sampling.ts';
 
 export interface OrderServiceDeps {
   db: Database;
@@ -224,6 +225,10 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         const written = await appendOrderEvent(tx, current.id, { at, actor, ...event });
         await recordActionEffects(tx, input, current, updated, other, { actor, at });
         await learnFromStep(tx, input, current, updated, written);
+        // 人工质检: the step that closes an order decides its sampling, in its own transaction: exactly once per close.
+        if (updated.status === 'closed' && current.status !== 'closed') {
+          await sampleOnClose(tx, updated, deps.classifier.rules.qaRubric.sampleShare, at);
+        }
         if (input.action === 'answer') {
           await recordKbUses(tx, { eventId: written.id, orderId: current.id, entryIds: [...new Set(input.kbEntryIds ?? [])], at });
         }

@@ -23,6 +23,7 @@ export default fp(
           { name: 'actions', description: '工单流转操作' },
           { name: 'kb', description: '知识库' },
           { name: 'reports', description: '报表' },
+          { name: 'qa', description: '人工质检' },
           { name: 'meta', description: '代码与中文名称' },
           { name: 'health', description: '运行状态' },
         ],

@@ -22,8 +22,7 @@ export default fp<{ schedule?: string }>(
     const scan = scheduleJob(app, {
       setting: 'HOTSPOT_CRON',
       schedule: opts.schedule,
-      step: () =>
-        scanHotspots(app.sql, app.clock.now(), app.classifier.rules.hotspots, (code) => matterNames.get(code) ?? code),
+      step: () => scanHotspots(app.sql, app.clock.now(), app.classifier.rules.hotspots, (code) => matterNames.get(code) ?? code),
       report: (r) => (r.raised.length || r.grown.length ? { ...r } : null),
       done: 'hotspot scan',
       failed: 'hotspot scan failed',

@@ -17,6 +17,7 @@ const DEFINITIONS =
   '分组排名：区、街道（乡镇）、市级部门、区级部门；区和街道含其全部下级单位。各项：' +
   ASSESSMENT_TERMS.map((t) => `${t} ${TERM_LABELS[t]}`).join('，') +
   '。得分 = 100 × Σ 权重 × 项值 ÷ Σ 权重，项值为该率（退单率、异议成立率取 1 − 率），只计该单位当月有分母的项；' +
+  '答复质量：该单位（含下级）当月登记工单中有质检员评分的，取平均分 ÷ 100（rules/qa-rubric.yaml，见 /api/qa/report）；一件也未评分时取自动质检通过率（未被提示的答复 ÷ 经自动质检的答复）。' +
   '权重见 rules/assessment.yaml（weights），合计 100。派单异议尚未记录，异议成立数暂为 0。' +
   '同分同名次；没有任何可计项的单位无得分、无名次，排在最后。previous* 为上一个月，scoreChange = score − previousScore，' +
   'rankChange = previousRank − rank（正数为名次上升）。仅督办和管理员可查看。';

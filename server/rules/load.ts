@@ -10,6 +10,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { deadlinePolicyProblems } from './deadlines-schema.ts';
 import { weightProblems } from '../core/assessment.ts';
+import { rubricProblems } from '../core/qa.ts';
 import { MATTERS_DIR, MattersFile, RULE_FILES, type MattersData, type RuleSet } from './schema.ts';
 import { taxonomyOf } from './taxonomy.ts';
 import { foldText } from '../core/matching.ts';
@@ -159,6 +160,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
 
   for (const p of deadlinePolicyProblems(data.deadlines, codes)) report('deadlines', p.at, p.reason);
   for (const p of weightProblems(data.assessment.weights)) report('assessment', p.at, p.reason);
+  for (const p of rubricProblems(data.qaRubric)) report('qaRubric', p.at, p.reason);
 
   if (problems.length > 0) throw new RulesError(problems);
   return {
@@ -184,5 +186,6 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     missedCalls: data.missedCalls,
     hotspots: data.hotspots,
     assessmentWeights: data.assessment.weights,
+    qaRubric: data.qaRubric,
   };
 }

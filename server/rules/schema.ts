@@ -5,6 +5,7 @@ import { REQUEST_TYPES, type RequestType } from '../core/lists.ts';
 import type { MissedCallRules } from '../core/missed-calls.ts';
 import { HOTSPOT_LEVELS, type HotspotLevel, type HotspotRules } from '../core/hotspots.ts';
 import type { ReplyCheckRules } from '../core/reply-quality.ts';
+import type { QaRubric } from '../core/qa.ts';
 import { ASSESSMENT_TERMS } from '../core/assessment.ts';
 import { DeadlinesFile, type Same } from './deadlines-schema.ts';
 import {
@@ -199,6 +200,22 @@ export const AssessmentFile = Type.Object(
   strict,
 );
 
+/** 人工质检评分表: the random share, the pass mark, the items (codes unique, maxima adding to 100: the loader checks). */
+export const QaRubricFile = Type.Object(
+  {
+    sampleShare: Type.Number({ minimum: 0, maximum: 1 }),
+    passMark: Type.Integer({ minimum: 0, maximum: 100 }),
+    items: Type.Array(
+      Type.Object(
+        { code: Key, label: Name, max: Type.Integer({ minimum: 1, maximum: 100 }), guide: Type.String({ minLength: 1, maxLength: 200 }) },
+        strict,
+      ),
+      { minItems: 1, maxItems: 20 },
+    ),
+  },
+  strict,
+);
+
 export const RULE_FILES = {
   deadlines: { file: 'deadlines.yaml', schema: DeadlinesFile },
   departments: { file: 'departments.yaml', schema: DepartmentsFile },
@@ -211,6 +228,7 @@ export const RULE_FILES = {
   missedCalls: { file: 'missed-calls.yaml', schema: MissedCallsFile },
   hotspots: { file: 'hotspots.yaml', schema: HotspotsFile },
   assessment: { file: 'assessment.yaml', schema: AssessmentFile },
+  qaRubric: { file: 'qa-rubric.yaml', schema: QaRubricFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */
@@ -230,7 +248,8 @@ const inStep: [
   Same<Static<typeof ReplyChecksFile>, ReplyCheckRules>,
   Same<Static<typeof MissedCallsFile>, MissedCallRules>,
   Same<Static<typeof HotspotsFile>, HotspotRules>,
-] = [true, true, true, true, true, true, true, true];
+  Same<Static<typeof QaRubricFile>, QaRubric>,
+] = [true, true, true, true, true, true, true, true, true];
 void inStep;
 const urgencyLanguageInStep: Same<Static<typeof UrgencyFile>['language'], UrgencyLanguage> = true;
 void urgencyLanguageInStep;

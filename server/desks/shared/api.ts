@@ -19,7 +19,7 @@ import type { BoardOrders } from '../../routes/sla.schema.ts';
 import { session, toLogin } from './session.ts';
 
 /** Dates arrive as ISO strings over JSON. */
-type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
 
 export type OrderView = Json<Static<typeof Order>>;
 export type CreatedOrder = OrderView & { notice: string };

@@ -20,6 +20,7 @@ export const DESK_NAV: readonly Desk[] = [
   { href: '/knowledge.html', label: '知识库管理', roles: ['kb_editor', 'kb_admin'] },
   { href: '/reports.html', label: '报表', roles: ['handler', 'supervisor', 'dispatcher', 'kb_editor', 'kb_admin'] },
   { href: '/wall.html', label: '大屏', roles: ['supervisor', 'dispatcher'] },
+  { href: '/qa.html', label: '质检台', roles: ['qa'] },
   { href: '/admin.html', label: '系统管理', roles: [] },
 ];
 

@@ -15,6 +15,7 @@ const OTHER_STEPS: Record<string, string> = {
   phone_viewed: '查看电话',
   deadline_extended: '时限已延期',
   hotspot: '热点预警',
+  qa_score: '质检评分',
 };
 
 export function stepName(action: string): string {
@@ -49,6 +50,9 @@ export function stepDetails(e: OrderEventView, unitName: (id: string) => string)
     case 'assist_claim':
     case 'assist_reply':
       if (typeof p.assistUnitId === 'string') lines.push(`协办单位：${unitName(p.assistUnitId)}`);
+      break;
+    case 'qa_score':
+      if (typeof p.total === 'number') lines.push(`质检得分：${p.total} 分（${p.passed ? '合格' : '不合格'}）`);
       break;
     case 'supplement':
       if (p.attachmentUrl) lines.push('补充了附件（见上方附件）');
