@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { loadRules } from '../server/rules/load.ts';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { type Client, ok, signIn, testApp, type TestApp } from './support/app.ts';
 
 const A = '120102'; // 河东区
 const B = '120103'; // 河西区
@@ -15,12 +15,6 @@ const OCT = Date.parse('2026-10-13T02:00:00Z'); // Tuesday 10:00 in Beijing
 const NOV = Date.parse('2026-11-24T02:00:00Z'); // Tuesday 10:00 in Beijing
 const w = loadRules('rules').assessmentWeights;
 const GOOD_REPLY = '已安排物业清理楼道杂物，通道恢复畅通';
-
-async function ok(res: Promise<import('light-my-request').Response>) {
-  const r = await res;
-  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
-  return r.json();
-}
 
 /**
  * October: A returns its only order; B claims, replies and closes one 满意.

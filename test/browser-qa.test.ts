@@ -8,18 +8,12 @@ import t from 'tap';
 import { QA_REASON_LABELS } from '../server/core/qa.ts';
 import { REPLY_CHECK_LABELS } from '../server/core/reply-quality.ts';
 import { loadRules } from '../server/rules/load.ts';
-import { signIn, testApp, type Client } from './support/app.ts';
+import { type Client, ok, signIn, testApp } from './support/app.ts';
 import { launch, openAs, RAW_CODES, shot, visibleText } from './support/browser.ts';
 
 const browser = await launch(t);
 const A = '120102'; // 河东区
 const rubric = loadRules('rules').qaRubric;
-
-async function ok(res: Promise<import('light-my-request').Response>) {
-  const r = await res;
-  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
-  return r.json();
-}
 
 t.test('the inspector scores a sample and it leaves the pending list', async (t) => {
   const h = await testApp(t);

@@ -9,7 +9,7 @@ import { buildApp } from '../server/app.ts';
 import { periodOf } from '../server/core/daily-report.ts';
 import { sweepDueClocks } from '../server/jobs/sweeper.ts';
 import { generateYesterday, periodFigures } from '../server/reports/daily.ts';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { type Client, ok, signIn, testApp, type TestApp } from './support/app.ts';
 
 const CHENGHOULI = '120102001001'; // 河东区 大王庄街道 诚厚里社区
 const STREET = '120102001'; // 大王庄街道
@@ -17,12 +17,6 @@ const DISTRICT = '120102'; // 河东区
 const HEXI_STREET = '120103001';
 const D1 = '2026-11-24'; // a Tuesday
 const D2 = '2026-11-25';
-
-async function ok(res: Promise<import('light-my-request').Response>) {
-  const r = await res;
-  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
-  return r.json();
-}
 
 /**
  * D1, 11:00 in Beijing: five 垃圾清运 complaints at 诚厚里 (a hotspot), sent to the street;

@@ -7,7 +7,7 @@
 import t from 'tap';
 import { sampleBucket } from '../server/core/qa.ts';
 import { loadRules } from '../server/rules/load.ts';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { type Client, ok, signIn, testApp, type TestApp } from './support/app.ts';
 
 const A = '120102'; // 河东区
 const B = '120103'; // 河西区
@@ -18,12 +18,6 @@ const share = rubric.sampleShare;
 const GOOD_REPLY = '已安排物业清理楼道杂物，通道恢复畅通';
 const FLAGGED_REPLY = { text: '已处理', qualityReason: '电话中已向诉求人详细说明' };
 const full = Object.fromEntries(rubric.items.map((i) => [i.code, i.max]));
-
-async function ok(res: Promise<import('light-my-request').Response>) {
-  const r = await res;
-  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
-  return r.json();
-}
 
 interface World {
   h: TestApp;

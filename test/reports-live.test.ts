@@ -4,18 +4,12 @@
  * with a clock the test moves: exact counts, CSV, who may see what, bad input.
  */
 import t from 'tap';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { type Client, ok, signIn, testApp, type TestApp } from './support/app.ts';
 
 const DISTRICT = '120102'; // 河东区
 const STREET = '120102001'; // 大王庄街道
 const OTHER = '120103'; // 河西区
 const NOW = '2026-11-24T04:30:00Z'; // Tuesday 12:30 in Beijing
-
-async function ok(res: Promise<import('light-my-request').Response>) {
-  const r = await res;
-  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
-  return r.json();
-}
 
 /**
  * Week before (Tuesday 2026-11-17, Beijing): 09:30 W1 urgent to the district, never

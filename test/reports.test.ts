@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { toCsv } from '../server/routes/reports.schema.ts';
-import { signIn, testApp, type Client, type TestApp } from './support/app.ts';
+import { type Client, ok, signIn, testApp, type TestApp } from './support/app.ts';
 
 const CITY = '120000';
 const DISTRICT = '120102'; // 河东区
@@ -13,12 +13,6 @@ const OTHER = '120103'; // 河西区
 const T0 = Date.parse('2026-11-24T02:00:00Z'); // Tuesday 10:00 in Beijing
 const HOUR = 3600_000;
 const NOV = 'from=2026-11-01&to=2026-11-30';
-
-async function ok(res: Promise<import('light-my-request').Response>) {
-  const r = await res;
-  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
-  return r.json();
-}
 
 /**
  * The history (N = November in Beijing time):

@@ -64,6 +64,13 @@ export interface Client {
   post(url: string, payload?: unknown, headers?: Record<string, string>): Promise<import('light-my-request').Response>;
 }
 
+/** The JSON of a 2xx answer; any other answer fails the test with its status and body. */
+export async function ok(res: Promise<import('light-my-request').Response>) {
+  const r = await res;
+  if (r.statusCode >= 300) throw new Error(`${r.statusCode} ${r.body}`);
+  return r.json();
+}
+
 let userSeq = 0;
 
 /** A user of the given roles at the given unit, signed in through the real login route. */
