@@ -11,6 +11,7 @@ export default defineConfig({
     './db/schema-missed-calls.ts',
     './db/schema-hotspots.ts',
     './db/schema-daily-reports.ts',
+    './db/schema-objections.ts',
   ],
   out: './db/migrations',
   strict: true,

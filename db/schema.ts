@@ -229,10 +229,11 @@ export const orderEvents = pgTable(
   (t) => [
     index('order_events_order_idx').on(t.orderId, t.id),
     // The steps the reports count (签收 and 直办 for 响应, dispatches, returns and reopens), a few per
-    // order among many: read from this index alone, not from every event of the period (migration 0020).
+    // order among many: read from this index alone, not from every event of the period (migration 0020;
+    // 异议成立改派 is a dispatch too, migration 0023).
     index('order_events_steps_idx')
       .on(t.orderId, t.action, t.unitId)
-      .where(sql`${t.action} in ('claim', 'answer', 'dispatch', 'redispatch', 'hand_down', 'return', 'reopen')`),
+      .where(sql`${t.action} in ('claim', 'answer', 'dispatch', 'redispatch', 'hand_down', 'return', 'reopen', 'uphold_objection')`),
     check('order_events_to_status_check', inList('to_status', STATUSES)),
   ],
 );

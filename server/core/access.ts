@@ -8,7 +8,7 @@
 import { DomainError } from './errors.ts';
 import type { OrderAction } from './lifecycle.ts';
 
-export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin', 'kb_editor', 'kb_admin'] as const;
+export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin', 'kb_editor', 'kb_admin', 'reviewer'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   operator: '话务员',
@@ -18,6 +18,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',
   kb_editor: '知识库编辑',
   kb_admin: '知识库审核',
+  reviewer: '派单异议审核',
 };
 
 export interface Viewer {
@@ -76,6 +77,10 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   request_extension: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
   approve_extension: [{ roles: ['supervisor'], relation: 'oversight' }],
   reject_extension: [{ roles: ['supervisor'], relation: 'oversight' }],
+  // 派单异议: the holding unit files it; the hotline centre's reviewer decides it.
+  object: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
+  uphold_objection: [{ roles: ['reviewer'], relation: 'hotline' }],
+  reject_objection: [{ roles: ['reviewer'], relation: 'hotline' }],
   urge: [
     { roles: ['dispatcher'], relation: 'hotline' },
     { roles: ['supervisor'], relation: 'oversight' },
@@ -91,7 +96,8 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   callback_missed: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
 };
 
-const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin'];
+// The reviewer of dispatch objections (派单异议审核) works for the hotline centre, over the whole city.
+const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin', 'reviewer'];
 
 /** Works across the whole city: the hotline centre's desk roles, or anyone placed at the hotline itself. */
 export const isCityWide = (v: Viewer) => v.roles.some((r) => CITY_WIDE.includes(r)) || v.unitId === 'hotline';

@@ -8,6 +8,7 @@ import type { HotspotRules } from './hotspots.ts';
 import type { MissedCallRules } from './missed-calls.ts';
 import type { ReplyCheckRules } from './reply-quality.ts';
 import type { AssessmentWeights } from './assessment.ts';
+import type { ObjectionPolicy } from './objections.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
 export type Owner = (typeof OWNERS)[number];
@@ -147,4 +148,6 @@ export interface RuleSet {
   hotspots: HotspotRules;
   /** 考核: points per term, out of 100. */
   assessmentWeights: AssessmentWeights;
+  /** 派单异议: the review deadline and what each reason must name (rules/objections.yaml). */
+  objections: ObjectionPolicy;
 }
