@@ -47,7 +47,12 @@ export async function objectionFacts(tx: Tx, input: ActionInput, order: OrderRow
 }
 
 /** 异议成立改派 goes where the hotline may dispatch (a unit, not the centre; the negative list holds). */
-export async function checkUpholdTarget(tx: Tx, unitId: string, order: OrderRow, deps: ObjectionDeps & { negativeRule?: { id: string; name: string } }) {
+export async function checkUpholdTarget(
+  tx: Tx,
+  unitId: string,
+  order: OrderRow,
+  deps: ObjectionDeps & { negativeRule?: { id: string; name: string } },
+) {
   const info = await unitsById(tx, ['hotline', unitId]);
   checkDispatchTarget(info.get('hotline'), info.get(unitId), {
     fromHotline: true,

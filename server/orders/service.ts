@@ -77,13 +77,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
   const policy = { returnLimit: deps.classifier.rules.returnLimit, callbackAttempts: callbackPolicy(deps.deadlines.policy).attempts };
 
   /** What decide needs beyond the order, read in the step's transaction. */
-  async function factsFor(
-    tx: Tx,
-    input: ActionInput,
-    order: OrderRow,
-    other: OrderRow | undefined,
-    at: Date,
-  ): Promise<ActionFacts> {
+  async function factsFor(tx: Tx, input: ActionInput, order: OrderRow, other: OrderRow | undefined, at: Date): Promise<ActionFacts> {
     // 派单异议: the objection steps' facts, and whether one waits (which refuses the steps that would move the order).
     const objections = await objectionFacts(tx, input, order, at, { rules: deps.classifier.rules, calendar: deps.deadlines.calendar });
     return { ...objections, ...(await stepFacts(tx, input, order, other, at)) };
@@ -211,7 +205,11 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         await checkUnits(tx, input, current);
         if (input.action === 'uphold_objection') {
           const negativeRule = deps.classifier.negativeRuleFor(current.categoryCode);
-          await checkUpholdTarget(tx, event.unitId, current, { rules: deps.classifier.rules, calendar: deps.deadlines.calendar, negativeRule });
+          await checkUpholdTarget(tx, event.unitId, current, {
+            rules: deps.classifier.rules,
+            calendar: deps.deadlines.calendar,
+            negativeRule,
+          });
         }
 
         const updated = await writeOrderChange(tx, current.id, patch, at);

@@ -49,9 +49,18 @@ const workbenchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         pendingExtensions: extensions
           .filter((e) => e.orderId === o.id)
           .map(({ orderId: _o, clockKind, ...e }) => ({ ...e, clock: clockKind })),
-        pendingObjection: objections
-          .filter((x) => x.orderId === o.id)
-          .map(({ id, reasonCode, reason, dutyUnitId, dutyBasis, filedAt, dueAt }) => ({ id, reasonCode, reason, dutyUnitId, dutyBasis, filedAt, dueAt }))[0] ?? null,
+        pendingObjection:
+          objections
+            .filter((x) => x.orderId === o.id)
+            .map(({ id, reasonCode, reason, dutyUnitId, dutyBasis, filedAt, dueAt }) => ({
+              id,
+              reasonCode,
+              reason,
+              dutyUnitId,
+              dutyBasis,
+              filedAt,
+              dueAt,
+            }))[0] ?? null,
       }));
       return { at: now.toISOString(), unit: { id: unit.id, name: unit.name }, ...neighbours, items };
     },

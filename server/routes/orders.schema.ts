@@ -234,7 +234,9 @@ export const ActionBodies = {
     {
       reasonCode: StringEnum(OBJECTION_REASONS, { description: '异议理由' }),
       reason: Type.String({ minLength: 1, maxLength: 1000, description: '异议说明' }),
-      dutyUnitId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '所引职责所属的单位 id（理由为属其他单位职责时必填）' })),
+      dutyUnitId: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 64, description: '所引职责所属的单位 id（理由为属其他单位职责时必填）' }),
+      ),
       dutyBasis: Type.String({ minLength: 1, maxLength: 1000, description: '所引职责依据：三定方案、权责清单的名称和条目' }),
     },
     { additionalProperties: false },
