@@ -22,6 +22,7 @@ export const DESKS = [
   'board',
   'reports',
   'wall',
+  'objections',
 ] as const;
 
 export default defineConfig({
