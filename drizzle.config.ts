@@ -12,6 +12,7 @@ export default defineConfig({
     './db/schema-hotspots.ts',
     './db/schema-daily-reports.ts',
     './db/schema-qa.ts',
+    './db/schema-objections.ts',
   ],
   out: './db/migrations',
   strict: true,

@@ -23,6 +23,7 @@ export const DESKS = [
   'reports',
   'wall',
   'qa',
+  'objections',
 ] as const;
 
 export default defineConfig({

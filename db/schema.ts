@@ -230,10 +230,11 @@ export const orderEvents = pgTable(
   (t) => [
     index('order_events_order_idx').on(t.orderId, t.id),
     // The steps the reports count (签收 and 直办 for 响应, dispatches, returns and reopens), a few per
-    // order among many: read from this index alone, not from every event of the period (migration 0020).
+    // order among many: read from this index alone, not from every event of the period (migration 0020;
+    // 异议成立改派 is a dispatch too, migration 0025).
     index('order_events_steps_idx')
       .on(t.orderId, t.action, t.unitId)
-      .where(sql`${t.action} in ('claim', 'answer', 'dispatch', 'redispatch', 'hand_down', 'return', 'reopen')`),
+      .where(sql`${t.action} in ('claim', 'answer', 'dispatch', 'redispatch', 'hand_down', 'return', 'reopen', 'uphold_objection')`),
     // The daily report counts a few kinds of step by when they happened (直办, ratings, 红灯超期):
     // read by time from these alone, not from every event of the year (migration 0023).
     index('order_events_dated_steps_idx')

@@ -40,6 +40,7 @@ import knowledgeReports from './routes/knowledge-reports.ts';
 import liveReports from './routes/reports-live.ts';
 import assessmentRoutes from './routes/assessment.ts';
 import dailyReportRoutes from './routes/daily-report.ts';
+import objectionRoutes from './routes/objections.ts';
 import slaRoutes from './routes/sla.ts';
 import wechatRoutes, { type WechatOptions } from './routes/wechat.ts';
 import workbenchRoutes from './routes/orders-workbench.ts';
@@ -176,6 +177,7 @@ export async function buildApp(opts: AppOptions = {}): Promise<FastifyInstance> 
   await app.register(liveReports, { prefix: '/api/reports' });
   await app.register(assessmentRoutes, { prefix: '/api/reports' });
   await app.register(dailyReportRoutes, { prefix: '/api/reports' });
+  await app.register(objectionRoutes, { prefix: '/api' });
   await app.register(kbRoutes, { prefix: '/api/kb' });
   await app.register(metaRoutes, { prefix: '/api/meta' });
   await app.register(queueRoutes, { prefix: '/api/queue' });

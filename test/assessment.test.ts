@@ -101,7 +101,7 @@ t.test('the scores and ranks follow from the data and the weights', async (t) =>
   t.equal(a.unitName, '河东区人民政府');
   t.same(a.rates, { response: 1, resolution: 1, satisfaction: 1, onTime: 1, replyQuality: 1, returns: 0, objections: 0 });
   t.match(a.counts, { received: 2, responded: 2, resolved: 2, rated: 2, satisfied: 2, replies: 2, repliesPassed: 2, dispatchedOrders: 2 });
-  t.equal(a.counts.upheldObjections, 0, 'objections are not recorded yet: they read 0');
+  t.equal(a.counts.upheldObjections, 0, 'no objection was upheld (test/objections.test.ts counts one)');
   t.same(b.rates, { response: 1, resolution: 0.5, satisfaction: 1, onTime: 1, replyQuality: 1, returns: 0, objections: 0 });
   t.same(c.rates, { response: 1, resolution: 1, satisfaction: 1, onTime: 1, replyQuality: 0, returns: 0.5, objections: 0 });
   t.match(c.counts, { received: 1, replies: 1, repliesPassed: 0, dispatchedOrders: 2, returnedOrders: 1 });

@@ -10,6 +10,7 @@
 import type { Sql } from '../client.ts';
 import { NO_COUNTS, type UnitCounts } from '../../server/core/assessment.ts';
 import type { UnitKind, UnitLevel } from '../../server/core/lists.ts';
+import { upheldObjectionCounts } from './objections.ts';
 import { clockCounts, clockKey, rateCounts, returnCounts, type ReportScope } from './reports.ts';
 
 export interface AssessableUnit {
@@ -75,8 +76,8 @@ export async function inspectionCounts(
 
 /**
  * Every given unit's counts for the orders registered in [start, end), the running
- * clocks judged at `now`. Upheld dispatch objections are not recorded by the
- * service yet: they read 0.
+ * clocks judged at `now`. 异议成立: the orders on which an objection of the unit's
+ * subtree was upheld (db/queries/objections.ts).
  */
 export async function unitMonthCounts(
   sql: Sql,
@@ -84,9 +85,10 @@ export async function unitMonthCounts(
   span: { start: Date; end: Date; now: Date },
 ): Promise<Map<string, UnitCounts>> {
   const parents = [...new Set(units.map((u) => u.parentId))];
-  const [checks, inspections, ...perParent] = await Promise.all([
+  const [checks, inspections, upheld, ...perParent] = await Promise.all([
     replyCheckCounts(sql, span),
     inspectionCounts(sql, span),
+    upheldObjectionCounts(sql, span),
     ...parents.map(async (unitId) => {
       const scope: ReportScope = { unitId, start: span.start, end: span.end };
       const [rates, clocks, returns] = await Promise.all([
@@ -113,7 +115,7 @@ export async function unitMonthCounts(
         ...(d ? { dispatchedOrders: d.dispatchedOrders, returnedOrders: d.returnedOrders } : {}),
         ...(q ? { replies: q.replies, repliesPassed: q.passed } : {}),
         ...(i ? { inspected: i.inspected, inspectionPoints: i.points } : {}),
-        upheldObjections: 0,
+        upheldObjections: upheld.get(u.id) ?? 0,
       };
       return [u.id, counts];
     }),

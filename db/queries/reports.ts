@@ -30,18 +30,18 @@ export interface ReportScope {
 export type RowKey = string | null;
 
 /** The row a unit `u` falls in: the reported unit itself or its child above `u`. */
-function rowKey(sql: Sql, root: string) {
+export function rowKey(sql: Sql, root: string) {
   return root === HOTLINE
     ? sql`case when u.id = ${HOTLINE} then ${HOTLINE}::text else u.ancestors[1] end`
     : sql`coalesce(u.ancestors[array_position(u.ancestors, ${root}::text) + 1], ${root}::text)`;
 }
 
 /** `u` lies in the reported subtree; the hotline centre sees every unit. */
-function inScope(sql: Sql, root: string) {
+export function inScope(sql: Sql, root: string) {
   return root === HOTLINE ? sql`true` : sql`u.ancestors @> array[${root}]::text[]`;
 }
 
-const registered = (sql: Sql, s: ReportScope) =>
+export const registered = (sql: Sql, s: ReportScope) =>
   sql`o.created_at >= ${s.start.toISOString()} and o.created_at < ${s.end.toISOString()}${
     s.requestType ? sql` and o.request_type = ${s.requestType}` : sql``
   }`;
@@ -146,7 +146,7 @@ export type ReturnCounts = {
 /**
  * 退单与重办. A return counts for the unit that returned the order (`fromUnitId`
  * of the step), a reopen for the unit it goes back to (the one that replied), a
- * dispatch (派单, 改派, 下派) for the unit receiving it.
+ * dispatch (派单, 改派, 下派, 异议成立改派) for the unit receiving it.
  */
 export async function returnCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey, ReturnCounts>> {
   const reasonColumns = RETURN_REASONS.reduce(
@@ -159,7 +159,7 @@ export async function returnCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey
     with ev as (
       select e.order_id, e.action, null::text as reason, e.unit_id
       from orders o join order_events e on e.order_id = o.id
-      where ${registered(sql, s)} and e.action in ('dispatch', 'redispatch', 'hand_down', 'reopen')
+      where ${registered(sql, s)} and e.action in ('dispatch', 'redispatch', 'hand_down', 'uphold_objection', 'reopen')
       union all
       select e.order_id, e.action, e.payload->>'reasonCode', e.payload->>'fromUnitId'
       from orders o join order_events e on e.order_id = o.id
@@ -170,7 +170,7 @@ export async function returnCounts(sql: Sql, s: ReportScope): Promise<Map<RowKey
       where ${inScope(sql, s.unitId)}
     )
     select key, grouping(key) = 1 as total,
-      count(distinct order_id) filter (where action in ('dispatch', 'redispatch', 'hand_down'))::int as dispatched_orders,
+      count(distinct order_id) filter (where action in ('dispatch', 'redispatch', 'hand_down', 'uphold_objection'))::int as dispatched_orders,
       count(*) filter (where action = 'return')::int as returns,
       count(distinct order_id) filter (where action = 'return')::int as returned_orders,
       count(*) filter (where action = 'reopen')::int as reopens,

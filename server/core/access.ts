@@ -8,7 +8,7 @@
 import { DomainError } from './errors.ts';
 import type { OrderAction } from './lifecycle.ts';
 
-export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin', 'kb_editor', 'kb_admin', 'qa'] as const;
+export const ROLES = ['operator', 'dispatcher', 'handler', 'supervisor', 'admin', 'kb_editor', 'kb_admin', 'qa', 'reviewer'] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_LABELS: Record<Role, string> = {
   operator: '话务员',
@@ -20,6 +20,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   kb_admin: '知识库审核',
   // 人工质检: samples closed orders and scores their replies on rules/qa-rubric.yaml.
   qa: '质检员',
+  reviewer: '派单异议审核',
 };
 
 export interface Viewer {
@@ -78,6 +79,10 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   request_extension: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
   approve_extension: [{ roles: ['supervisor'], relation: 'oversight' }],
   reject_extension: [{ roles: ['supervisor'], relation: 'oversight' }],
+  // 派单异议: the holding unit files it; the hotline centre's reviewer decides it.
+  object: [{ roles: ['handler', 'supervisor'], relation: 'holder' }],
+  uphold_objection: [{ roles: ['reviewer'], relation: 'hotline' }],
+  reject_objection: [{ roles: ['reviewer'], relation: 'hotline' }],
   urge: [
     { roles: ['dispatcher'], relation: 'hotline' },
     { roles: ['supervisor'], relation: 'oversight' },
@@ -93,7 +98,8 @@ export const ACTION_RULES: Record<OrderAction, { roles: Role[]; relation: Relati
   callback_missed: [{ roles: ['operator', 'dispatcher'], relation: 'hotline' }],
 };
 
-const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin'];
+// The reviewer of dispatch objections (派单异议审核) works for the hotline centre, over the whole city.
+const CITY_WIDE: Role[] = ['operator', 'dispatcher', 'admin', 'reviewer'];
 
 /** Works across the whole city: the hotline centre's desk roles, or anyone placed at the hotline itself. */
 export const isCityWide = (v: Viewer) => v.roles.some((r) => CITY_WIDE.includes(r)) || v.unitId === 'hotline';

@@ -67,7 +67,7 @@ export interface UnitCounts {
   inspectionPoints: number;
   dispatchedOrders: number;
   returnedOrders: number;
-  /** 派单异议成立: not recorded by the service yet, so always 0 for now. */
+  /** 派单异议成立: orders on which an objection of the unit (or below it) was upheld. */
   upheldObjections: number;
 }
 

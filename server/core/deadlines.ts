@@ -352,6 +352,9 @@ export const CLOCK_EFFECTS: Readonly<Record<string, ClockEffects>> = {
   close: effects(['resolve'], [], []),
   // 重办: the unit claims again and gets a full resolution period; the first reply was given.
   reopen: effects([], [], ['claim', 'resolve']),
+  // 派单异议成立: sent afresh to the unit found responsible, which gets the full time to claim and
+  // to resolve (the time lost with the wrong unit is the hotline's, not its); 首次回复 runs on, as after a return.
+  uphold_objection: effects([], [], ['claim', 'resolve']),
   merge: effects([...CLOCK_KINDS], [], []),
   // 直办: answered on the call, every running clock met.
   answer: effects([...CLOCK_KINDS], [], []),

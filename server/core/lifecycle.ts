@@ -5,6 +5,7 @@
  */
 import { DomainError, refuse } from './errors.ts';
 import type { ReplyFinding } from './reply-quality.ts';
+import { decideObjectionStep, refuseWhilePending, type ObjectionFacts, type ObjectionInput } from './objections.ts';
 
 export const STATUSES = [
   'received',
@@ -68,6 +69,10 @@ export const TRANSITIONS = {
   request_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '申请延期' },
   approve_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '批准延期' },
   reject_extension: { from: ['dispatched', 'claimed', 'reopened'], to: null, label: '驳回延期' },
+  // 派单异议 (objections.ts): filed by the holder, decided by the hotline's reviewer.
+  object: { from: ['dispatched', 'claimed'], to: null, label: '派单异议' },
+  uphold_objection: { from: ['dispatched', 'claimed'], to: 'dispatched', label: '异议成立改派' },
+  reject_objection: { from: ['dispatched', 'claimed'], to: null, label: '异议不成立' },
   urge: { from: OPEN_STATUSES, to: null, label: '催办' },
   supervise: { from: OPEN_STATUSES, to: null, label: '督办' },
   merge: { from: OPEN_STATUSES, to: 'merged', label: '合并' },
@@ -137,7 +142,8 @@ export type ActionInput =
   | ({ action: 'reclassify'; categoryCode: string } & Note)
   | { action: 'answer'; text: string; kbEntryIds?: number[] }
   | ({ action: 'rate'; satisfaction: Exclude<Satisfaction, 'unsatisfied'> } & Note)
-  | ({ action: 'callback_missed' } & Note);
+  | ({ action: 'callback_missed' } & Note)
+  | ObjectionInput;
 
 /** 协办: an assisting unit is assigned, claims, then replies to the lead unit. */
 export const ASSIST_STATUSES = ['assigned', 'claimed', 'replied'] as const;
@@ -169,7 +175,7 @@ export interface OrderState {
  * the same transaction (absent facts are not checked: the state machine's tests
  * decide on orders alone).
  */
-export interface ActionFacts {
+export interface ActionFacts extends ObjectionFacts {
   /** 派单/改派/下派: the unit the order is sent from; only the hotline centre may designate. */
   sender?: string;
   /** 合并: the master order, or null when there is none. */
@@ -268,6 +274,7 @@ export function decide(
 ): Decision {
   const { action } = input;
   if (!canApply(order.status, action)) throw illegalTransition(order.status, action);
+  refuseWhilePending(action, facts);
   const to = TRANSITIONS[action].to ?? order.status;
   const patch: OrderPatch = TRANSITIONS[action].to ? { status: to } : {};
   const payload: Record<string, unknown> = {};
@@ -455,6 +462,15 @@ export function decide(
       if (order.status === 'received') patch.acceptedAt = at;
       payload.kbEntryIds = entries;
       reason = input.text;
+      break;
+    }
+    case 'object':
+    case 'uphold_objection':
+    case 'reject_objection': {
+      const step = decideObjectionStep(order, input, at, facts);
+      Object.assign(patch, step.patch);
+      Object.assign(payload, step.payload);
+      reason = step.reason;
       break;
     }
     case 'transfer':

@@ -9,6 +9,7 @@ import type { MissedCallRules } from './missed-calls.ts';
 import type { ReplyCheckRules } from './reply-quality.ts';
 import type { AssessmentWeights } from './assessment.ts';
 import type { QaRubric } from './qa.ts';
+import type { ObjectionPolicy } from './objections.ts';
 
 export const OWNERS = ['city_department', 'district_department', 'district', 'street', 'community'] as const;
 export type Owner = (typeof OWNERS)[number];
@@ -152,4 +153,6 @@ export interface RuleSet {
   assessmentWeights: AssessmentWeights;
   /** 人工质检: the random share, the pass mark and the rubric's items (rules/qa-rubric.yaml). */
   qaRubric: QaRubric;
+  /** 派单异议: the review deadline and what each reason must name (rules/objections.yaml). */
+  objections: ObjectionPolicy;
 }

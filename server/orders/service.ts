@@ -37,6 +37,7 @@ import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
 import { intakeOrder, type Intake } from './intake.ts';
+import { checkUpholdTarget, objectionFacts, writeObjectionStep } from './objections.ts';
 import { learnFromStep } from './training.ts';
 import { sampleOnClose } from '../qa/sampling.ts';
 
@@ -76,14 +77,14 @@ export interface OrderService {
 export function createOrderService(deps: OrderServiceDeps): OrderService {
   const policy = { returnLimit: deps.classifier.rules.returnLimit, callbackAttempts: callbackPolicy(deps.deadlines.policy).attempts };
 
-  /** What decide needs beyond the order, read in the step's transaction (with the extension row, which the writes reuse). */
-  async function factsFor(
-    tx: Tx,
-    input: ActionInput,
-    order: OrderRow,
-    other: OrderRow | undefined,
-    at: Date,
-  ): Promise<ActionFacts & { extensionRow?: Awaited<ReturnType<typeof extensionOf>> }> {
+  /** What decide needs beyond the order, read in the step's transaction. */
+  async function factsFor(tx: Tx, input: ActionInput, order: OrderRow, other: OrderRow | undefined, at: Date): Promise<ActionFacts> {
+    // 派单异议: the objection steps' facts, and whether one waits (which refuses the steps that would move the order).
+    const objections = await objectionFacts(tx, input, order, at, { rules: deps.classifier.rules, calendar: deps.deadlines.calendar });
+    return { ...objections, ...(await stepFacts(tx, input, order, other, at)) };
+  }
+
+  async function stepFacts(tx: Tx, input: ActionInput, order: OrderRow, other: OrderRow | undefined, at: Date): Promise<ActionFacts> {
     switch (input.action) {
       case 'dispatch':
       case 'redispatch':
@@ -105,7 +106,6 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         return {
           extension: ext ? { status: ext.status } : null,
           clock: clock ? { dueAt: clock.dueAt, running: !clock.stoppedAt } : null,
-          extensionRow: ext,
         };
       }
       case 'answer': {
@@ -204,6 +204,14 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         const facts = await factsFor(tx, input, current, other, at);
         const { patch, event } = decide(state, input, at, policy, facts);
         await checkUnits(tx, input, current);
+        if (input.action === 'uphold_objection') {
+          const negativeRule = deps.classifier.negativeRuleFor(current.categoryCode);
+          await checkUpholdTarget(tx, event.unitId, current, {
+            rules: deps.classifier.rules,
+            calendar: deps.deadlines.calendar,
+            negativeRule,
+          });
+        }
 
         const updated = await writeOrderChange(tx, current.id, patch, at);
         if (input.action === 'request_extension') {
@@ -222,6 +230,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
             { actor, at, deadlines: deps.deadlines },
           );
         }
+        await writeObjectionStep(tx, input, current, updated, event, { actor, at, rules: deps.classifier.rules });
         const written = await appendOrderEvent(tx, current.id, { at, actor, ...event });
         await recordActionEffects(tx, input, current, updated, other, { actor, at });
         await learnFromStep(tx, input, current, updated, written);

@@ -1,7 +1,9 @@
 /**
  * What an order step teaches the text model (issue 14): a dispatcher's 改分类 is a
  * labelled example of the new category; an order sent on again after a 退单 for
- * 不属本单位管辖 / 区域错误 is an example of the unit and area it went to at last.
+ * 不属本单位管辖 / 区域错误 is an example of the unit and area it went to at last, and
+ * so is an order re-dispatched on an upheld objection (派单异议成立: the reviewer found
+ * the unit responsible).
  * Written in the step's own transaction, so an example exists exactly when its
  * step does; the trainer job picks it up on its next round.
  */
@@ -32,9 +34,14 @@ export async function learnFromStep(tx: Tx, input: ActionInput, before: OrderRow
     );
     return;
   }
-  if (input.action !== 'dispatch' || before.status !== 'returned' || !after.categoryCode) return;
-  const reason = await lastReturnReason(tx, before.id);
-  if (!MISROUTED.includes(reason as ReturnReason)) return;
+  if (!after.categoryCode) return;
+  const upheld = input.action === 'uphold_objection';
+  if (!upheld) {
+    if (input.action !== 'dispatch' || before.status !== 'returned') return;
+    const reason = await lastReturnReason(tx, before.id);
+    if (!MISROUTED.includes(reason as ReturnReason)) return;
+  }
+  const unitId = after.currentUnitId;
   // Only the last place it went to is an example: an earlier re-dispatch of the order gives way.
   await dropOrderExamples(tx, after.id, 'redispatch');
   await writeExample(
@@ -44,8 +51,8 @@ export async function learnFromStep(tx: Tx, input: ActionInput, before: OrderRow
       source: 'redispatch',
       text,
       categoryCode: after.categoryCode,
-      unitId: input.unitId,
-      areaCode: (await unitArea(tx, input.unitId)) ?? after.areaCode,
+      unitId,
+      areaCode: (await unitArea(tx, unitId)) ?? after.areaCode,
       orderId: after.id,
     },
     event.at,

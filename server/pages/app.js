@@ -128,7 +128,13 @@ export const RETURN_REASONS = {
   other: '其他（须填写原因）',
 };
 export const TRANSFER_TARGETS = { 110: '转110（公安）', beijing: '转北京12345', hebei: '转河北12345', other: '转其他热线' };
-export const ROLE_PAGES = { operator: '/console.html', dispatcher: '/queue.html', handler: '/inbox.html', supervisor: '/board.html' };
+export const ROLE_PAGES = {
+  operator: '/console.html',
+  dispatcher: '/queue.html',
+  handler: '/inbox.html',
+  supervisor: '/board.html',
+  reviewer: '/objections.html',
+};
 
 // ── DOM ──
 /** h('li', { class: 'x', 'data-id': 1, onclick: fn }, 'text', child) */

@@ -71,6 +71,7 @@ export const UnitSearchQuery = Type.Object(
     under: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: '只在该单位及其下级中查找（承办人、督办默认本单位）' }),
     ),
+    cityWide: Type.Optional(Type.Boolean({ description: '在全市查找（派单异议：承办单位注明职责所属单位时，该单位多在本单位辖区之外）' })),
     limit: Type.Integer({ minimum: 1, maximum: 50, default: 30 }),
   },
   { additionalProperties: false },

@@ -201,7 +201,7 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: '按名称查找单位（单位选择）',
         description:
-          '名称包含 `q` 的单位，附所属区、上级路径与类别；给出 `matter` 时派单目录中该事项的主管单位排在前面。`under` 限定在某单位及其下级中查找；承办人、督办只能在本单位辖区内查找（不给 `under` 即为本单位辖区）。',
+          '名称包含 `q` 的单位，附所属区、上级路径与类别；给出 `matter` 时派单目录中该事项的主管单位排在前面。`under` 限定在某单位及其下级中查找；承办人、督办只能在本单位辖区内查找（不给 `under` 即为本单位辖区），派单异议注明职责单位时可加 `cityWide=true` 在全市查找。',
         tags: ['meta'],
         security: [{ bearer: [] }],
         querystring: UnitSearchQuery,
@@ -209,7 +209,7 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { q, matter, under, limit } = request.query;
+      const { q, matter, under, cityWide, limit } = request.query;
       const viewer = request.viewer!;
       let route: Route | undefined;
       if (matter) {
@@ -217,7 +217,8 @@ const metaRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!route) throw new DomainError('UNKNOWN_CATEGORY', `事项分类 ${matter} 不在事项目录中`, { field: 'matter' });
       }
       // Outside the city-wide desks a search stays in the viewer's own subtree: the tree above is not theirs to browse.
-      let root = under ?? (isCityWide(viewer) ? null : viewer.unitId);
+      // 派单异议 names the unit whose duty it is, mostly outside one's own subtree: unit names are no secret.
+      let root = under ?? (isCityWide(viewer) || cityWide ? null : viewer.unitId);
       if (root) {
         root = await visibleUnit(app.sql, viewer, root).then(
           (u) => u.id,

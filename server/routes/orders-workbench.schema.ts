@@ -1,6 +1,7 @@
 /** 承办工作台 (GET /api/orders/workbench): one unit's desk in one answer. */
 import { Type } from 'typebox';
 import { ASSIST_STATUSES } from '../core/lifecycle.ts';
+import { OBJECTION_REASONS } from '../core/objections.ts';
 import { ClockView, Nullable, Order, StringEnum } from './orders.schema.ts';
 
 const Time = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
@@ -31,6 +32,17 @@ export const PendingExtension = Type.Object({
   reason: Type.String(),
 });
 
+/** 派单异议 waiting for the hotline's review: the order stays, its clocks run. */
+export const PendingObjection = Type.Object({
+  id: Type.Integer(),
+  reasonCode: StringEnum(OBJECTION_REASONS),
+  reason: Type.String(),
+  dutyUnitId: Nullable(Type.String()),
+  dutyBasis: Type.String(),
+  filedAt: Time,
+  dueAt: Time,
+});
+
 export const WorkbenchItem = Type.Object({
   order: Order,
   /** How my unit stands to the order. */
@@ -38,6 +50,7 @@ export const WorkbenchItem = Type.Object({
   clocks: Type.Array(LadderClock),
   assists: Type.Array(AssistItem),
   pendingExtensions: Type.Array(PendingExtension),
+  pendingObjection: Nullable(PendingObjection),
 });
 
 export const Workbench = Type.Object({

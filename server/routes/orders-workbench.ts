@@ -5,6 +5,7 @@
  * without asking again.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { pendingObjectionsOf } from '../../db/queries/objections.ts';
 import { visibleUnit } from '../../db/queries/units.ts';
 import { assistsOf, neighbourUnits, pendingExtensionsOf, runningClocksOf, workbenchOrders } from '../../db/queries/workbench.ts';
 import { ladderClock } from '../http/clock-view.ts';
@@ -20,7 +21,7 @@ const workbenchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: '承办工作台',
         description:
-          '本单位待签收、办理中、被退回、重办的工单，以及本单位协办的在办工单；每张工单带正在计时的时限（含黄灯、升级时刻）、协办单位及其回复情况、待审批的延期申请；另附下级单位和同级单位（下派、协办的对象）。电话号码隐去中间四位。',
+          '本单位待签收、办理中、被退回、重办的工单，以及本单位协办的在办工单；每张工单带正在计时的时限（含黄灯、升级时刻）、协办单位及其回复情况、待审批的延期申请、审核中的派单异议；另附下级单位和同级单位（下派、协办的对象）。电话号码隐去中间四位。',
         tags: ['orders'],
         security: [{ bearer: [] }],
         querystring: WorkbenchQuery,
@@ -33,10 +34,11 @@ const workbenchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const now = app.clock.now();
       const rows = await workbenchOrders(app.db, unit.id, request.query.limit);
       const ids = rows.map((o) => o.id);
-      const [clocks, assists, extensions, neighbours] = await Promise.all([
+      const [clocks, assists, extensions, objections, neighbours] = await Promise.all([
         runningClocksOf(app.db, ids),
         assistsOf(app.db, ids),
         pendingExtensionsOf(app.db, ids),
+        pendingObjectionsOf(app.db, ids),
         neighbourUnits(app.sql, unit.id),
       ]);
       const items = rows.map((o) => ({
@@ -47,6 +49,18 @@ const workbenchRoutes: FastifyPluginAsyncTypebox = async (app) => {
         pendingExtensions: extensions
           .filter((e) => e.orderId === o.id)
           .map(({ orderId: _o, clockKind, ...e }) => ({ ...e, clock: clockKind })),
+        pendingObjection:
+          objections
+            .filter((x) => x.orderId === o.id)
+            .map(({ id, reasonCode, reason, dutyUnitId, dutyBasis, filedAt, dueAt }) => ({
+              id,
+              reasonCode,
+              reason,
+              dutyUnitId,
+              dutyBasis,
+              filedAt,
+              dueAt,
+            }))[0] ?? null,
       }));
       return { at: now.toISOString(), unit: { id: unit.id, name: unit.name }, ...neighbours, items };
     },

@@ -2,6 +2,7 @@ import { REPLY_CHECKS } from '../core/reply-quality.ts';
 import { Type, type Static } from 'typebox';
 import { RETURN_REASONS, STATUSES, TRANSFER_TARGETS } from '../core/lifecycle.ts';
 import { CHANNELS, REQUEST_TYPES, URGENCIES } from '../core/lists.ts';
+import { OBJECTION_REASONS } from '../core/objections.ts';
 
 /** A value or null: the one spelling of a nullable field for every route's schema. */
 export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -229,6 +230,32 @@ export const ActionBodies = {
   ),
   approve_extension: Type.Object({ extensionId: Type.Integer({ minimum: 1 }), note: Note }, { additionalProperties: false }),
   reject_extension: Type.Object({ extensionId: Type.Integer({ minimum: 1 }), note: Note }, { additionalProperties: false }),
+  object: Type.Object(
+    {
+      reasonCode: StringEnum(OBJECTION_REASONS, { description: '异议理由' }),
+      reason: Type.String({ minLength: 1, maxLength: 1000, description: '异议说明' }),
+      dutyUnitId: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 64, description: '所引职责所属的单位 id（理由为属其他单位职责时必填）' }),
+      ),
+      dutyBasis: Type.String({ minLength: 1, maxLength: 1000, description: '所引职责依据：三定方案、权责清单的名称和条目' }),
+    },
+    { additionalProperties: false },
+  ),
+  uphold_objection: Type.Object(
+    {
+      objectionId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+      unitId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: '改派的承办单位；默认为异议所引职责单位' })),
+      note: Note,
+    },
+    { additionalProperties: false },
+  ),
+  reject_objection: Type.Object(
+    {
+      objectionId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+      note: Type.String({ minLength: 1, maxLength: 1000, description: '不成立的理由' }),
+    },
+    { additionalProperties: false },
+  ),
   urge: Empty,
   supervise: Empty,
   merge: Type.Object(

@@ -30,7 +30,7 @@ const ON_TIME_DEFINITIONS =
   'clock 为 all 的行是该单位各项时限之和。已合并、已转出的工单不计。';
 
 const RETURN_DEFINITIONS =
-  'dispatchedOrders 派入工单数：派单、改派或下派给该单位（或其下级）的工单数；returns 退单次数，计入退回的单位；' +
+  'dispatchedOrders 派入工单数：派单、改派、下派或异议成立改派给该单位（或其下级）的工单数；returns 退单次数，计入退回的单位；' +
   'returnedOrders 被该单位退回过的工单数；reopens 重办次数，计入被要求重办的单位（即回复诉求人的单位）；' +
   'reopenedOrders 重办过的工单数。returnRate 退单率 = returnedOrders / dispatchedOrders，' +
   'reopenRate 重办率 = reopenedOrders / dispatchedOrders；分母为 0 时为 null。合计行中同一工单只计一次。';

@@ -10,7 +10,7 @@ const Code = Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*$', maxLeng
 // Strictly between 0 and 1: a warning at 0 is noise, at 1 it is the overdue stage itself.
 const Fraction = Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 });
 
-const Duration = Type.Object(
+export const Duration = Type.Object(
   {
     amount: Type.Integer({ minimum: 1, maximum: 100_000 }),
     unit: Type.Unsafe<DurationUnit>({ type: 'string', enum: [...DURATION_UNITS] }),

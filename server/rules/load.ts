@@ -11,6 +11,7 @@ import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { deadlinePolicyProblems } from './deadlines-schema.ts';
 import { weightProblems } from '../core/assessment.ts';
 import { rubricProblems } from '../core/qa.ts';
+import { OBJECTION_REASONS, type ObjectionPolicy } from '../core/objections.ts';
 import { MATTERS_DIR, MattersFile, RULE_FILES, type MattersData, type RuleSet } from './schema.ts';
 import { taxonomyOf } from './taxonomy.ts';
 import { foldText } from '../core/matching.ts';
@@ -161,6 +162,7 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
   for (const p of deadlinePolicyProblems(data.deadlines, codes)) report('deadlines', p.at, p.reason);
   for (const p of weightProblems(data.assessment.weights)) report('assessment', p.at, p.reason);
   for (const p of rubricProblems(data.qaRubric)) report('qaRubric', p.at, p.reason);
+  const objections = objectionPolicyOf(data.objections, (at, reason) => report('objections', at, reason));
 
   if (problems.length > 0) throw new RulesError(problems);
   return {
@@ -187,5 +189,20 @@ function crossCheck(data: Record<string, any>, parsed: Record<string, Parsed>, m
     hotspots: data.hotspots,
     assessmentWeights: data.assessment.weights,
     qaRubric: data.qaRubric,
+    objections,
   };
+}
+
+/** 派单异议: every reason of the core once, none else (the schema already refused unknown codes). */
+function objectionPolicyOf(
+  file: { reviewWithin: ObjectionPolicy['reviewWithin']; reasons: { code: (typeof OBJECTION_REASONS)[number]; requireDutyUnit: boolean }[] },
+  report: (at: (string | number)[], reason: string) => void,
+): ObjectionPolicy {
+  const reasons: Partial<ObjectionPolicy['reasons']> = {};
+  file.reasons.forEach((r, i) => {
+    if (reasons[r.code]) report(['reasons', i, 'code'], `duplicate reason "${r.code}"`);
+    reasons[r.code] = { requireDutyUnit: r.requireDutyUnit };
+  });
+  for (const code of OBJECTION_REASONS) if (!reasons[code]) report(['reasons'], `reason "${code}" is missing`);
+  return { reviewWithin: file.reviewWithin, reasons: reasons as ObjectionPolicy['reasons'] };
 }

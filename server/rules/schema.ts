@@ -7,7 +7,8 @@ import { HOTSPOT_LEVELS, type HotspotLevel, type HotspotRules } from '../core/ho
 import type { ReplyCheckRules } from '../core/reply-quality.ts';
 import type { QaRubric } from '../core/qa.ts';
 import { ASSESSMENT_TERMS } from '../core/assessment.ts';
-import { DeadlinesFile, type Same } from './deadlines-schema.ts';
+import { OBJECTION_REASONS, type ObjectionReason } from '../core/objections.ts';
+import { DeadlinesFile, Duration, type Same } from './deadlines-schema.ts';
 import {
   OWNERS,
   REGION_TARGETS,
@@ -194,6 +195,21 @@ export const HotspotsFile = Type.Object(
   strict,
 );
 
+/** 派单异议: the review deadline and the reasons (each of the core's once, checked by the loader). */
+export const ObjectionsFile = Type.Object(
+  {
+    reviewWithin: Duration,
+    reasons: Type.Array(
+      Type.Object(
+        { code: Type.Unsafe<ObjectionReason>({ type: 'string', enum: [...OBJECTION_REASONS] }), requireDutyUnit: Type.Boolean() },
+        strict,
+      ),
+      { minItems: 1 },
+    ),
+  },
+  strict,
+);
+
 /** 考核权重: points per term, out of 100 (their sum is checked by the loader). */
 export const AssessmentFile = Type.Object(
   { weights: Type.Object(Object.fromEntries(ASSESSMENT_TERMS.map((t) => [t, Type.Number({ minimum: 0, maximum: 100 })])), strict) },
@@ -229,6 +245,7 @@ export const RULE_FILES = {
   hotspots: { file: 'hotspots.yaml', schema: HotspotsFile },
   assessment: { file: 'assessment.yaml', schema: AssessmentFile },
   qaRubric: { file: 'qa-rubric.yaml', schema: QaRubricFile },
+  objections: { file: 'objections.yaml', schema: ObjectionsFile },
 } as const;
 
 /** The taxonomy is a folder: one file per family, read in file-name order. */

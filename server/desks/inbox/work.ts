@@ -19,11 +19,17 @@ export function stepsFor(item: WorkItem, myUnit: string, hasChildren: boolean): 
     return mine.status === 'assigned' ? ['assist_claim'] : ['assist_reply'];
   }
   const steps: string[] = [];
+  // 派单异议审核中: the order stays put until the hotline decides (no reply, hand-down or return).
+  const underReview = item.pendingObjection !== null;
   if (status === 'dispatched' || status === 'reopened') steps.push('claim');
-  if (status === 'claimed') steps.push('reply');
-  if (status === 'claimed' && hasChildren) steps.push('hand_down');
+  if (status === 'claimed' && !underReview) steps.push('reply');
+  if (status === 'claimed' && hasChildren && !underReview) steps.push('hand_down');
   if (status === 'returned' && hasChildren) steps.push('dispatch');
-  if (status === 'dispatched' || status === 'claimed') steps.push('return', 'assign_assist');
+  if ((status === 'dispatched' || status === 'claimed') && !underReview) {
+    // A designated unit (指定承办) must handle the order: neither 退单 nor 异议.
+    if (!item.order.designated) steps.push('return', 'object');
+    steps.push('assign_assist');
+  }
   if (item.clocks.some((c) => (EXTENDABLE as readonly string[]).includes(c.kind)) && status !== 'returned') steps.push('request_extension');
   return steps;
 }
@@ -42,6 +48,8 @@ export function flags(item: WorkItem): { text: string; type: 'danger' | 'warning
   if (o.supervisedAt) out.push({ key: 'supervised', text: '督办', type: 'danger' });
   if (o.returnCount) out.push({ key: 'returned', text: `退单 ${o.returnCount}`, type: 'warning' });
   if (item.pendingExtensions.length) out.push({ key: 'extension', text: '延期待批', type: 'warning' });
+  if (item.pendingObjection) out.push({ key: 'objection', text: '异议审核中', type: 'warning' });
+  if (o.designated) out.push({ key: 'designated', text: '指定承办', type: 'info' });
   if (item.assists.length && item.role === 'lead') {
     const done = item.assists.filter((a) => a.status === 'replied').length;
     out.push({ key: 'assists', text: `协办回复 ${done}/${item.assists.length}`, type: done === item.assists.length ? 'info' : 'warning' });

@@ -108,7 +108,7 @@ export async function request<T>(path: string, { method = 'GET', body, headers =
   return data as T;
 }
 
-const query = (params: Record<string, string | number | undefined>) => {
+const query = (params: Record<string, string | number | boolean | undefined>) => {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();
@@ -176,6 +176,8 @@ export const api = {
     request<KbEntry>(`/api/kb/entries/${id}/actions/rollback`, { method: 'POST', body: { version, ...(note ? { note } : {}) } }),
   userNames: (ids: number[]) => request<{ users: { id: number; name: string }[] }>(`/api/meta/user-names${query({ ids: ids.join(',') })}`),
   callbacks: () => request<CallbackQueueView>('/api/callbacks'),
+  /** 派单异议审核: the objections waiting, nearest deadline first. */
+  objections: () => request<Json<Static<typeof import('../../routes/objections.schema.ts').PendingList>>>('/api/objections'),
   /** The order with the full phone number: each call is written to the order's trail (查看电话). */
   revealPhone: (ref: string | number) => request<OrderView>(`/api/orders/${encodeURIComponent(ref)}?reveal=phone`),
   /** An order step (close, reopen, callback_missed…): the order after it and its event. */

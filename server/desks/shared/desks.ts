@@ -16,6 +16,7 @@ export const DESK_NAV: readonly Desk[] = [
   { href: '/callback.html', label: '回访台', roles: ['operator', 'dispatcher'] },
   { href: '/queue.html', label: '派单队列', roles: ['dispatcher'] },
   { href: '/inbox.html', label: '承办工作台', roles: ['handler'] },
+  { href: '/objections.html', label: '派单异议审核', roles: ['reviewer'] },
   { href: '/board.html', label: '督办看板', roles: ['supervisor', 'dispatcher'] },
   { href: '/knowledge.html', label: '知识库管理', roles: ['kb_editor', 'kb_admin'] },
   { href: '/reports.html', label: '报表', roles: ['handler', 'supervisor', 'dispatcher', 'kb_editor', 'kb_admin'] },

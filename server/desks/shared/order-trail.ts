@@ -5,10 +5,11 @@
  */
 import { CLOCK_LABELS, STAGE_LABELS, stageOfAction, type ClockKind } from '../../core/deadlines.ts';
 import { ACTION_LABELS, RETURN_REASON_LABELS, RETURN_REASONS, type ReturnReason } from '../../core/lifecycle.ts';
+import { OBJECTION_REASON_LABELS, OBJECTION_REASONS, type ObjectionReason } from '../../core/objections.ts';
 import type { OrderEventView } from './api.ts';
 import { formatTime } from './format.ts';
 
-export { RETURN_REASON_LABELS, RETURN_REASONS };
+export { OBJECTION_REASON_LABELS, OBJECTION_REASONS, RETURN_REASON_LABELS, RETURN_REASONS };
 
 const OTHER_STEPS: Record<string, string> = {
   create: '登记',
@@ -38,6 +39,21 @@ export function stepDetails(e: OrderEventView, unitName: (id: string) => string)
       if (p.escalatedToDispatcher) lines.push('退单已达上限，交热线中心指定承办');
       break;
     }
+    case 'object': {
+      const code = p.reasonCode as ObjectionReason | undefined;
+      lines.push(`异议理由：${(code && OBJECTION_REASON_LABELS[code]) || '未注明'}`);
+      if (typeof p.dutyUnitId === 'string') lines.push(`所引职责单位：${unitName(p.dutyUnitId)}`);
+      if (typeof p.dutyBasis === 'string') lines.push(`职责依据：${p.dutyBasis}`);
+      if (typeof p.reviewDueAt === 'string') lines.push(`审核时限：${formatTime(p.reviewDueAt)}`);
+      break;
+    }
+    case 'uphold_objection':
+      if (typeof p.replacedUnitId === 'string') lines.push(`异议成立，由 ${unitName(p.replacedUnitId)} 改派 ${unitName(e.unitId ?? '')}`);
+      if (p.catalogueProposal) lines.push('已提出派单目录修改建议');
+      break;
+    case 'reject_objection':
+      lines.push('异议不成立，指定由本单位承办');
+      break;
     case 'request_extension':
       lines.push(`申请「${clockName(p.clock)}」延至 ${formatTime(p.requestedDueAt as string)}`);
       break;
