@@ -70,6 +70,13 @@ t.test('a report for a period and a unit: chart, table, CSV', async (t) => {
   t.same(cells(STREET, '下级单位')?.slice(3, 5), ['2', '0'], 'the two handed down, not yet claimed by the street');
   t.same(cells(DISTRICT, '本单位')?.slice(3, 5), ['1', '1'], 'the one the district kept and claimed');
 
+  // 派单异议: none filed, so every unit that received orders was dispatched to rightly.
+  await page.click('#report-tabs .el-tabs__item:has-text("派单异议")');
+  await page.waitForSelector('.report-panel[data-report="objections"][data-loaded="true"]');
+  const objections = await page.textContent('.report-panel .report-table');
+  t.match(objections, /派单准确率/);
+  t.match(objections, /100\.0%/, 'no objection upheld');
+
   // Another tab and another unit from the picker: the street alone.
   await page.click('#report-tabs .el-tabs__item:has-text("热点事项")');
   await page.waitForSelector('.report-panel[data-report="top-category"][data-loaded="true"]');
@@ -132,7 +139,13 @@ t.test('the nav shows each role the desks it uses', async (t) => {
     [['supervisor'], DISTRICT, ['督办看板', '报表', '大屏']],
     [['operator'], 'hotline', ['话务台', '回访台']],
     [['dispatcher'], 'hotline', ['回访台', '派单队列', '督办看板', '报表', '大屏']],
-    [['admin'], 'hotline', ['话务台', '回访台', '派单队列', '承办工作台', '督办看板', '知识库管理', '报表', '大屏', '系统管理']],
+    [['reviewer'], 'hotline', ['派单异议审核']],
+    [['qa'], 'hotline', ['质检台']],
+    [
+      ['admin'],
+      'hotline',
+      ['话务台', '回访台', '派单队列', '承办工作台', '派单异议审核', '督办看板', '知识库管理', '报表', '大屏', '质检台', '系统管理'],
+    ],
   ];
   for (const [roles, unit, expected] of cases) {
     const { page } = await openAs(browser, t, h, roles, unit, '/reports.html');

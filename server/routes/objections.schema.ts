@@ -1,8 +1,8 @@
 /** 派单异议: the reviewer's list, the catalogue proposals and the report (schemas and definitions). */
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { OBJECTION_REASONS } from '../core/objections.ts';
 import { ErrorReply, Nullable, StringEnum } from './orders.schema.ts';
-import { PeriodQuery, SCOPES } from './reports.schema.ts';
+import { percent, PeriodQuery, SCOPES, unitColumns, type Column } from './reports.schema.ts';
 
 const Time = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 const Id = Type.Integer({ minimum: 1 });
@@ -74,11 +74,24 @@ export const ReportRow = Type.Object({
 });
 export const MatterRow = Type.Object({ categoryCode: Nullable(Type.String()), categoryName: Nullable(Type.String()), ...Tallies });
 
+type ReportRowT = Static<typeof ReportRow>;
+/** The report's CSV: one line per unit, as on the page. */
+export const objectionCsvColumns: Column<ReportRowT>[] = [
+  ...unitColumns<ReportRowT>(),
+  ['派入工单', (r) => r.dispatchedOrders],
+  ['提出异议', (r) => r.objections],
+  ['异议成立', (r) => r.upheld],
+  ['异议不成立', (r) => r.rejected],
+  ['审核中', (r) => r.pending],
+  ['异议成立工单', (r) => r.upheldOrders],
+  ['派单准确率', (r) => percent(r.accuracy)],
+];
+
 const REPORT_DEFINITIONS =
   '统计口径同其他报表：登记时间在 from 至 to 之间的工单。派单异议计入提出异议的单位：objections 提出次数，' +
   'upheld 成立、rejected 不成立、pending 审核中，upheldOrders 异议成立的工单数；dispatchedOrders 派入工单数' +
   '（派单、改派、下派、异议成立改派，同 /api/reports/returns）。accuracy 派单准确率 = 1 − upheldOrders / dispatchedOrders。' +
-  'matters 为按事项的同样统计（不分单位）。只提供 JSON。';
+  'matters 为按事项的同样统计（不分单位）。format=csv（或 Accept: text/csv）下载各单位一行的 CSV。';
 
 export const schemas = {
   pending: {

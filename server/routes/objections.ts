@@ -10,13 +10,13 @@ import { reportUnits, returnCounts, type ReportScope, type RowKey } from '../../
 import { unitNames, visibleUnit } from '../../db/queries/units.ts';
 import { OBJECTION_REASON_LABELS } from '../core/objections.ts';
 import { maskPhonesIn } from '../core/privacy.ts';
-import { period, ratio } from '../http/report-reply.ts';
-import { schemas } from './objections.schema.ts';
+import { period, ratio, sendReport } from '../http/report-reply.ts';
+import { objectionCsvColumns, schemas } from './objections.schema.ts';
 
 const NONE = { objections: 0, upheld: 0, rejected: 0, pending: 0, upheldOrders: 0 };
 
 const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const categoryNames = new Map(app.classifier.rules.categories.map((c) => [c.code, c.name]));
+  const categoryNames = app.classifier.rules.matterNames;
   const namesOf = async (ids: (string | null)[]) =>
     new Map((await unitNames(app.sql, [...new Set(ids.filter((x): x is string => !!x))])).map((u) => [u.id, u.name]));
 
@@ -49,7 +49,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     };
   });
 
-  app.get('/reports/objections', { preHandler: app.requireUser(), schema: schemas.report }, async (request) => {
+  app.get('/reports/objections', { preHandler: app.requireUser(), schema: schemas.report }, async (request, reply) => {
     const q = request.query;
     const days = period(q.from, q.to);
     const unit = await visibleUnit(app.sql, request.viewer!, q.unit ?? request.viewer!.unitId);
@@ -75,7 +75,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (row !== null || matter === null) return [];
       return [{ categoryCode: matter || null, categoryName: categoryNames.get(matter) ?? null, ...tally(c, byMatter.get(matter) ?? 0) }];
     });
-    return {
+    const body = {
       unit: { id: unit.id, name: unit.name },
       from: q.from,
       to: q.to,
@@ -86,6 +86,7 @@ const objectionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       })),
       matters: matters.sort((a, b) => b.objections - a.objections),
     };
+    return sendReport(request, reply, { key: 'objections', title: '派单异议' }, body, objectionCsvColumns);
   });
 };
 

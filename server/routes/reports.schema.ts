@@ -171,8 +171,8 @@ export const CLOCK_COLUMN_LABELS: Record<(typeof CLOCK_KINDS)[number] | 'all', s
 /** A CSV column: its Chinese header and how a row fills it. */
 export type Column<R> = [header: string, value: (row: R) => string | number | null];
 
-const percent = (rate: number | null) => (rate === null ? null : `${(rate * 100).toFixed(2)}%`);
-const unitColumns = <R extends { unitId: string; unitName: string; scope: Scope }>(): Column<R>[] => [
+export const percent = (rate: number | null) => (rate === null ? null : `${(rate * 100).toFixed(2)}%`);
+export const unitColumns = <R extends { unitId: string; unitName: string; scope: Scope }>(): Column<R>[] => [
   ['单位编码', (r) => r.unitId],
   ['单位名称', (r) => r.unitName],
   ['范围', (r) => SCOPE_LABELS[r.scope]],

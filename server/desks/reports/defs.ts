@@ -146,6 +146,30 @@ export const REPORTS: ReportDef[] = [
       c.rate('重办率', (r) => r.reopenRate),
     ],
   }),
+  def({
+    id: 'objections',
+    api: 'objections',
+    title: '派单异议',
+    note: '异议计入提出异议的单位；派单准确率 = 1 − 异议成立的工单 / 派入工单。',
+    params: scoped,
+    chart: (b) => {
+      const rows = unitsOf(b.rows);
+      return {
+        categories: rows.map((r) => r.unitName),
+        percent: true,
+        series: [{ name: '派单准确率', data: rows.map((r) => r.accuracy) }],
+      };
+    },
+    columns: (c) => [
+      ...unitCols(c),
+      c.count('派入工单', (r) => r.dispatchedOrders),
+      c.count('提出异议', (r) => r.objections),
+      c.count('异议成立', (r) => r.upheld),
+      c.count('异议不成立', (r) => r.rejected),
+      c.count('审核中', (r) => r.pending),
+      c.rate('派单准确率', (r) => r.accuracy),
+    ],
+  }),
   ...(['category', 'area'] as const).map((by) =>
     def({
       id: `top-${by}`,

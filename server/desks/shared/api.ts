@@ -244,6 +244,7 @@ type S<T> = Static<T & import('typebox').TSchema>;
 type RS = typeof import('../../routes/reports.schema.ts');
 type KS = typeof import('../../routes/knowledge-reports.schema.ts');
 type LS = typeof import('../../routes/reports-live.schema.ts');
+type OS = typeof import('../../routes/objections.schema.ts');
 /** The envelope every report answers with. */
 export interface ReportOf<R> {
   unit: { id: string; name: string };
@@ -257,6 +258,7 @@ export interface ReportReplies {
   rates: ReportOf<S<RS['RateRow']>>;
   onTime: ReportOf<S<RS['OnTimeRow']>>;
   returns: ReportOf<S<RS['ReturnRow']>>;
+  objections: ReportOf<S<OS['ReportRow']>> & { matters: S<OS['MatterRow']>[] };
   top: ReportOf<S<RS['TopRow']>> & { by: string; level: string | null; total: number; unplaced: number };
   direct: ReportOf<S<KS['DirectRow']>>;
   kbEntries: ReportOf<S<KS['EntryRow']>>;
@@ -270,6 +272,7 @@ const REPORT_PATHS: Record<keyof ReportReplies, string> = {
   rates: 'rates',
   onTime: 'on-time',
   returns: 'returns',
+  objections: 'objections',
   top: 'top',
   direct: 'direct',
   kbEntries: 'kb-entries',
