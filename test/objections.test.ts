@@ -170,7 +170,10 @@ t.test('an objection upheld: re-dispatched with fresh clocks, learnt from, propo
   t.match(report.matters, [{ categoryCode: 'urban.sanitation', objections: 1, upheld: 1 }]);
   const csv = await admin.get('/api/reports/objections?from=2026-11-01&to=2026-11-30&unit=120102&format=csv');
   t.match(csv.headers['content-type'], /^text\/csv/);
-  const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const lines = csv.body
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
   t.equal(lines[0], '单位编码,单位名称,范围,派入工单,提出异议,异议成立,异议不成立,审核中,异议成立工单,派单准确率');
   t.ok(lines.includes(`${STREET},大王庄街道办事处,下级单位,1,1,1,0,0,1,0.00%`), 'the street’s line, as on the page');
 
