@@ -211,8 +211,7 @@ export async function upheldObjectionCounts(sql: Sql, span: { start: Date; end: 
     join order_objections x on x.order_id = o.id and x.status = 'upheld'
     join units u on u.id = x.unit_id
     cross join lateral unnest(u.ancestors) as a(unit_id)
-    where o.created_at >= ${span.start.toISOString()} and o.created_at < ${span.end.toISOString()}
-      and o.status not in ('merged', 'transferred_out')
+    where ${registered(sql, span)} and o.status not in ('merged', 'transferred_out')
     group by a.unit_id`;
   return new Map(rows.map((r) => [r.unit_id, r.orders]));
 }

@@ -41,7 +41,7 @@ export function inScope(sql: Sql, root: string) {
   return root === HOTLINE ? sql`true` : sql`u.ancestors @> array[${root}]::text[]`;
 }
 
-export const registered = (sql: Sql, s: ReportScope) =>
+export const registered = (sql: Sql, s: Pick<ReportScope, 'start' | 'end' | 'requestType'>) =>
   sql`o.created_at >= ${s.start.toISOString()} and o.created_at < ${s.end.toISOString()}${
     s.requestType ? sql` and o.request_type = ${s.requestType}` : sql``
   }`;

@@ -34,18 +34,6 @@ export interface ObjectionPolicy {
   reviewWithin: Duration;
   reasons: Record<ObjectionReason, { requireDutyUnit: boolean }>;
 }
-/** 本系统默认 when the rules name none: one working day to review, the duty unit named for 属其他单位职责. */
-export const DEFAULT_OBJECTION_POLICY: ObjectionPolicy = {
-  reviewWithin: { amount: 1, unit: 'working_days' },
-  reasons: {
-    other_unit_duty: { requireDutyUnit: true },
-    higher_level_duty: { requireDutyUnit: false },
-    wrong_area: { requireDutyUnit: false },
-    not_government_duty: { requireDutyUnit: false },
-    other: { requireDutyUnit: false },
-  },
-};
-
 /** When the review of an objection filed at `at` is due. */
 export const reviewDueAt = (at: Date, policy: ObjectionPolicy, calendar: WorkCalendar): Date => calendar.add(at, policy.reviewWithin);
 
@@ -71,6 +59,7 @@ export interface ObjectionFacts {
   dutyUnitKnown?: boolean;
   /** 提出异议: when the review is due, from the rules' calendar. */
   reviewDueAt?: Date;
+  /** 提出异议: rules/objections.yaml, which the service always passes (a test of the machine alone may not). */
   objectionPolicy?: ObjectionPolicy;
 }
 
@@ -103,8 +92,7 @@ export function decideObjectionStep(order: Holding, input: ObjectionInput, at: D
       throw refuse('ORDER_DESIGNATED', '该工单已指定由本单位承办，不能再提出派单异议', 'reasonCode');
     }
     if (facts.objectionPending) throw refuse('OBJECTION_PENDING', '该工单已有待审核的派单异议', 'reasonCode');
-    const policy = facts.objectionPolicy ?? DEFAULT_OBJECTION_POLICY;
-    if (!input.dutyUnitId && policy.reasons[input.reasonCode].requireDutyUnit) {
+    if (!input.dutyUnitId && facts.objectionPolicy?.reasons[input.reasonCode].requireDutyUnit) {
       throw refuse('MISSING_FIELD', `异议理由为「${OBJECTION_REASON_LABELS[input.reasonCode]}」时须注明职责所属单位`, 'dutyUnitId');
     }
     if (input.dutyUnitId === current) throw refuse('OBJECTION_OWN_DUTY', '所引职责属于本单位，不能据此提出异议', 'dutyUnitId');

@@ -13,7 +13,6 @@ import {
 } from '../../db/queries/objections.ts';
 import type { OrderRow } from '../../db/queries/orders.ts';
 import type { WorkCalendar } from '../core/calendar.ts';
-import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
 import type { ActionInput, EventDraft } from '../core/lifecycle.ts';
 import { BLOCKED_WHILE_PENDING, catalogueWasWrong, reviewDueAt, type ObjectionFacts } from '../core/objections.ts';
@@ -44,21 +43,6 @@ export async function objectionFacts(tx: Tx, input: ActionInput, order: OrderRow
     default:
       return BLOCKED_WHILE_PENDING.includes(input.action) ? { objectionPending: await hasPendingObjection(tx, order.id) } : {};
   }
-}
-
-/** 异议成立改派 goes where the hotline may dispatch (a unit, not the centre; the negative list holds). */
-export async function checkUpholdTarget(
-  tx: Tx,
-  unitId: string,
-  order: OrderRow,
-  deps: ObjectionDeps & { negativeRule?: { id: string; name: string } },
-) {
-  const info = await unitsById(tx, ['hotline', unitId]);
-  checkDispatchTarget(info.get('hotline'), info.get(unitId), {
-    fromHotline: true,
-    negativeRule: deps.negativeRule,
-    categoryCode: order.categoryCode,
-  });
 }
 
 /**

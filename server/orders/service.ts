@@ -35,9 +35,9 @@ import type { Classifier } from '../core/classify.ts';
 import { callbackPolicy, clockStep, supervisionPolicy, type Deadlines } from '../core/deadlines.ts';
 import { checkDispatchTarget } from '../core/dispatch.ts';
 import { DomainError } from '../core/errors.ts';
-import { decide, type ActionFacts, type ActionInput, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
+import { decide, type ActionFacts, type ActionInput, type EventDraft, type OrderState, type OrderStatus } from '../core/lifecycle.ts';
 import { intakeOrder, type Intake } from './intake.ts';
-import { checkUpholdTarget, objectionFacts, writeObjectionStep } from './objections.ts';
+import { objectionFacts, writeObjectionStep } from './objections.ts';
 import { learnFromStep } from './training.ts';
 import { sampleOnClose } from '../qa/sampling.ts';
 
@@ -156,11 +156,18 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
   }
 
   /** Where the units an action names must stand (pure rules in core/dispatch.ts, fed the units' rows). */
-  async function checkUnits(tx: Tx, input: ActionInput, order: OrderRow): Promise<void> {
-    if (input.action === 'dispatch' || input.action === 'redispatch' || input.action === 'hand_down') {
-      const from = senderOf(input.action, order);
-      const info = await unitsById(tx, [from, input.unitId]);
-      checkDispatchTarget(info.get(from), info.get(input.unitId), {
+  async function checkUnits(tx: Tx, input: ActionInput, order: OrderRow, event: EventDraft): Promise<void> {
+    // 派单/改派/下派, and 异议成立改派: sent afresh from the hotline to the unit the reviewer found responsible.
+    const sent =
+      input.action === 'dispatch' || input.action === 'redispatch' || input.action === 'hand_down'
+        ? { from: senderOf(input.action, order), to: input.unitId }
+        : input.action === 'uphold_objection'
+          ? { from: 'hotline', to: event.unitId }
+          : null;
+    if (sent) {
+      const { from, to } = sent;
+      const info = await unitsById(tx, [from, to]);
+      checkDispatchTarget(info.get(from), info.get(to), {
         fromHotline: from === 'hotline',
         negativeRule: deps.classifier.negativeRuleFor(order.categoryCode),
         categoryCode: order.categoryCode,
@@ -203,15 +210,7 @@ export function createOrderService(deps: OrderServiceDeps): OrderService {
         };
         const facts = await factsFor(tx, input, current, other, at);
         const { patch, event } = decide(state, input, at, policy, facts);
-        await checkUnits(tx, input, current);
-        if (input.action === 'uphold_objection') {
-          const negativeRule = deps.classifier.negativeRuleFor(current.categoryCode);
-          await checkUpholdTarget(tx, event.unitId, current, {
-            rules: deps.classifier.rules,
-            calendar: deps.deadlines.calendar,
-            negativeRule,
-          });
-        }
+        await checkUnits(tx, input, current, event);
 
         const updated = await writeOrderChange(tx, current.id, patch, at);
         if (input.action === 'request_extension') {

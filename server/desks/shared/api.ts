@@ -16,6 +16,8 @@ import type { Duplicates, OpenOrders, QueuePage, QueueQuery } from '../../routes
 import type { ActionBodies, CreateOrderBody, Order, OrderEvent, ReplyCheckResult } from '../../routes/orders.schema.ts';
 import type { Rating, Tracking, WebReceipt, WebSubmission } from '../../routes/public.schema.ts';
 import type { BoardOrders } from '../../routes/sla.schema.ts';
+import type { QaRubricReply, QaSample, QaScoreBody } from '../../routes/qa.schema.ts';
+import type { QaStatus } from '../../core/qa.ts';
 import { session, toLogin } from './session.ts';
 
 /** Dates arrive as ISO strings over JSON. */
@@ -176,6 +178,10 @@ export const api = {
     request<KbEntry>(`/api/kb/entries/${id}/actions/rollback`, { method: 'POST', body: { version, ...(note ? { note } : {}) } }),
   userNames: (ids: number[]) => request<{ users: { id: number; name: string }[] }>(`/api/meta/user-names${query({ ids: ids.join(',') })}`),
   callbacks: () => request<CallbackQueueView>('/api/callbacks'),
+  /** 质检台: the rubric, the samples by state, one score (once per sample). */
+  qaRubric: () => request<QaRubricView>('/api/qa/rubric'),
+  qaSamples: (status: QaStatus, limit = 100) => request<{ items: QaSampleView[] }>(`/api/qa/samples${query({ status, limit })}`),
+  qaScore: (id: number, body: Static<typeof QaScoreBody>) => request<QaSampleView>(`/api/qa/samples/${id}/score`, { method: 'POST', body }),
   /** 派单异议审核: the objections waiting, nearest deadline first. */
   objections: () => request<Json<Static<typeof import('../../routes/objections.schema.ts').PendingList>>>('/api/objections'),
   /** The order with the full phone number: each call is written to the order's trail (查看电话). */
@@ -237,6 +243,8 @@ export type DuplicatesView = Json<Static<typeof Duplicates>>;
 export type OpenOrderBrief = Json<Static<typeof OpenOrders>>['items'][number];
 export type UnitHit = Static<typeof UnitSearch>['units'][number];
 export type MissedCallView = Json<Static<typeof MissedCallTask>>;
+export type QaSampleView = Json<Static<typeof QaSample>>;
+export type QaRubricView = Static<typeof QaRubricReply>;
 export type HotspotView = Json<Static<typeof HotspotList>>['alerts'][number];
 
 // ——— The reports' types (typed from their schemas) and the CSV download ———
